@@ -1,0 +1,41 @@
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { IdentityApiModule } from './identity/identity-api.module';
+import { LoggingModule } from './common/logging/logging.module';
+import { QueueModule } from './queue/queue.module';
+import { RedisModule } from './redis/redis.module';
+import { SeedModule } from './seed/seed.module';
+
+type Imports = NonNullable<ModuleMetadata['imports']>;
+
+/** Modules that serve the HTTP API, Swagger and Socket.IO (modes `api` and `all`). */
+const API_MODULES: Imports = [IdentityApiModule, SeedModule];
+
+/** Modules that register queue processors (modes `worker` and `all`); never loaded into an API-only process. */
+const WORKER_MODULES: Imports = [];
+
+/**
+ * One build, three roles: APP_MODE decides which modules are loaded. Infrastructure (config, logging,
+ * database, Redis, queue registration, health) is present in every mode.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        HealthModule,
+        ...(config.isApi ? API_MODULES : []),
+        ...(config.isWorker ? WORKER_MODULES : []),
+      ],
+    };
+  }
+}

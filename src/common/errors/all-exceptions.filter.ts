@@ -1,0 +1,68 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppException } from './app.exception';
+import { ERROR_STATUS, ErrorCode } from './error-code';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  requestId?: string;
+  details?: Record<string, unknown>;
+}
+
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: ErrorCode.VALIDATION,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  429: ErrorCode.RATE_LIMITED,
+};
+
+/**
+ * Maps every error to one JSON shape with the request id as correlation id. Unknown errors are logged
+ * with their stack and answered as a bare 500: stack traces and driver messages never reach clients.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<Request & { id?: string }>();
+    const response = ctx.getResponse<Response>();
+    const body = this.toBody(exception);
+    body.requestId = request.id;
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    }
+    if (body.code === ErrorCode.RATE_LIMITED && typeof body.details?.retryAfterSec === 'number') {
+      response.setHeader('Retry-After', String(body.details.retryAfterSec));
+    }
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof AppException) {
+      return { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      const message =
+        typeof payload === 'string' ? payload : String((payload as { message?: unknown }).message ?? exception.message);
+      return { statusCode: status, code: HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION), message };
+    }
+    // body-parser errors (malformed JSON, too large) carry a status and are the client's fault.
+    const status = (exception as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (exception as { type?: string }).type;
+      const message = type === 'entity.parse.failed' ? 'body: malformed JSON' : String((exception as Error).message);
+      return { statusCode: status, code: HTTP_CODES[status] ?? ErrorCode.VALIDATION, message };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: ErrorCode.INTERNAL, message: 'Internal server error' };
+  }
+}

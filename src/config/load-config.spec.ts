@@ -1,0 +1,37 @@
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('uses development defaults that work on the development machine', () => {
+    const config = loadConfig({});
+    expect(config.APP_MODE).toBe('all');
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/async_testing');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.PORT).toBe(3000);
+    expect(config.isApi && config.isWorker).toBe(true);
+  });
+
+  it('converts strings from the environment to typed values', () => {
+    const config = loadConfig({ PORT: '8080', MIGRATIONS_RUN: 'false', APP_MODE: 'worker' });
+    expect(config.PORT).toBe(8080);
+    expect(config.MIGRATIONS_RUN).toBe(false);
+    expect(config.isApi).toBe(false);
+  });
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ APP_MODE: 'both', PORT: 'eighty', REDIS_URL: 'localhost' })).toThrow(
+      /APP_MODE[\s\S]*PORT|PORT[\s\S]*APP_MODE/,
+    );
+    try {
+      loadConfig({ APP_MODE: 'both', PORT: 'eighty', REDIS_URL: 'localhost' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('APP_MODE');
+      expect(message).toContain('PORT');
+      expect(message).toContain('REDIS_URL');
+    }
+  });
+
+  it('refuses development secrets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEYS/);
+  });
+});

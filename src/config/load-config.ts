@@ -1,0 +1,33 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppConfig, DEV_JWT_SECRET, DEV_SECRETS_KEY } from './app-config';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const KNOWN_KEYS = Object.keys(new AppConfig());
+
+/** Builds the validated configuration from an environment; throws ConfigValidationError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap(describe);
+  if (config.NODE_ENV === 'production') {
+    if (config.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: the development default must not be used in production');
+    if (config.SECRETS_KEYS === DEV_SECRETS_KEY) problems.push('SECRETS_KEYS: the development default must not be used in production');
+  }
+  if (problems.length) throw new ConfigValidationError(problems);
+  return config;
+}
+
+function describe(error: ValidationError): string[] {
+  const constraints = Object.values(error.constraints ?? {});
+  return constraints.map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`));
+}

@@ -1,0 +1,39 @@
+import { type INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { setupSwagger } from './common/http/swagger';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { runMigrations } from './database/run-migrations';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Builds the application for the configured mode. Used by main.ts and by the e2e tests, so tests run
+ * exactly what production runs. Migrations run before init because worker processors start during init.
+ */
+export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
+  if (config.MIGRATIONS_RUN) await runMigrations(config);
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: options.bufferLogs ?? true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '2mb' });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  if (config.isApi) setupSwagger(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsString, Length, MaxLength } from 'class-validator';
+import { TEAM_ROLES, type TeamRole } from '../../tenancy/roles';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateTeamDto {
+  @ApiProperty({ example: 'Payments', minLength: 1, maxLength: 120 })
+  @Transform(trim) @IsString() @Length(1, 120)
+  name: string;
+}
+
+export class RenameTeamDto extends CreateTeamDto {}
+
+export class TeamDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) orgId: string;
+  @ApiProperty({ example: 'Payments' }) name: string;
+  @ApiProperty({ enum: TEAM_ROLES, description: 'Your effective role in the team' }) role: TeamRole;
+  @ApiProperty() createdAt: Date;
+}
+
+export class AddMemberDto {
+  @ApiProperty({ example: 'grace@example.com', description: 'Email of a registered user' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ enum: TEAM_ROLES, example: 'editor' })
+  @IsIn(TEAM_ROLES)
+  role: TeamRole;
+}
+
+export class ChangeMemberRoleDto {
+  @ApiProperty({ enum: TEAM_ROLES, example: 'viewer' })
+  @IsIn(TEAM_ROLES)
+  role: TeamRole;
+}
+
+export class MemberDto {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() email: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ enum: TEAM_ROLES }) role: TeamRole;
+  @ApiProperty() createdAt: Date;
+}

@@ -1,0 +1,24 @@
+import type { ApiKeyRole, TeamRole } from './roles';
+
+/** Who is calling: a signed-in user, or a team API key (which can only ever reach its own team). */
+export type Principal =
+  | { kind: 'user'; userId: string }
+  | { kind: 'apiKey'; keyId: string; teamId: string; role: ApiKeyRole };
+
+/** The team a team-scoped request acts on, and the caller's effective role in it. */
+export interface TeamContext {
+  teamId: string;
+  orgId: string;
+  role: TeamRole;
+  principal: Principal;
+  /** User id for audit columns; null for API keys. */
+  userId: string | null;
+}
+
+export interface AuthenticatedRequest {
+  principal?: Principal;
+  teamContext?: TeamContext;
+  params: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  ip?: string;
+}

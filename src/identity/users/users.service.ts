@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AppException } from '../../common/errors/app.exception';
+import { User } from './user.entity';
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  async create(email: string, displayName: string, passwordHash: string): Promise<User> {
+    if (await this.users.exists({ where: { email } })) throw AppException.conflict('email: an account with this email already exists');
+    return this.users.save(this.users.create({ email, displayName, passwordHash }));
+  }
+
+  findByEmailWithHash(email: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOne({ where: { email } });
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOne({ where: { id } });
+    if (!user) throw AppException.unauthenticated('User no longer exists');
+    return user;
+  }
+
+  findByIds(ids: string[]): Promise<User[]> {
+    return ids.length ? this.users.createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany() : Promise.resolve([]);
+  }
+}

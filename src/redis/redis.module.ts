@@ -1,0 +1,20 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from './redis.constants';
+import { RedisFactory } from './redis.factory';
+
+@Global()
+@Module({
+  providers: [
+    RedisFactory,
+    { provide: REDIS_CLIENT, inject: [RedisFactory], useFactory: (factory: RedisFactory) => factory.create('commands') },
+  ],
+  exports: [REDIS_CLIENT, RedisFactory],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,76 @@
+import type { Type } from '@nestjs/common';
+
+/**
+ * The contract between the engine and a step type. A plugin knows its config class, its client
+ * library and this contract — nothing of persistence, queues or sockets.
+ */
+export interface StepPluginMetadata {
+  /** Unique step type, used in flow definitions (`"type": "http"`). */
+  type: string;
+  /** Human description shown in the step catalogue. */
+  description: string;
+  /** class-validator DTO of the step's `config`; validated on save and, after substitution, before run. */
+  config: Type<object>;
+  /** Resource type the step needs (`config.resourceId` must name a resource of this type), if any. */
+  resource?: string;
+  /** JSON Schema of the result, for `${step.response...}` completion and assertion paths in the UI. */
+  resultSchema: Record<string, unknown>;
+  /**
+   * Extra validation on the raw (unsubstituted) config that a DTO cannot express, e.g. "no ${...} in
+   * query text". Returns problems as {path relative to config, message}.
+   */
+  validateRaw?: (config: Record<string, unknown>) => Array<{ path: string; message: string }>;
+}
+
+/** What the engine hands a plugin for one attempt of one step. */
+export interface StepContext<TConfig> {
+  /** Config after `${...}` substitution and validation. */
+  config: TConfig;
+  /** Decrypted resource config when the plugin declares a resource type (secrets included: never log it). */
+  resource?: ResolvedResource;
+  /** Aborted on step timeout, execution cancel or worker shutdown; plugins must pass it to their I/O. */
+  signal: AbortSignal;
+  executionId: string;
+  stepName: string;
+  /** Epoch ms when the execution started (e.g. Loki's "since the flow started"). */
+  executionStartedAt: number;
+  /** Deadline of this attempt in epoch ms (plugins with their own wait loop may use it). */
+  deadline: number;
+  log: (message: string) => void;
+}
+
+export interface ResolvedResource {
+  id: string;
+  name: string;
+  type: string;
+  /** Version stamp; plugins key pooled clients by `${id}:${version}` so edits get fresh clients. */
+  version: number;
+  config: Record<string, unknown>;
+}
+
+/**
+ * A plugin's result must be plain JSON: it is stored as the step's response and reachable through
+ * `${step.response.<path>}` and assertions without per-type code.
+ */
+export type StepResult = Record<string, unknown>;
+
+export interface StepRunner<TConfig = object, TResult extends StepResult = StepResult> {
+  run(ctx: StepContext<TConfig>): Promise<TResult>;
+  /**
+   * Optional two-phase start for background steps that must be positioned before the flow moves on
+   * (a Kafka subscription): `prepare` resolves once ready and returns the function that completes the
+   * step. The engine awaits `prepare` before running the next step.
+   */
+  prepare?(ctx: StepContext<TConfig>): Promise<() => Promise<TResult>>;
+}
+
+/** A failure inside a step with a message a tester understands (not a stack trace). */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}

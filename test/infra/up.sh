@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Brings up every real service the test suite talks to, idempotently, on a fresh or a warm machine:
+# Postgres, MariaDB and Redis (normally already running here), Prometheus (Debian package) and a
+# single-node Kafka broker (jars from Maven Central). Prints how long each phase took.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+t() { date +%s.%N; }
+phase() { printf '[infra] %-28s %6.1f s\n' "$1" "$(echo "$(t) - $2" | bc)"; }
+
+start=$(t)
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  echo "[infra] starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 1 50); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 0.2; done
+fi
+pg_isready -h 127.0.0.1 -p 5432 -q || { echo "[infra] PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+phase postgres "$start"
+
+start=$(t)
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "[infra] starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "[infra] Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+phase redis "$start"
+
+start=$(t)
+if ! mysqladmin -h 127.0.0.1 -P 3306 -u root ping >/dev/null 2>&1; then
+  echo "[infra] starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  for _ in $(seq 1 100); do mysqladmin -h 127.0.0.1 -u root ping >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+mysqladmin -h 127.0.0.1 -P 3306 -u root ping >/dev/null || { echo "[infra] MariaDB is not reachable on 127.0.0.1:3306" >&2; exit 1; }
+phase mariadb "$start"
+
+start=$(t)
+bash test/infra/prometheus/install.sh
+phase "prometheus (install check)" "$start"
+
+start=$(t)
+bash test/infra/kafka/kafka.sh start
+phase "kafka broker" "$start"
