@@ -21,6 +21,8 @@ const common = {
 module.exports = {
   // e2e files each create their own database, so they can run in parallel on the 2 cores.
   maxWorkers: 2,
+  // Per-project testTimeout is ignored by Jest 30; e2e tests talk to real servers, so the limit is global.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -29,7 +31,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -2,20 +2,35 @@ import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common'
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EngineModule } from './engine/engine.module';
+import { ExecutionsApiModule } from './executions/executions-api.module';
+import { FlowsApiModule } from './flows/flows-api.module';
 import { HealthModule } from './health/health.module';
 import { IdentityApiModule } from './identity/identity-api.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
+import { ResourcesApiModule } from './resources/resources-api.module';
 import { SeedModule } from './seed/seed.module';
+import { StepsApiModule } from './steps/steps-api.module';
+import { SuitesApiModule } from './suites/suites-api.module';
+import { SuitesWorkerModule } from './suites/suites-worker.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
 /** Modules that serve the HTTP API, Swagger and Socket.IO (modes `api` and `all`). */
-const API_MODULES: Imports = [IdentityApiModule, SeedModule];
+const API_MODULES: Imports = [
+  IdentityApiModule,
+  ResourcesApiModule,
+  StepsApiModule,
+  FlowsApiModule,
+  ExecutionsApiModule,
+  SuitesApiModule,
+  SeedModule,
+];
 
 /** Modules that register queue processors (modes `worker` and `all`); never loaded into an API-only process. */
-const WORKER_MODULES: Imports = [];
+const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule];
 
 /**
  * One build, three roles: APP_MODE decides which modules are loaded. Infrastructure (config, logging,

@@ -24,6 +24,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('text', { type: ['application/yaml', 'text/yaml'], limit: '2mb' });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

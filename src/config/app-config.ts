@@ -9,7 +9,7 @@ const toBool = ({ value }: { value: unknown }) =>
 
 /** Defaults that would be dangerous in production; bootstrap refuses them when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
-export const DEV_SECRETS_KEY = 'dev:ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhIQ==';
+export const DEV_SECRETS_KEY = 'dev:ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhISE='; // 32 bytes: "dev-only-secrets-key-32-bytes!!!"
 
 /**
  * Every setting of the service. Only the config module reads process.env; everything else injects
@@ -88,6 +88,45 @@ export class AppConfig {
 
   @Type(() => Number) @IsInt() @Min(1024)
   HTTP_STEP_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+  /** Time budget of a resource connection test (POST .../resources/:id/test) unless the request sets one. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(60000)
+  RESOURCE_TEST_TIMEOUT_MS = 5000;
+
+  /** Upper bound on how long a worker may use a cached resource if a change notification was lost. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  RESOURCE_CACHE_TTL_SEC = 300;
+
+  /** Pooled clients of a resource (DB pools, Kafka producers) unused this long are closed. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  RESOURCE_CLIENT_IDLE_SEC = 60;
+
+  /** JOB lock (ms): a job whose worker stops renewing it for this long is handed to another worker. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000)
+  JOB_LOCK_MS = 30000;
+
+  /** Delivery attempts of one suite webhook notification (first try included) before it is given up. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(20)
+  WEBHOOK_MAX_ATTEMPTS = 5;
+
+  /** Backoff before the 2nd webhook attempt, doubled for each further one (exponential). */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600000)
+  WEBHOOK_BACKOFF_MS = 5000;
+
+  /** Time budget of one webhook HTTP request. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(120000)
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /** How often workers re-check active suite runs (re-queue stragglers, finish runs, send missed notifications). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  SUITE_RECONCILE_INTERVAL_SEC = 30;
+
+  /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
+  flowEnvValues: Record<string, string> = {};
+
+  flowEnv(name: string): string | undefined {
+    return this.flowEnvValues[name];
+  }
 
   get isApi(): boolean {
     return this.APP_MODE !== 'worker';

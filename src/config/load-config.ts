@@ -8,7 +8,7 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const KNOWN_KEYS = Object.keys(new AppConfig());
+const KNOWN_KEYS = Object.keys(new AppConfig()).filter((key) => /^[A-Z0-9_]+$/.test(key));
 
 /** Builds the validated configuration from an environment; throws ConfigValidationError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -24,6 +24,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (config.SECRETS_KEYS === DEV_SECRETS_KEY) problems.push('SECRETS_KEYS: the development default must not be used in production');
   }
   if (problems.length) throw new ConfigValidationError(problems);
+  for (const name of config.FLOW_ENV_ALLOWLIST.split(',').map((n) => n.trim()).filter(Boolean)) {
+    const value = env[name];
+    if (value !== undefined) config.flowEnvValues[name] = value;
+  }
   return config;
 }
 

@@ -2,5 +2,17 @@
 // rather than globbed so that the same list works from compiled JS, under Jest and in the TypeORM CLI.
 import { InitialSchema1764250000000 } from '../../migrations/1764250000000-initial-schema';
 import { Identity1764250100000 } from '../../migrations/1764250100000-identity';
+import { Resources1764250200000 } from '../../migrations/1764250200000-resources';
+import { Flows1764250300000 } from '../../migrations/1764250300000-flows';
+import { Executions1764250400000 } from '../../migrations/1764250400000-executions';
+import { Suites1764250500000 } from '../../migrations/1764250500000-suites';
 
-export const MIGRATIONS = [InitialSchema1764250000000, Identity1764250100000];
+// Keep in timestamp order, one per line.
+export const MIGRATIONS = [
+  InitialSchema1764250000000,
+  Identity1764250100000,
+  Resources1764250200000,
+  Flows1764250300000,
+  Executions1764250400000,
+  Suites1764250500000,
+];

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { EXECUTIONS_QUEUE } from './queue.constants';
+import { EXECUTIONS_QUEUE, SUITES_QUEUE } from './queue.constants';
 
 /** BullMQ connection and queue registration; registered in every mode, processors only in worker modules. */
 @Global()
@@ -26,6 +26,7 @@ import { EXECUTIONS_QUEUE } from './queue.constants';
       },
     }),
     BullModule.registerQueue({ name: EXECUTIONS_QUEUE }),
+    BullModule.registerQueue({ name: SUITES_QUEUE }),
   ],
   exports: [BullModule],
 })

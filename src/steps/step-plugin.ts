@@ -46,6 +46,8 @@ export interface ResolvedResource {
   /** Version stamp; plugins key pooled clients by `${id}:${version}` so edits get fresh clients. */
   version: number;
   config: Record<string, unknown>;
+  /** Plaintext secret values of this resource, so the engine can redact them from stored requests. */
+  secretValues?: string[];
 }
 
 /**

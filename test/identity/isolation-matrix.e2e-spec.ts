@@ -2,6 +2,7 @@ import { hasTeamRole, type TeamRole } from '../../src/identity/tenancy/roles';
 import { API, addMember, createApiKey, createOrg, createTeam, registerUser, type TestUser } from '../support/identity-helpers';
 import { TEAM_ENDPOINTS, type TeamObjects } from '../support/isolation-endpoints';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { createResource, SAMPLE_HTTP_RESOURCE } from '../resources/resource-helpers';
 
 /**
  * Two organisations with two teams each; in team A1 and B1 a user of every role and an API key of
@@ -27,7 +28,13 @@ describe('tenant isolation matrix', () => {
         await addMember(t, orgOwner, teamId, bystander, 'viewer');
         await createApiKey(t, orgOwner, teamId, 'viewer');
         const keys = await t.http.get(`${API}/teams/${teamId}/api-keys`).set(orgOwner.auth).expect(200);
-        teams[key] = { teamId, apiKeyId: keys.body[0].id, memberUserId: bystander.id };
+        teams[key] = { teamId, apiKeyId: keys.body[0].id, memberUserId: bystander.id, resourceId: await createResource(t, orgOwner, teamId, SAMPLE_HTTP_RESOURCE('world-http')) };
+        teams[key].flowId = (await t.http.post(`${API}/teams/${teamId}/flows`).set(orgOwner.auth).send({ name: 'World flow', steps: [{ name: 'wait', type: 'delay', config: { delayMs: 1 } }] }).expect(201)).body.id;
+        teams[key].suiteId = (await t.http.post(`${API}/teams/${teamId}/suites`).set(orgOwner.auth).send({ name: 'World suite', entries: [{ flowId: teams[key].flowId }] }).expect(201)).body.id;
+        await t.http.put(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/schedule`).set(orgOwner.auth).send({ cron: '0 0 1 1 *' }).expect(200);
+        teams[key].webhookId = (await t.http.post(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/webhooks`).set(orgOwner.auth).send({ name: 'World hook', url: 'http://127.0.0.1:1/hook', secret: 'world-secret-0123456789', enabled: false }).expect(201)).body.id;
+        const worldRun = (await t.http.post(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/run?wait=true&timeoutSec=30`).set(orgOwner.auth).send({}).expect(200)).body;
+        Object.assign(teams[key], { suiteRunId: worldRun.id, executionId: worldRun.items[0].executionId });
       }
       actors.push({ name: `org ${org} owner`, headers: orgOwner.auth, roles: ownerRoles });
       for (const role of ['admin', 'editor', 'viewer'] as const) {

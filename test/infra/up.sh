@@ -41,5 +41,18 @@ bash test/infra/prometheus/install.sh
 phase "prometheus (install check)" "$start"
 
 start=$(t)
+# xmllint validates the JUnit XML reports against test/suites/fixtures/junit.xsd (Debian libxml2-utils; no daemon).
+if ! command -v xmllint >/dev/null 2>&1; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "[infra] xmllint is missing; install Debian's libxml2-utils (needs root)" >&2
+    exit 1
+  fi
+  echo "[infra] installing xmllint (libxml2-utils)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils
+fi
+phase "xmllint (install check)" "$start"
+
+start=$(t)
 bash test/infra/kafka/kafka.sh start
 phase "kafka broker" "$start"

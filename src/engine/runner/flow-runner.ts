@@ -1,0 +1,133 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { ExecutionProgressService } from '../../executions/execution-progress.service';
+import type { ExecutionStatus } from '../../executions/execution-status';
+import type { Execution } from '../../executions/execution.entity';
+import type { ExecutionStep } from '../../executions/execution-step.entity';
+import type { StepDefinition } from '../../flows/flow-definition';
+import { FlowsService } from '../../flows/flows.service';
+import type { SubstitutionScope } from '../substitution/substitution-scope';
+import { CancelledError, ExecutionTimeoutError, RunningExecutions, WorkerShutdownError } from './running-executions';
+import { reasonText, StepExecutor } from './step-executor';
+import type { ExecutedStep } from './step-outcome';
+import type { StepRunContext } from './step-run-context';
+
+const DONE_STATUSES = ['SUCCESS', 'ERROR', 'SKIPPED'];
+
+/**
+ * Runs one execution (seed §1.2): IN_PROGRESS → steps in order → COMPLETED | FAILED | CANCELLED.
+ * Background steps start, the flow goes on, and the flow awaits them before it ends. A re-delivered
+ * execution (worker crash) resumes: finished steps are kept and feed the scope, the rest run again.
+ */
+@Injectable()
+export class FlowRunner {
+  private readonly logger = new Logger(FlowRunner.name);
+
+  constructor(
+    private readonly flows: FlowsService,
+    private readonly progress: ExecutionProgressService,
+    private readonly executor: StepExecutor,
+    private readonly running: RunningExecutions,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(executionId: string, recoveryReason?: string): Promise<void> {
+    const claimed = await this.progress.claim(executionId, recoveryReason);
+    if (!claimed) return;
+    const { execution, steps: rows } = claimed;
+    const controller = this.running.register(executionId);
+    const timeoutMs = execution.parameters.timeoutMs;
+    const timer = timeoutMs ? setTimeout(() => controller.abort(new ExecutionTimeoutError(timeoutMs)), timeoutMs) : undefined;
+    try {
+      const flow = await this.flows.getVersionForRun(execution.teamId, execution.flowId, execution.flowVersion);
+      const result = await this.runSteps(execution, flow.steps, rows, controller.signal);
+      await this.progress.finish(execution, result.status, result.error);
+    } catch (error) {
+      if (controller.signal.reason instanceof WorkerShutdownError) throw controller.signal.reason; // leave IN_PROGRESS: resumed elsewhere
+      this.logger.error({ err: error, executionId }, 'Execution crashed');
+      await this.progress.finish(execution, 'FAILED', `internal error: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+      this.running.release(executionId);
+    }
+  }
+
+  private async runSteps(
+    execution: Execution,
+    steps: StepDefinition[],
+    rows: ExecutionStep[],
+    signal: AbortSignal,
+  ): Promise<{ status: ExecutionStatus; error: string | null }> {
+    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv() };
+    const ctx: StepRunContext = {
+      executionId: execution.id,
+      teamId: execution.teamId,
+      executionStartedAt: (execution.startedAt ?? new Date()).getTime(),
+      signal,
+      scope,
+    };
+    const background: Array<{ step: StepDefinition; row: ExecutionStep; done: Promise<ExecutedStep> }> = [];
+    let failure: string | null = null;
+
+    for (const [index, step] of steps.entries()) {
+      const row = rows[index];
+      if (DONE_STATUSES.includes(row.status)) {
+        // Finished by an earlier attempt of this execution: keep it, and let later steps reference it.
+        scope.steps[step.name] = { response: row.response ?? undefined, request: row.request ?? undefined, status: row.status };
+        if (row.status === 'ERROR' && !step.continueOnFailure) failure ??= `step "${step.name}" failed: ${row.error}`;
+        continue;
+      }
+      if (failure || signal.aborted) break;
+      await this.progress.stepStarted(execution, row, null);
+      if (step.runInBackground) {
+        const handle = this.executor.start(step, ctx);
+        await handle.ready;
+        scope.steps[step.name] = { status: 'IN_PROGRESS' };
+        background.push({ step, row, done: handle.done });
+        continue;
+      }
+      const outcome = await this.executor.execute(step, ctx);
+      failure ??= await this.record(execution, step, row, outcome, scope, signal);
+    }
+
+    for (const { step, row, done } of background) {
+      const outcome = await done;
+      failure ??= await this.record(execution, step, row, outcome, scope, signal);
+    }
+
+    if (signal.aborted) {
+      const reason = signal.reason;
+      if (reason instanceof WorkerShutdownError) throw reason;
+      if (reason instanceof CancelledError) return { status: 'CANCELLED', error: 'Cancelled by user' };
+      return { status: 'FAILED', error: reasonText(reason) };
+    }
+    return failure ? { status: 'FAILED', error: failure } : { status: 'COMPLETED', error: null };
+  }
+
+  /** Persists a step outcome and returns the execution's failure message if this step fails it. */
+  private async record(
+    execution: Execution,
+    step: StepDefinition,
+    row: ExecutionStep,
+    outcome: ExecutedStep,
+    scope: SubstitutionScope,
+    signal: AbortSignal,
+  ): Promise<string | null> {
+    const cancelled = signal.aborted && signal.reason instanceof CancelledError;
+    if (signal.aborted && signal.reason instanceof WorkerShutdownError) throw signal.reason;
+    const status = cancelled && outcome.status === 'ERROR' ? 'CANCELLED' : outcome.status;
+    scope.steps[step.name] = { response: outcome.response, request: outcome.request, status };
+    await this.progress.stepFinished(execution, row, { ...outcome, status });
+    if (status === 'ERROR' && !step.continueOnFailure) return `step "${step.name}" failed: ${outcome.error}`;
+    return null;
+  }
+
+  private allowedEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const name of this.config.FLOW_ENV_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const value = this.config.flowEnv(name);
+      if (value !== undefined) env[name] = value;
+    }
+    return env;
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('cancelled by user');
+  }
+}
+
+export class WorkerShutdownError extends Error {
+  override name = 'WorkerShutdownError';
+  constructor() {
+    super('worker shutting down; another worker will resume the execution');
+  }
+}
+
+export class ExecutionTimeoutError extends Error {
+  override name = 'ExecutionTimeoutError';
+  constructor(ms: number) {
+    super(`execution timed out after ${ms} ms`);
+  }
+}
+
+/** AbortControllers of the executions this worker is running, so cancel and shutdown can reach them. */
+@Injectable()
+export class RunningExecutions {
+  private readonly controllers = new Map<string, AbortController>();
+
+  register(executionId: string): AbortController {
+    const controller = new AbortController();
+    this.controllers.set(executionId, controller);
+    return controller;
+  }
+
+  release(executionId: string): void {
+    this.controllers.delete(executionId);
+  }
+
+  cancel(executionId: string): boolean {
+    const controller = this.controllers.get(executionId);
+    controller?.abort(new CancelledError());
+    return !!controller;
+  }
+
+  abortAll(reason: Error): void {
+    for (const controller of this.controllers.values()) controller.abort(reason);
+  }
+
+  get size(): number {
+    return this.controllers.size;
+  }
+}

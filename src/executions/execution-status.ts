@@ -1,0 +1,13 @@
+export const EXECUTION_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+export const STEP_STATUSES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'ERROR', 'SKIPPED', 'CANCELLED'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const EXECUTION_TRIGGERS = ['api', 'suite', 'schedule'] as const;
+export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
+
+export function isTerminal(status: ExecutionStatus): boolean {
+  return TERMINAL_EXECUTION_STATUSES.includes(status);
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { RedisFactory } from '../redis/redis.factory';
+import { EXECUTION_CANCEL_CHANNEL, EXECUTION_UPDATES_CHANNEL, type ExecutionStatusUpdate } from './execution-update';
+
+/**
+ * Redis pub/sub carries updates from workers to every API instance (and cancel requests from the API
+ * to every worker). Plain ioredis PUBLISH rather than @nestjs/microservices: one channel, fire-and-
+ * forget, and subscribers need the raw message order, which a request/response transport adds nothing to.
+ */
+@Injectable()
+export class ExecutionUpdatePublisher {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly keys: RedisFactory,
+  ) {}
+
+  get updatesChannel(): string {
+    return this.keys.key(EXECUTION_UPDATES_CHANNEL);
+  }
+
+  get cancelChannel(): string {
+    return this.keys.key(EXECUTION_CANCEL_CHANNEL);
+  }
+
+  async publish(update: ExecutionStatusUpdate): Promise<void> {
+    // A lost live update must not fail the run: the database row is the source of truth and a
+    // client (re)joining gets a fresh snapshot.
+    await this.redis.publish(this.updatesChannel, JSON.stringify(update)).catch(() => undefined);
+  }
+
+  async requestCancel(executionId: string): Promise<void> {
+    await this.redis.publish(this.cancelChannel, executionId);
+  }
+}

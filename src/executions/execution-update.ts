@@ -1,0 +1,26 @@
+import type { ExecutionStatus, StepStatus } from './execution-status';
+
+/** Published by workers on every state change; forwarded to Socket.IO and SSE clients (docs/STREAMING.md). */
+export interface ExecutionStatusUpdate {
+  executionId: string;
+  teamId: string;
+  /** Per-execution sequence number, strictly increasing; snapshots carry the last one they include. */
+  seq: number;
+  updateType: 'EXECUTION_STARTED' | 'STEP_STARTED' | 'STEP_FINISHED' | 'EXECUTION_FINISHED';
+  executionStatus: ExecutionStatus;
+  stepUpdate?: {
+    stepIndex: number;
+    stepId: string;
+    name: string;
+    status: StepStatus;
+    response?: unknown;
+    error?: string | null;
+    attempts?: number;
+    durationMs?: number | null;
+  };
+  message?: string;
+  at: string;
+}
+
+export const EXECUTION_UPDATES_CHANNEL = 'execution-updates';
+export const EXECUTION_CANCEL_CHANNEL = 'execution-cancel';

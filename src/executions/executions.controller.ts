@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Observable } from 'rxjs';
+import type { TeamContext } from '../identity/tenancy/principal';
+import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorator';
+import { ExecutionDto, ExecutionPageDto, ListExecutionsQuery } from './dto/execution.dto';
+import { RunFlowDto } from './dto/run-flow.dto';
+import { ExecutionsService, type ExecutionView } from './executions.service';
+import { ExecutionStreamHub, isFinalEvent } from './live/execution-stream.hub';
+
+@ApiTags('executions')
+@Controller('teams/:teamId')
+export class ExecutionsController {
+  constructor(
+    private readonly executions: ExecutionsService,
+    private readonly hub: ExecutionStreamHub,
+  ) {}
+
+  @Post('flows/run')
+  @TeamScoped('editor')
+  @ApiOperation({ summary: 'Queue a run of a flow (latest or pinned version); answers with the PENDING execution' })
+  @ApiCreatedResponse({ type: ExecutionDto })
+  run(@CurrentTeam() team: TeamContext, @Body() dto: RunFlowDto): Promise<ExecutionView> {
+    return this.executions.run(team, dto);
+  }
+
+  @Get('executions')
+  @TeamScoped('viewer')
+  @ApiOperation({ summary: 'List executions, newest first (filters: flow, status, trigger, time range)' })
+  @ApiOkResponse({ type: ExecutionPageDto })
+  list(@CurrentTeam() team: TeamContext, @Query() query: ListExecutionsQuery) {
+    return this.executions.list(team.teamId, query);
+  }
+
+  @Get('executions/:executionId')
+  @TeamScoped('viewer')
+  @ApiOkResponse({ type: ExecutionDto })
+  get(@CurrentTeam() team: TeamContext, @Param('executionId') id: string): Promise<ExecutionView> {
+    return this.executions.get(team.teamId, id);
+  }
+
+  @Post('executions/:executionId/cancel')
+  @TeamScoped('editor')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel: a queued run is removed, a running one aborts its current step' })
+  @ApiOkResponse({ type: ExecutionDto })
+  cancel(@CurrentTeam() team: TeamContext, @Param('executionId') id: string): Promise<ExecutionView> {
+    return this.executions.cancel(team.teamId, id);
+  }
+
+  @Sse('executions/:executionId/events')
+  @TeamScoped('viewer')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'Server-Sent Events: `snapshot`, then `update` events in order; ends after the final state' })
+  async events(@CurrentTeam() team: TeamContext, @Param('executionId') id: string): Promise<Observable<MessageEvent>> {
+    await this.executions.get(team.teamId, id); // 404 before the stream opens
+    return new Observable<MessageEvent>((subscriber) => {
+      let stop: (() => void) | undefined;
+      let closed = false;
+      this.hub
+        .subscribe(id, (event) => {
+          subscriber.next({ type: event.type, data: event.data, id: String(event.type === 'snapshot' ? event.data.seq : event.data.seq) });
+          if (isFinalEvent(event)) {
+            closed = true;
+            // Let the final event flush before closing the stream.
+            setImmediate(() => subscriber.complete());
+          }
+        })
+        .then((unsubscribe) => {
+          stop = unsubscribe;
+          if (closed) unsubscribe();
+        })
+        .catch((error: Error) => subscriber.error(error));
+      return () => stop?.();
+    });
+  }
+}

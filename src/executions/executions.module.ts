@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FlowsModule } from '../flows/flows.module';
+import { ExecutionProgressService } from './execution-progress.service';
+import { ExecutionUpdatePublisher } from './execution-update.publisher';
+import { ExecutionStep } from './execution-step.entity';
+import { Execution } from './execution.entity';
+import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsService } from './executions.service';
+
+/** Execution records: creating and reading runs (API) and recording their progress (engine). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
+  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher],
+  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository],
+})
+export class ExecutionsModule {}

@@ -1,0 +1,181 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppException } from '../common/errors/app.exception';
+import { FlowsService } from '../flows/flows.service';
+import type { TeamContext } from '../identity/tenancy/principal';
+import { isUuid } from '../identity/tenancy/tenancy.service';
+import { EXECUTIONS_QUEUE, RUN_EXECUTION_JOB } from '../queue/queue.constants';
+import type { ListExecutionsQuery } from './dto/execution.dto';
+import type { RunFlowDto } from './dto/run-flow.dto';
+import type { ExecutionTrigger } from './execution-status';
+import { ExecutionProgressService } from './execution-progress.service';
+import { ExecutionUpdatePublisher } from './execution-update.publisher';
+import { Execution } from './execution.entity';
+import { ExecutionStep } from './execution-step.entity';
+import { ExecutionsRepository } from './executions.repository';
+import { resolveRunVariables } from './run-variables';
+
+export interface ExecutionJobData {
+  executionId: string;
+  teamId: string;
+}
+
+export interface ExecutionView extends Execution {
+  steps: ExecutionStep[];
+}
+
+@Injectable()
+export class ExecutionsService {
+  private readonly logger = new Logger(ExecutionsService.name);
+
+  constructor(
+    private readonly repo: ExecutionsRepository,
+    private readonly flows: FlowsService,
+    private readonly progress: ExecutionProgressService,
+    private readonly publisher: ExecutionUpdatePublisher,
+    @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /**
+   * Pins the flow version, writes the execution and its PENDING steps in one transaction, then queues
+   * the job with the execution id as job id (a duplicate enqueue is a no-op in BullMQ).
+   */
+  async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunFlowDto, trigger: ExecutionTrigger = 'api', suiteRunId: string | null = null): Promise<ExecutionView> {
+    const view = await this.createPending(team, dto, trigger, suiteRunId);
+    await this.enqueue(view);
+    return view;
+  }
+
+  /**
+   * Writes a PENDING execution and its steps without queueing it — in the caller's transaction when
+   * `manager` is given. Suites create a run's executions up front and queue them as slots free up.
+   */
+  async createPending(
+    team: Pick<TeamContext, 'teamId' | 'userId'>,
+    dto: RunFlowDto,
+    trigger: ExecutionTrigger,
+    suiteRunId: string | null,
+    manager?: EntityManager,
+  ): Promise<ExecutionView> {
+    const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
+    const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
+    if (problems.length) throw AppException.validation(problems);
+    const write = async (m: EntityManager): Promise<ExecutionView> => {
+      const execution = await m.save(
+        m.create(Execution, {
+          teamId: team.teamId,
+          flowId: flow.flowId,
+          flowVersion: flow.version,
+          flowName: flow.flowName,
+          status: 'PENDING',
+          trigger,
+          suiteRunId,
+          userId: team.userId,
+          variables: values,
+          parameters: dto.parameters ?? {},
+          error: null,
+          attempt: 0,
+          recoveries: [],
+          seq: 0,
+          cancelRequestedAt: null,
+          startedAt: null,
+          finishedAt: null,
+        }),
+      );
+      const steps = flow.steps.map((s, stepIndex) =>
+        m.create(ExecutionStep, {
+          executionId: execution.id,
+          stepIndex,
+          stepId: s.id,
+          name: s.name,
+          type: s.type,
+          background: !!s.runInBackground,
+          status: 'PENDING',
+          request: null,
+          response: null,
+          assertions: [],
+          attempts: 0,
+          error: null,
+          startedAt: null,
+          finishedAt: null,
+          durationMs: null,
+        }),
+      );
+      // jsonb columns are typed `unknown`, which TypeORM's insert typing cannot express.
+      if (steps.length) await m.insert(ExecutionStep, steps as never);
+      return { ...execution, steps };
+    };
+    return manager ? write(manager) : this.db.transaction(write);
+  }
+
+  /** Queues a PENDING execution; the execution id is the job id, so queueing it twice is a no-op. */
+  async enqueue(execution: Pick<Execution, 'id' | 'teamId' | 'parameters'>): Promise<void> {
+    await this.queue.add(
+      RUN_EXECUTION_JOB,
+      { executionId: execution.id, teamId: execution.teamId },
+      { jobId: execution.id, delay: execution.parameters?.initialDelay ?? 0, removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 86400 } },
+    );
+  }
+
+  /** Every execution of a suite run (with steps unless `withSteps` is false), oldest first: what suite reports and views read. */
+  async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ExecutionView[]> {
+    const rows = await this.repo.executions.find({ where: { teamId, suiteRunId }, order: { createdAt: 'ASC' } });
+    if (!rows.length || options.withSteps === false) return rows.map((r) => ({ ...r, steps: [] }));
+    const steps = await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany();
+    return rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) }));
+  }
+
+  async get(teamId: string, id: string): Promise<ExecutionView> {
+    const found = isUuid(id) ? await this.repo.findWithSteps(id, teamId) : undefined;
+    if (!found) throw AppException.notFound('Execution');
+    return { ...found.execution, steps: found.steps };
+  }
+
+  /** Team of an execution, for stream authorisation; undefined when it does not exist. */
+  async teamOf(id: string): Promise<string | undefined> {
+    if (!isUuid(id)) return undefined;
+    return (await this.repo.executions.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  async list(teamId: string, q: ListExecutionsQuery): Promise<{ items: ExecutionView[]; total: number; page: number; pageSize: number }> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const qb = this.repo.executions.createQueryBuilder('e').where('e.team_id = :teamId', { teamId });
+    if (q.flowId) qb.andWhere('e.flow_id = :flowId', { flowId: q.flowId });
+    if (q.status) qb.andWhere('e.status = :status', { status: q.status });
+    if (q.trigger) qb.andWhere('e.trigger = :trigger', { trigger: q.trigger });
+    if (q.from) qb.andWhere('e.created_at >= :from', { from: q.from });
+    if (q.to) qb.andWhere('e.created_at < :to', { to: q.to });
+    const [rows, total] = await qb.orderBy('e.created_at', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const steps = rows.length
+      ? await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany()
+      : [];
+    return { items: rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) })), total, page, pageSize };
+  }
+
+  /**
+   * Cancels a run. A queued or delayed job is removed and the execution finished here; a running one
+   * is flagged in the database (checked by the runner between steps) and signalled to every worker
+   * over Redis so the one running it aborts the current step at once.
+   */
+  async cancel(teamId: string, id: string): Promise<ExecutionView> {
+    const current = await this.get(teamId, id);
+    if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.status)) return current;
+    await this.repo.executions.update({ id }, { cancelRequestedAt: new Date() });
+    if (current.status === 'PENDING') {
+      const job = await this.queue.getJob(id);
+      const removed = job ? await job.remove().then(() => true, () => false) : true;
+      if (removed) {
+        await this.progress.finish(current, 'CANCELLED', 'Cancelled before start');
+        return this.get(teamId, id);
+      }
+    }
+    await this.publisher.requestCancel(id);
+    this.logger.log({ executionId: id }, 'Cancellation requested');
+    return this.get(teamId, id);
+  }
+}

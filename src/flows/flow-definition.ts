@@ -1,0 +1,50 @@
+// The shape of a flow as stored in an immutable version and as run by the engine (DESIGN.md §5).
+// Plain types shared by the flows module (which validates and stores them) and the engine (which runs
+// them); the validating DTO classes live in flows/dto/.
+
+export type VariableType = 'string' | 'number' | 'boolean' | 'json';
+
+export interface VariableDeclaration {
+  name: string;
+  type: VariableType;
+  default?: unknown;
+  required?: boolean;
+  description?: string;
+}
+
+export interface AssertionDefinition {
+  path: string;
+  operator: string;
+  expected?: unknown;
+}
+
+export interface RetryDefinition {
+  maxRetries?: number;
+  initialDelayMs?: number;
+  backoffMultiplier?: number;
+  maxDelayMs?: number;
+}
+
+export interface StepDefinition {
+  /** Stable id of the step across versions (used by diffs and the UI). */
+  id: string;
+  /** Unique in the flow; used in `${name.response...}` references. */
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+  assertions?: AssertionDefinition[];
+  timeoutMs?: number;
+  retry?: RetryDefinition;
+  continueOnFailure?: boolean;
+  runInBackground?: boolean;
+}
+
+/** One immutable version of a flow: what an execution pins and runs. */
+export interface FlowVersionSnapshot {
+  flowId: string;
+  teamId: string;
+  flowName: string;
+  version: number;
+  variables: VariableDeclaration[];
+  steps: StepDefinition[];
+}

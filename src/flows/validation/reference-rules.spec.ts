@@ -1,0 +1,112 @@
+import { checkReferences, type ReferenceScope } from './reference-rules';
+
+const step = (name: string, config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ name, config, ...extra });
+
+function problemsOf(flow: ReferenceScope) {
+  return checkReferences(flow).map((p) => ({ pointer: p.pointer, message: p.message }));
+}
+
+describe('checkReferences', () => {
+  it('accepts declared variables, earlier steps, env and functions', () => {
+    const flow = {
+      variables: [{ name: 'baseUrl' }, { name: 'qty' }],
+      steps: [
+        step('login', { url: '${baseUrl}/login', id: '${uuid()}', at: '${now("+5m")}' }),
+        step('order', {
+          url: '${env.ORDERS_URL}/orders',
+          headers: { Authorization: 'Bearer ${login.response.body.token}' },
+          body: { qty: '${qty}', first: `\${jsonpath(login.response.body, '$.items[0]')}` },
+        }),
+      ],
+    };
+    expect(problemsOf(flow)).toEqual([]);
+  });
+
+  it('rejects a reference to a later step and says the order', () => {
+    const flow = { variables: [], steps: [step('create', { id: '${check.response.body.id}' }), step('check')] };
+    const [p] = problemsOf(flow);
+    expect(p.pointer).toBe('/steps/0/config/id');
+    expect(p.message).toContain('${check.response.body.id}');
+    expect(p.message).toMatch(/step "check" runs after "create" \(it is step 2, this is step 1\)/);
+    expect(p.message).toMatch(/move "check" above "create"/);
+  });
+
+  it('rejects a step reading itself', () => {
+    const flow = { variables: [], steps: [step('a', { x: '${a.response.body}' })] };
+    expect(problemsOf(flow)).toEqual([{ pointer: '/steps/0/config/x', message: expect.stringMatching(/cannot read its own result/) }]);
+  });
+
+  it('lets any later step read a background step, including the very next one, without a word', () => {
+    const flow = {
+      variables: [],
+      steps: [
+        step('event', { topic: 'orders' }, { runInBackground: true }),
+        step('next', { id: '${event.response.message.key}' }),
+        step('later', { id: '${event.response.message.value}' }),
+      ],
+    };
+    expect(problemsOf(flow)).toEqual([]);
+  });
+
+  it('rejects a background step reading a step that comes after it', () => {
+    const flow = {
+      variables: [],
+      steps: [step('event', { match: '${create.response.body.id}' }, { runInBackground: true }), step('create')],
+    };
+    expect(problemsOf(flow)).toEqual([{ pointer: '/steps/0/config/match', message: expect.stringMatching(/runs after "event"/) }]);
+  });
+
+  it('rejects unknown roots, with variables and steps in function arguments too', () => {
+    const flow = {
+      variables: [{ name: 'n' }],
+      steps: [step('a', { x: '${missing}', y: '${randomString(len)}', z: '${n}' })],
+    };
+    expect(problemsOf(flow)).toEqual([
+      { pointer: '/steps/0/config/x', message: '${missing}: "missing" is neither a declared variable nor a step of this flow' },
+      { pointer: '/steps/0/config/y', message: '${randomString(len)}: "len" is neither a declared variable nor a step of this flow' },
+    ]);
+  });
+
+  it('rejects unknown functions and syntax errors, one problem per string', () => {
+    const flow = {
+      variables: [],
+      steps: [step('a', { fn: '${guid()}', open: 'id=${uuid()', args: '${now(5)}', fine: '${uuid()}' })],
+    };
+    const problems = problemsOf(flow);
+    expect(problems.map((p) => p.pointer)).toEqual(['/steps/0/config/fn', '/steps/0/config/open', '/steps/0/config/args']);
+    expect(problems[0].message).toMatch(/unknown function "guid"/);
+    expect(problems[1].message).toMatch(/unterminated/);
+    expect(problems[2].message).toMatch(/offset must be a string/);
+  });
+
+  it('checks assertion expected values and only those', () => {
+    const flow = {
+      variables: [],
+      steps: [
+        step('a'),
+        step('b', {}, {
+          assertions: [
+            { path: 'body.id', operator: 'equals', expected: '${a.response.body.id}' },
+            { path: 'body.x', operator: 'equals', expected: ['${c.response}'] },
+          ],
+        }),
+        step('c'),
+      ],
+    };
+    expect(problemsOf(flow)).toEqual([{ pointer: '/steps/1/assertions/1/expected/0', message: expect.stringMatching(/runs after "b"/) }]);
+  });
+
+  it('requires step references to read response, request or status', () => {
+    const flow = { variables: [], steps: [step('a'), step('b', { x: '${a.body.id}', y: '${a.status}', z: '${a.request.url}' })] };
+    expect(problemsOf(flow)).toEqual([{ pointer: '/steps/1/config/x', message: expect.stringMatching(/a\.response, a\.request, a\.status/) }]);
+  });
+
+  it('escapes pointer tokens of config keys', () => {
+    const flow = { variables: [], steps: [step('a', { headers: { 'a/b': '${nope}' } })] };
+    expect(problemsOf(flow)[0].pointer).toBe('/steps/0/config/headers/a~1b');
+  });
+
+  it('ignores escaped templates', () => {
+    expect(problemsOf({ variables: [], steps: [step('a', { x: '$${literal}' })] })).toEqual([]);
+  });
+});

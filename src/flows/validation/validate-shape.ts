@@ -1,0 +1,28 @@
+import type { Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { toFieldProblems } from '../../common/errors/validation-problems';
+import { problem, type FlowProblem } from './flow-problem';
+
+/**
+ * Validates a raw document against a DTO class with the global pipe's rules (unknown fields refused)
+ * and reports JSON pointers (`/steps/2/timeoutMs`) instead of dotted paths. Flow endpoints validate
+ * here rather than in the global pipe so that shape problems and plugin/reference problems come back
+ * together, in one pointer format, for the API, the dry run and every flow of an import.
+ */
+export function validateShape<T extends object>(cls: Type<T>, raw: unknown): { value: T; problems: FlowProblem[] } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { value: new cls(), problems: [problem('', 'must be a JSON object')] };
+  }
+  const value = plainToInstance(cls, raw, { enableImplicitConversion: false });
+  const errors = validateSync(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    // One message per field: a missing name is "name must be a string", not three variations of it.
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+  });
+  const problems = toFieldProblems(errors).map((p) => problem(p.field ? `/${p.field.split('.').join('/')}` : '', p.message));
+  return { value, problems };
+}

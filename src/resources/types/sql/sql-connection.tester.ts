@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
+import { ResourceType } from '../../resource-type.decorator';
+import { mysqlConnectionOptions, pgClientConfig } from './sql-connection-options';
+import { SQL_SECRETS, SqlResourceConfig } from './sql-resource-config.dto';
+
+@ResourceType({
+  type: 'sql',
+  description: 'PostgreSQL or MySQL/MariaDB database for SQL steps (read-only unless allowWrites)',
+  config: SqlResourceConfig,
+  secrets: SQL_SECRETS,
+  example: { engine: 'postgres', host: 'orders-db.internal', port: 5432, database: 'orders', user: 'qa_reader', password: 'change-me', allowWrites: false },
+})
+@Injectable()
+export class SqlConnectionTester implements ResourceConnectionTester<SqlResourceConfig> {
+  test(config: SqlResourceConfig, ctx: ConnectionTestContext): Promise<Record<string, unknown>> {
+    return config.engine === 'postgres' ? this.testPostgres(config, ctx) : this.testMysql(config, ctx);
+  }
+
+  private async testPostgres(config: SqlResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+    const client = new Client(pgClientConfig(config, timeoutMs));
+    // Without a listener, a connection error after the test gave up would crash the process.
+    client.on('error', () => undefined);
+    const abort = () => void client.end().catch(() => undefined);
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      await client.connect();
+      const result = await client.query<{ ok: number; version: string }>('SELECT 1 AS ok, current_setting(\'server_version\') AS version');
+      return { serverVersion: result.rows[0].version };
+    } finally {
+      signal.removeEventListener('abort', abort);
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async testMysql(config: SqlResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+    const connection = await createConnection(mysqlConnectionOptions(config, timeoutMs));
+    const abort = () => connection.destroy();
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      const [rows] = await connection.query('SELECT 1 AS ok, VERSION() AS version');
+      return { serverVersion: (rows as Array<{ version: string }>)[0].version };
+    } finally {
+      signal.removeEventListener('abort', abort);
+      await connection.end().catch(() => connection.destroy());
+    }
+  }
+}

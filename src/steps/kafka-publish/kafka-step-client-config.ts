@@ -1,0 +1,16 @@
+import type { KafkaConfig } from 'kafkajs';
+import { kafkaClientConfig } from '../../resources/types/kafka/kafka-client-config';
+import type { KafkaResourceConfig } from '../../resources/types/kafka/kafka-resource-config.dto';
+import type { ResolvedResource } from '../step-plugin';
+
+/**
+ * kafkajs options of a kafka resource for the Kafka steps. kafkajs merges `retry` with
+ * `Object.assign(defaults, retry)`, so a retry field present but undefined (a resource that does not
+ * tune it) would replace the default with undefined — and `retryCount < undefined` means no retry at
+ * all (a producer's first send to a just-created topic then fails instead of waiting for its leader).
+ */
+export function kafkaStepClientConfig(resource: ResolvedResource): KafkaConfig {
+  const config = kafkaClientConfig(resource.config as unknown as KafkaResourceConfig);
+  const retry = Object.fromEntries(Object.entries(config.retry ?? {}).filter(([, value]) => value !== undefined));
+  return { ...config, retry };
+}

@@ -1,0 +1,86 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { toFieldProblems } from '../common/errors/validation-problems';
+import type { StepPluginMetadata, StepRunner } from './step-plugin';
+import { StepPlugin } from './step-plugin.decorator';
+
+export interface RegisteredStep {
+  metadata: StepPluginMetadata;
+  runner: StepRunner;
+}
+
+export interface ConfigProblem {
+  /** JSON pointer relative to the step's config, e.g. `/topic` or `/messages/0/value`. */
+  pointer: string;
+  message: string;
+}
+
+/**
+ * Collects every provider decorated with @StepPlugin at boot. Duplicate types stop the boot: two
+ * plugins claiming one type would make flows ambiguous.
+ */
+@Injectable()
+export class StepRegistry implements OnModuleInit {
+  private readonly steps = new Map<string, RegisteredStep>();
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: StepPlugin.KEY })) {
+      const metadata = this.discovery.getMetadataByDecorator(StepPlugin, wrapper);
+      if (!metadata || !wrapper.instance) continue;
+      this.register(metadata, wrapper.instance as StepRunner, wrapper.name);
+    }
+  }
+
+  register(metadata: StepPluginMetadata, runner: StepRunner, source = metadata.type): void {
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(metadata.type)) throw new Error(`Step plugin ${source}: invalid type "${metadata.type}"`);
+    const existing = this.steps.get(metadata.type);
+    if (existing) {
+      throw new Error(`Duplicate step type "${metadata.type}": ${existing.runner.constructor.name} and ${source} both declare it`);
+    }
+    this.steps.set(metadata.type, { metadata, runner });
+  }
+
+  get(type: string): RegisteredStep | undefined {
+    return this.steps.get(type);
+  }
+
+  types(): string[] {
+    return [...this.steps.keys()].sort();
+  }
+
+  all(): RegisteredStep[] {
+    return this.types().map((type) => this.steps.get(type)!);
+  }
+
+  /**
+   * Validates a config against the plugin's own DTO (unknown fields refused) and its raw checks.
+   * `substituted` = false on save, where `${...}` strings stand in for values of any type: type
+   * checks of such fields are deferred to run time, when the substituted config is validated again.
+   */
+  validateConfig<T extends object>(type: string, raw: unknown, substituted: boolean): { config?: T; problems: ConfigProblem[] } {
+    const step = this.steps.get(type);
+    if (!step) return { problems: [{ pointer: '', message: `unknown step type "${type}"; registered: ${this.types().join(', ')}` }] };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: [{ pointer: '', message: 'config must be an object' }] };
+    const config = plainToInstance(step.metadata.config, raw) as T;
+    const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    let problems = toFieldProblems(errors).map((p) => ({ pointer: '/' + p.field.split('.').join('/'), message: p.message }));
+    if (!substituted) problems = problems.filter((p) => !isTemplateAt(raw, p.pointer));
+    problems.push(...(step.metadata.validateRaw?.(raw as Record<string, unknown>) ?? []).map((p) => ({ pointer: p.path, message: p.message })));
+    return { config, problems };
+  }
+}
+
+/** True when the raw value at the pointer (or an ancestor) is a `${...}` string, resolved only at run time. */
+function isTemplateAt(raw: unknown, pointer: string): boolean {
+  let current: unknown = raw;
+  for (const segment of pointer.split('/').slice(1)) {
+    if (typeof current === 'string') break;
+    if (current === null || typeof current !== 'object') return false;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return typeof current === 'string' && current.includes('${');
+}

@@ -1,0 +1,155 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { ExecutionStatusUpdate } from '../../executions/execution-update';
+import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
+import { RedisFactory } from '../../redis/redis.factory';
+import { SuiteRunStore } from '../runs/suite-run-store';
+import type { SuiteRunView } from '../runs/suite-run-view';
+import type { SuiteRunExecutionStarted, SuiteRunUpdate } from './suite-run-update';
+import { SuiteRunUpdatePublisher } from './suite-run-update.publisher';
+
+export type SuiteStreamEvent =
+  | { type: 'snapshot'; data: SuiteRunView }
+  | { type: 'update'; data: SuiteRunUpdate | SuiteRunExecutionStarted };
+export type SuiteStreamSink = (event: SuiteStreamEvent) => void;
+
+type Incoming = { kind: 'suite'; update: SuiteRunUpdate } | { kind: 'execution'; update: ExecutionStatusUpdate };
+
+interface Subscription {
+  suiteRunId: string;
+  teamId: string;
+  sink: SuiteStreamSink;
+  /** Messages that arrived while the snapshot was being read; flushed after it through the filters. */
+  buffer: Incoming[] | null;
+  lastSeq: number;
+  /** Per execution of the run: the last execution seq the client has seen (from the snapshot). */
+  executionSeqs: Map<string, { seq: number; position: number; flowName: string }>;
+}
+
+/**
+ * Fans suite-run updates out to this API instance's live clients, like ExecutionStreamHub does for
+ * executions: a snapshot first, then only newer updates in `seq` order. One Redis connection subscribes
+ * to both the suite channel and the executions channel, so an execution's start (relayed from the
+ * executions channel) and its finish (suite channel) arrive in the order they were published.
+ */
+@Injectable()
+export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SuiteRunStreamHub.name);
+  private readonly byRun = new Map<string, Set<Subscription>>();
+  private readonly byExecution = new Map<string, Set<Subscription>>();
+  private subscriber: Redis;
+
+  constructor(
+    private readonly redisFactory: RedisFactory,
+    private readonly publisher: SuiteRunUpdatePublisher,
+    private readonly executionPublisher: ExecutionUpdatePublisher,
+    private readonly store: SuiteRunStore,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redisFactory.create('suite-run-updates-sub');
+    this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    await this.subscriber.subscribe(this.publisher.channel, this.executionPublisher.updatesChannel);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscriber?.quit().catch(() => undefined);
+  }
+
+  /** Streams one suite run (already authorised for `teamId`) to `sink`; returns the function that stops it. */
+  async subscribe(teamId: string, suiteRunId: string, sink: SuiteStreamSink): Promise<() => void> {
+    const subscription: Subscription = { suiteRunId, teamId, sink, buffer: [], lastSeq: 0, executionSeqs: new Map() };
+    // Items never change after the run is created, so the execution → run mapping is complete up front
+    // and execution starts are buffered from now on, before the snapshot is read.
+    const items = await this.store.itemsOf(suiteRunId);
+    for (const item of items) subscription.executionSeqs.set(item.executionId, { seq: 0, position: item.position, flowName: item.flowName });
+    add(this.byRun, suiteRunId, subscription);
+    for (const item of items) add(this.byExecution, item.executionId, subscription);
+    const unsubscribe = () => {
+      remove(this.byRun, suiteRunId, subscription);
+      for (const item of items) remove(this.byExecution, item.executionId, subscription);
+    };
+    let snapshot: SuiteRunView;
+    try {
+      snapshot = await this.store.view(teamId, suiteRunId);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    subscription.lastSeq = snapshot.seq;
+    for (const item of snapshot.items) {
+      const known = subscription.executionSeqs.get(item.executionId);
+      if (known) known.seq = item.executionSeq;
+    }
+    sink({ type: 'snapshot', data: snapshot });
+    const buffered = subscription.buffer!;
+    subscription.buffer = null;
+    for (const message of buffered) this.deliver(subscription, message);
+    return unsubscribe;
+  }
+
+  activeSubscriptions(): number {
+    let n = 0;
+    for (const set of this.byRun.values()) n += set.size;
+    return n;
+  }
+
+  private dispatch(channel: string, message: string): void {
+    let incoming: Incoming;
+    try {
+      incoming = channel === this.publisher.channel
+        ? { kind: 'suite', update: JSON.parse(message) as SuiteRunUpdate }
+        : { kind: 'execution', update: JSON.parse(message) as ExecutionStatusUpdate };
+    } catch {
+      this.logger.warn('Ignoring a malformed live update');
+      return;
+    }
+    if (incoming.kind === 'execution' && incoming.update.updateType !== 'EXECUTION_STARTED') return;
+    const targets = incoming.kind === 'suite' ? this.byRun.get(incoming.update.suiteRunId) : this.byExecution.get(incoming.update.executionId);
+    if (!targets) return;
+    for (const subscription of targets) {
+      if (subscription.buffer) subscription.buffer.push(incoming);
+      else this.deliver(subscription, incoming);
+    }
+  }
+
+  private deliver(subscription: Subscription, incoming: Incoming): void {
+    if (incoming.kind === 'suite') {
+      if (incoming.update.seq <= subscription.lastSeq) return;
+      subscription.lastSeq = incoming.update.seq;
+      subscription.sink({ type: 'update', data: incoming.update });
+      return;
+    }
+    const update = incoming.update;
+    const known = subscription.executionSeqs.get(update.executionId);
+    if (!known || update.seq <= known.seq) return;
+    known.seq = update.seq;
+    subscription.sink({
+      type: 'update',
+      data: {
+        suiteRunId: subscription.suiteRunId,
+        teamId: subscription.teamId,
+        updateType: 'EXECUTION_STARTED',
+        executionSeq: update.seq,
+        execution: { executionId: update.executionId, position: known.position, flowName: known.flowName, status: update.executionStatus },
+        at: update.at,
+      },
+    });
+  }
+}
+
+function add(map: Map<string, Set<Subscription>>, key: string, subscription: Subscription): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(subscription);
+}
+
+function remove(map: Map<string, Set<Subscription>>, key: string, subscription: Subscription): void {
+  const set = map.get(key);
+  set?.delete(subscription);
+  if (set && set.size === 0) map.delete(key);
+}
+
+export function isFinalSuiteEvent(event: SuiteStreamEvent): boolean {
+  return event.type === 'snapshot' ? event.data.status !== 'IN_PROGRESS' : event.data.updateType === 'RUN_FINISHED';
+}

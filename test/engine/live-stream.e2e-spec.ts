@@ -1,0 +1,99 @@
+import { io, type Socket } from 'socket.io-client';
+import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
+import { ownerWithTeam, API, type TestUser } from '../support/identity-helpers';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
+  let t: TestApp;
+  let owner: { user: TestUser; teamId: string };
+  let other: { user: TestUser; teamId: string };
+  let flowId: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp('live');
+    owner = await ownerWithTeam(t, 'live');
+    other = await ownerWithTeam(t, 'intruder');
+    flowId = await createFlow(t, owner.user, owner.teamId, {
+      name: 'three delays',
+      steps: [1, 2, 3].map((n) => noRetry({ name: `wait${n}`, type: 'delay', config: { delayMs: 150 } })),
+    });
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    await t.close();
+  });
+
+  function connect(token: string): Promise<Socket> {
+    const socket = io(`${t.url}/executions`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.on('connect', () => resolve(socket));
+      socket.on('connect_error', reject);
+    });
+  }
+
+  it('sends a snapshot, then every update in order, to completion', async () => {
+    const socket = await connect(owner.user.accessToken);
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    const events: Array<{ type: string; data: any }> = [];
+    const finished = new Promise<void>((resolve) => {
+      socket.on('snapshot', (data) => events.push({ type: 'snapshot', data }));
+      socket.on('update', (data) => {
+        events.push({ type: 'update', data });
+        if (data.updateType === 'EXECUTION_FINISHED') resolve();
+      });
+    });
+    const ack = await socket.emitWithAck('join', { executionId: run.id });
+    expect(ack).toEqual({ ok: true });
+    await finished;
+
+    expect(events[0].type).toBe('snapshot');
+    const updates = events.slice(1).map((e) => e.data);
+    const seqs = updates.map((u) => u.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(Math.min(...seqs)).toBe(events[0].data.seq + 1);
+    // Contiguous from the snapshot to the end: nothing lost.
+    expect(seqs[seqs.length - 1] - seqs[0] + 1).toBe(seqs.length);
+    const stepFinishes = updates.filter((u) => u.updateType === 'STEP_FINISHED').map((u) => u.stepUpdate.name);
+    const finishedBeforeJoin = events[0].data.steps.filter((s: any) => s.status === 'SUCCESS').map((s: any) => s.name);
+    expect([...finishedBeforeJoin, ...stepFinishes]).toEqual(['wait1', 'wait2', 'wait3']);
+    expect(updates[updates.length - 1]).toMatchObject({ updateType: 'EXECUTION_FINISHED', executionStatus: 'COMPLETED' });
+  });
+
+  it('gives a late joiner the final snapshot', async () => {
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    await waitForExecution(t, owner.user, owner.teamId, run.id);
+    const socket = await connect(owner.user.accessToken);
+    const snapshot = new Promise<any>((resolve) => socket.on('snapshot', resolve));
+    await socket.emitWithAck('join', { executionId: run.id });
+    expect((await snapshot).status).toBe('COMPLETED');
+  });
+
+  it("refuses another team's execution and unauthenticated sockets", async () => {
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    const intruder = await connect(other.user.accessToken);
+    let leaked = false;
+    intruder.on('snapshot', () => (leaked = true));
+    expect(await intruder.emitWithAck('join', { executionId: run.id })).toEqual({ ok: false, error: 'Execution not found' });
+    const anonymous = io(`${t.url}/executions`, { auth: { token: 'garbage' }, transports: ['websocket'], reconnection: false });
+    sockets.push(anonymous);
+    await new Promise<void>((resolve) => anonymous.on('disconnect', () => resolve()));
+    expect(leaked).toBe(false);
+  });
+
+  it('offers the same stream as Server-Sent Events', async () => {
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    const res = await fetch(`${t.url}${API}/teams/${owner.teamId}/executions/${run.id}/events`, { headers: owner.user.auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text(); // the server ends the stream after the final event
+    const events = text.split('\n\n').filter(Boolean).map((block) => Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])));
+    expect(events[0].event).toBe('snapshot');
+    const last = JSON.parse(events[events.length - 1].data);
+    expect(last.updateType ?? last.status).toMatch(/EXECUTION_FINISHED|COMPLETED/);
+    const other404 = await fetch(`${t.url}${API}/teams/${other.teamId}/executions/${run.id}/events`, { headers: other.user.auth });
+    expect(other404.status).toBe(404);
+  });
+});
