@@ -6,6 +6,7 @@ import { ExecutionProgressService } from '../../executions/execution-progress.se
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
 import type { ExecutionJobData } from '../../executions/executions.service';
 import { ExecutionsService } from '../../executions/executions.service';
+import { isUuid } from '../../identity/tenancy/tenancy.service';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
 import { RedisFactory } from '../../redis/redis.factory';
 import { FlowRunner } from '../runner/flow-runner';
@@ -53,6 +54,10 @@ export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplica
   }
 
   private async process(job: Job<ExecutionJobData>): Promise<void> {
+    // Payloads are validated on pickup: a malformed job fails alone instead of poisoning the runner.
+    if (!isUuid(String(job.data?.executionId)) || !isUuid(String(job.data?.teamId))) {
+      throw new Error(`invalid job data for job ${job.id}: executionId and teamId must be UUIDs`);
+    }
     const reason = job.attemptsMade > 0 ? `previous attempt ended early: ${job.failedReason ?? 'worker stopped'}` : 'previous worker stopped mid-run (stalled job)';
     await this.runner.run(job.data.executionId, reason);
   }

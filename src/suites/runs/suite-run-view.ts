@@ -66,8 +66,15 @@ export function toSuiteRunSummary(run: SuiteRun): SuiteRunSummaryView {
 
 export function toSuiteRunView(run: SuiteRun, items: SuiteRunItem[], executions: ExecutionView[]): SuiteRunView {
   const byId = new Map(executions.map((e) => [e.id, e]));
+  const summary = toSuiteRunSummary(run);
+  // The stored counts move when the orchestrator runs (an execution queued or finished); an execution
+  // that merely started does not wake it, so while the run is live the counts come from the rows read here.
+  if (run.status === 'IN_PROGRESS') {
+    const count = (status: string) => items.filter((i) => (byId.get(i.executionId)?.status ?? 'PENDING') === status).length;
+    summary.counts = { total: run.total, passed: count('COMPLETED'), failed: count('FAILED'), cancelled: count('CANCELLED'), pending: count('PENDING'), running: count('IN_PROGRESS') };
+  }
   return {
-    ...toSuiteRunSummary(run),
+    ...summary,
     items: items.map((item) => {
       const e = byId.get(item.executionId);
       return {
