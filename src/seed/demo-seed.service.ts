@@ -3,6 +3,10 @@ import { AppConfig } from '../config/app-config';
 import { AuthService } from '../identity/auth/auth.service';
 import { OrganisationsService } from '../identity/organisations/organisations.service';
 import { UsersService } from '../identity/users/users.service';
+import { FlowExchangeService } from '../flows/exchange/flow-exchange.service';
+import type { TeamContext } from '../identity/tenancy/principal';
+import { ResourcesService } from '../resources/resources.service';
+import { DEMO_FLOWS_DOCUMENT, demoResources } from './demo-content';
 
 export const DEMO_EMAIL = 'demo@example.com';
 
@@ -19,6 +23,8 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly orgs: OrganisationsService,
+    private readonly resources: ResourcesService,
+    private readonly flows: FlowExchangeService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,13 +39,26 @@ export class DemoSeedService implements OnApplicationBootstrap {
       await this.auth.register({ email: DEMO_EMAIL, password, displayName: 'Demo User' });
       user = (await this.users.findByEmail(DEMO_EMAIL))!;
       const org = await this.orgs.create(user.id, 'Demo Org');
-      await this.orgs.createTeam(user.id, org.id, 'Demo Team');
+      const team = await this.orgs.createTeam(user.id, org.id, 'Demo Team');
+      await this.seedContent({ teamId: team.id, orgId: org.id, role: 'owner', principal: { kind: 'user', userId: user.id }, userId: user.id });
     }
     const teams = await this.orgs.listMine(user.id);
+    const teamList = await this.auth.me(user.id);
     console.log(
-      `\n  Demo account: ${DEMO_EMAIL} / ${password}  (organisation: ${teams.map((o) => o.name).join(', ')})\n` +
+      `\n  Demo account: ${DEMO_EMAIL} / ${password}  (organisation: ${teams.map((o) => o.name).join(', ')}; ` +
+        `team ids: ${teamList.teams.map((t) => `${t.name} ${t.id}`).join(', ')})\n` +
         `  Sign in:  curl -s -XPOST localhost:${this.config.PORT}/api/v1/auth/login -H 'content-type: application/json' ` +
         `-d '{"email":"${DEMO_EMAIL}","password":"${password}"}'\n`,
     );
+  }
+
+  /** Example resources and flows; a failure here is reported, never fatal to the start. */
+  private async seedContent(team: TeamContext): Promise<void> {
+    try {
+      for (const resource of demoResources(this.config.PORT, this.config.DATABASE_URL)) await this.resources.create(team, resource);
+      await this.flows.import(team, DEMO_FLOWS_DOCUMENT, 'skip');
+    } catch (error) {
+      this.logger.warn(`Demo content not fully created: ${(error as Error).message}`);
+    }
   }
 }

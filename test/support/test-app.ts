@@ -39,7 +39,7 @@ export async function startTestApp(label: string, options: TestAppOptions = {}):
     REDIS_PREFIX: prefix,
   });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.PORT === 3000 && !options.env?.PORT ? 0 : config.PORT, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {

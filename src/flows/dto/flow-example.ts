@@ -25,9 +25,10 @@ export const EXAMPLE_FLOW_DEFINITION = {
       config: {
         resourceId: EXAMPLE_RESOURCE_IDS.kafka,
         topic: 'orders.created',
-        match: { path: 'value.customerId', operator: 'equals', expected: '${customerId}' },
+        searchPattern: { matchType: 'jsonpath', pattern: "$[?(@.customerId == '${customerId}')]", matchAll: false },
+        timeoutMs: 45000,
       },
-      assertions: [{ path: 'message.value.quantity', operator: 'equals', expected: '${quantity}' }],
+      assertions: [{ path: 'messages[0].value.items[0].quantity', operator: 'equals', expected: '${quantity}' }],
       timeoutMs: 60000,
       continueOnFailure: false,
       runInBackground: true,
@@ -57,8 +58,8 @@ export const EXAMPLE_FLOW_DEFINITION = {
       type: 'sql',
       config: {
         resourceId: EXAMPLE_RESOURCE_IDS.ordersDb,
-        query: 'SELECT status, quantity FROM orders WHERE id = $1',
-        params: ['${createOrder.response.body.id}'],
+        query: 'SELECT status, quantity FROM orders WHERE id = :orderId',
+        parameters: { orderId: '${createOrder.response.body.id}' },
       },
       assertions: [
         { path: 'rows[0].status', operator: 'in', expected: ['PENDING', 'CONFIRMED'] },
