@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { toServerSentEvents } from '../common/http/event-stream';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorator';
 import { ExecutionDto, ExecutionPageDto, ListExecutionsQuery } from './dto/execution.dto';
@@ -54,24 +55,10 @@ export class ExecutionsController {
   @ApiOperation({ summary: 'Server-Sent Events: `snapshot`, then `update` events in order; ends after the final state' })
   async events(@CurrentTeam() team: TeamContext, @Param('executionId') id: string): Promise<Observable<MessageEvent>> {
     await this.executions.get(team.teamId, id); // 404 before the stream opens
-    return new Observable<MessageEvent>((subscriber) => {
-      let stop: (() => void) | undefined;
-      let closed = false;
-      this.hub
-        .subscribe(id, (event) => {
-          subscriber.next({ type: event.type, data: event.data, id: String(event.type === 'snapshot' ? event.data.seq : event.data.seq) });
-          if (isFinalEvent(event)) {
-            closed = true;
-            // Let the final event flush before closing the stream.
-            setImmediate(() => subscriber.complete());
-          }
-        })
-        .then((unsubscribe) => {
-          stop = unsubscribe;
-          if (closed) unsubscribe();
-        })
-        .catch((error: Error) => subscriber.error(error));
-      return () => stop?.();
-    });
+    return toServerSentEvents(
+      (sink) => this.hub.subscribe(id, sink),
+      (event) => ({ type: event.type, data: event.data, seq: event.data.seq }),
+      isFinalEvent,
+    );
   }
 }

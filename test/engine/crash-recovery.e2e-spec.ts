@@ -1,29 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { ownerWithTeam } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { startWorkerProcess } from '../support/worker-process';
 
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-/** A real worker process (the built app in worker mode) sharing the test app's database and Redis prefix. */
-function startWorker(t: TestApp): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      APP_MODE: 'worker',
-      NODE_ENV: 'test',
-      PORT: '0',
-      MIGRATIONS_RUN: 'false',
-      DATABASE_URL: t.config.DATABASE_URL,
-      REDIS_URL: t.config.REDIS_URL,
-      REDIS_PREFIX: t.config.REDIS_PREFIX,
-      JOB_LOCK_MS: '2000',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
+const startWorker = (t: TestApp): ChildProcess => startWorkerProcess(t);
 
 describe('crash recovery', () => {
   let t: TestApp;

@@ -1,33 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { SUITES_QUEUE } from '../../src/queue/queue.constants';
 import { createFlow, noRetry } from '../support/flow-helpers';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { startWorkerProcess } from '../support/worker-process';
 import { createSuite, runSuite, waitForSuiteRun } from './suite-helpers';
 
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-/** A real worker process (the built app, `npm run build` first) on the test app's database and Redis prefix. */
-function startWorker(t: TestApp): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      APP_MODE: 'worker',
-      NODE_ENV: 'test',
-      PORT: '0',
-      MIGRATIONS_RUN: 'false',
-      DATABASE_URL: t.config.DATABASE_URL,
-      REDIS_URL: t.config.REDIS_URL,
-      REDIS_PREFIX: t.config.REDIS_PREFIX,
-      JOB_LOCK_MS: '2000',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
+const startWorker = (t: TestApp): ChildProcess => startWorkerProcess(t);
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

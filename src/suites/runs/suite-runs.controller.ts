@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, type MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { toServerSentEvents } from '../../common/http/event-stream';
 import type { TeamContext } from '../../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../../identity/tenancy/team-access.decorator';
 import { ListSuiteRunsQuery, SuiteRunDto, SuiteRunPageDto } from '../dto/suite-run.dto';
@@ -66,24 +67,14 @@ export class SuiteRunsController {
   })
   async events(@CurrentTeam() team: TeamContext, @Param('suiteRunId') id: string): Promise<Observable<MessageEvent>> {
     await this.runs.get(team.teamId, id); // 404 before the stream opens
-    return new Observable<MessageEvent>((subscriber) => {
-      let stop: (() => void) | undefined;
-      let closed = false;
-      this.hub
-        .subscribe(team.teamId, id, (event) => {
-          const seq = event.type === 'snapshot' ? event.data.seq : 'seq' in event.data ? event.data.seq : undefined;
-          subscriber.next({ type: event.type, data: event.data, ...(seq !== undefined && { id: String(seq) }) });
-          if (isFinalSuiteEvent(event)) {
-            closed = true;
-            setImmediate(() => subscriber.complete());
-          }
-        })
-        .then((unsubscribe) => {
-          stop = unsubscribe;
-          if (closed) unsubscribe();
-        })
-        .catch((error: Error) => subscriber.error(error));
-      return () => stop?.();
-    });
+    return toServerSentEvents(
+      (sink) => this.hub.subscribe(team.teamId, id, sink),
+      (event) => ({
+        type: event.type,
+        data: event.data,
+        seq: event.type === 'snapshot' ? event.data.seq : 'seq' in event.data ? event.data.seq : undefined,
+      }),
+      isFinalSuiteEvent,
+    );
   }
 }
