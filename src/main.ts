@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, '0.0.0.0');
   const url = await app.getUrl();
   console.log(`Async Testing Service (${config.APP_MODE}) listening on ${url}${config.isApi ? ` — Swagger UI at ${url}/docs` : ''}`);
-  // A second signal while draining means "now": skip the graceful path.
-  process.once('SIGTERM', () => process.once('SIGTERM', () => process.exit(1)));
+  // SIGTERM/SIGINT run Nest's shutdown hooks (enableShutdownHooks): workers drain, connections close,
+  // then Nest re-raises the signal so the process ends the conventional way.
 }
 
 main().catch((error: unknown) => {

@@ -21,10 +21,42 @@ export interface StepOutcome {
 }
 
 /**
+ * True for failures of the connection rather than of the statement (Postgres restarted or failed
+ * over, backend terminated, socket reset): the same statement may be sent again on a fresh connection.
+ */
+export function isTransientDbError(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(code)) return true;
+  return /Connection terminated|terminating connection|ECONNRESET|ECONNREFUSED/i.test(String(e?.message ?? ''));
+}
+
+/**
+ * Runs an idempotent database operation (a read, or a write that sets fixed values), re-running it
+ * after a transient connection failure: a killed connection must not fail a test run whose next
+ * statement would succeed on another pooled connection.
+ */
+export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientDbError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/**
  * The engine's only way to record progress: every transition is one SQL statement (step row and the
  * execution's sequence number together) followed by one Redis publish. Sequence numbers are
  * allocated in memory — an execution is driven by exactly one worker at a time — starting from the
  * value persisted by the previous attempt.
+ *
+ * Step and finish statements are idempotent (they set values; seq is fixed before the first try), so
+ * they are retried on a transient connection failure; claim is not (it increments the attempt).
+ * Publishes are not awaited: they go out on one ioredis connection, which keeps their order, only
+ * after their row is written, and a lost update is tolerated anyway (clients resync from a snapshot).
  */
 /** Called after an execution reached a terminal state and its row was written. */
 export type ExecutionFinishedListener = (execution: { id: string; teamId: string; suiteRunId: string | null; status: ExecutionStatus }) => Promise<void>;
@@ -54,7 +86,7 @@ export class ExecutionProgressService {
   }
 
   async claim(executionId: string, reason: string | undefined): Promise<{ execution: Execution; steps: ExecutionStep[] } | undefined> {
-    const current = await this.executions.findWithSteps(executionId);
+    const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
     this.seqs.set(executionId, current.execution.seq);
     if (current.execution.cancelRequestedAt) {
@@ -76,19 +108,19 @@ export class ExecutionProgressService {
     // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: rows[0].attempt, startedAt: rows[0].started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
-    await this.publisher.publish(this.update(execution, seq, 'EXECUTION_STARTED', message));
+    void this.publisher.publish(this.update(execution, seq, 'EXECUTION_STARTED', message));
     return { execution, steps: current.steps };
   }
 
   async stepStarted(execution: Execution, step: ExecutionStep, request: unknown): Promise<void> {
     const seq = this.next(execution.id);
-    await this.db.query(
+    await this.write(
       `WITH s AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = $3, started_at = now(), error = NULL
                    WHERE execution_id = $1 AND step_index = $2)
        UPDATE executions SET seq = $4 WHERE id = $1`,
       [execution.id, step.stepIndex, JSON.stringify(request ?? null), seq],
     );
-    await this.publisher.publish({
+    void this.publisher.publish({
       ...this.update(execution, seq, 'STEP_STARTED'),
       stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS' },
     });
@@ -96,7 +128,7 @@ export class ExecutionProgressService {
 
   async stepFinished(execution: Execution, step: ExecutionStep, outcome: StepOutcome): Promise<void> {
     const seq = this.next(execution.id);
-    await this.db.query(
+    await this.write(
       `WITH s AS (UPDATE execution_steps SET status = $3, response = $4, assertions = $5, attempts = $6, error = $7,
                           finished_at = now(), duration_ms = $8, started_at = COALESCE(started_at, now()),
                           request = COALESCE($10, request)
@@ -115,7 +147,7 @@ export class ExecutionProgressService {
         outcome.request === undefined ? null : JSON.stringify(outcome.request),
       ],
     );
-    await this.publisher.publish({
+    void this.publisher.publish({
       ...this.update(execution, seq, 'STEP_FINISHED'),
       stepUpdate: {
         stepIndex: step.stepIndex,
@@ -134,19 +166,23 @@ export class ExecutionProgressService {
   async finish(execution: Execution, status: ExecutionStatus, error: string | null): Promise<void> {
     const seq = this.next(execution.id);
     const leftover: StepStatus = status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED';
-    await this.db.query(
+    await this.write(
       `WITH s AS (UPDATE execution_steps SET status = $3, finished_at = COALESCE(finished_at, now())
                    WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS'))
        UPDATE executions SET status = $2, error = $4, finished_at = now(), seq = $5 WHERE id = $1`,
       [execution.id, status, leftover, error, seq],
     );
     this.seqs.delete(execution.id);
-    await this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));
+    void this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));
     for (const listener of this.finishedListeners) {
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
       );
     }
+  }
+
+  private write(sql: string, parameters: unknown[]): Promise<unknown> {
+    return withDbRetry(() => this.db.query(sql, parameters));
   }
 
   private next(executionId: string): number {

@@ -7,7 +7,7 @@ import { AppException } from '../common/errors/app.exception';
 import { FlowsService } from '../flows/flows.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { isUuid } from '../identity/tenancy/tenancy.service';
-import { EXECUTIONS_QUEUE, RUN_EXECUTION_JOB } from '../queue/queue.constants';
+import { EXECUTION_JOB_ATTEMPTS, EXECUTIONS_QUEUE, RUN_EXECUTION_JOB } from '../queue/queue.constants';
 import type { ListExecutionsQuery } from './dto/execution.dto';
 import type { RunFlowDto } from './dto/run-flow.dto';
 import type { ExecutionTrigger } from './execution-status';
@@ -117,7 +117,16 @@ export class ExecutionsService {
     await this.queue.add(
       RUN_EXECUTION_JOB,
       { executionId: execution.id, teamId: execution.teamId },
-      { jobId: execution.id, delay: execution.parameters?.initialDelay ?? 0, removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 86400 } },
+      {
+        jobId: execution.id,
+        delay: execution.parameters?.initialDelay ?? 0,
+        // BullMQ attempts are for worker-side interruptions (shutdown mid-run, lost database): the next
+        // attempt resumes the execution. Step retries are the engine's business, not the queue's.
+        attempts: EXECUTION_JOB_ATTEMPTS,
+        backoff: { type: 'fixed', delay: 1000 },
+        removeOnComplete: { age: 3600, count: 10000 },
+        removeOnFail: { age: 86400 },
+      },
     );
   }
 

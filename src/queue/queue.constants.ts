@@ -1,5 +1,7 @@
 /** Queue names and job names, in one place (STYLE §5). */
 export const EXECUTIONS_QUEUE = 'executions';
 export const RUN_EXECUTION_JOB = 'run-execution';
+/** Worker-side attempts of one execution job (each resumes where the previous one stopped). */
+export const EXECUTION_JOB_ATTEMPTS = 3;
 /** Suite schedules (BullMQ job schedulers), webhook deliveries and suite-run housekeeping; job names in suites/suites-queue.jobs.ts. */
 export const SUITES_QUEUE = 'suites';

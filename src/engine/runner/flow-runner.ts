@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ExecutionProgressService } from '../../executions/execution-progress.service';
+import { ExecutionProgressService, withDbRetry } from '../../executions/execution-progress.service';
 import type { ExecutionStatus } from '../../executions/execution-status';
 import type { Execution } from '../../executions/execution.entity';
 import type { ExecutionStep } from '../../executions/execution-step.entity';
@@ -39,7 +39,7 @@ export class FlowRunner {
     const timeoutMs = execution.parameters.timeoutMs;
     const timer = timeoutMs ? setTimeout(() => controller.abort(new ExecutionTimeoutError(timeoutMs)), timeoutMs) : undefined;
     try {
-      const flow = await this.flows.getVersionForRun(execution.teamId, execution.flowId, execution.flowVersion);
+      const flow = await withDbRetry(() => this.flows.getVersionForRun(execution.teamId, execution.flowId, execution.flowVersion));
       const result = await this.runSteps(execution, flow.steps, rows, controller.signal);
       await this.progress.finish(execution, result.status, result.error);
     } catch (error) {
@@ -78,8 +78,13 @@ export class FlowRunner {
         continue;
       }
       if (failure || signal.aborted) break;
-      await this.progress.stepStarted(execution, row, null);
+      // The IN_PROGRESS row is written while the step runs, which saves a database round trip per
+      // step; it is awaited before the outcome is written, so the two writes (and their live updates)
+      // stay in order. The catch only keeps an early failure from counting as unhandled.
+      const started = this.progress.stepStarted(execution, row, null);
+      started.catch(() => undefined);
       if (step.runInBackground) {
+        await started;
         const handle = this.executor.start(step, ctx);
         await handle.ready;
         scope.steps[step.name] = { status: 'IN_PROGRESS' };
@@ -87,6 +92,7 @@ export class FlowRunner {
         continue;
       }
       const outcome = await this.executor.execute(step, ctx);
+      await started;
       failure ??= await this.record(execution, step, row, outcome, scope, signal);
     }
 

@@ -64,7 +64,8 @@ export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplica
 
   /** A job that BullMQ gives up on must not leave its execution IN_PROGRESS forever. */
   private async onJobFailed(job: Job<ExecutionJobData> | undefined, error: Error): Promise<void> {
-    if (!job || error instanceof WorkerShutdownError) return;
+    // 'failed' fires for every failed attempt; only the last one is final.
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     try {
       const execution = await this.executions.get(job.data.teamId, job.data.executionId);
       if (!['COMPLETED', 'FAILED', 'CANCELLED'].includes(execution.status)) {
