@@ -28,10 +28,10 @@ describe('worker SIGTERM', () => {
     const worker = startWorkerProcess(t);
     children.push(worker);
     const run = await runFlow(t, user, teamId, flowId);
-    await waitForExecution(t, user, teamId, run.id, 20000, (e) => e.steps[0].status === 'IN_PROGRESS');
+    await waitForExecution(t, user, teamId, run.id, 45000, (e) => e.steps[0].status === 'IN_PROGRESS');
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe('SIGTERM');
-    const done = await waitForExecution(t, user, teamId, run.id, 1000);
+    const done = await waitForExecution(t, user, teamId, run.id, 5000);
     expect(done.status).toBe('COMPLETED');
   });
 
@@ -40,7 +40,7 @@ describe('worker SIGTERM', () => {
     const worker = startWorkerProcess(t, { SHUTDOWN_TIMEOUT_MS: '300' });
     children.push(worker);
     const run = await runFlow(t, user, teamId, flowId);
-    await waitForExecution(t, user, teamId, run.id, 20000, (e) => e.steps[0].status === 'IN_PROGRESS');
+    await waitForExecution(t, user, teamId, run.id, 45000, (e) => e.steps[0].status === 'IN_PROGRESS');
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe('SIGTERM');
     const next = startWorkerProcess(t);
