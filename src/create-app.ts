@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { verifyJsonDepth } from './common/http/json-depth';
 import { setupSwagger } from './common/http/swagger';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { runMigrations } from './database/run-migrations';
@@ -23,7 +24,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '2mb' });
+  // `verify` is body-parser's own option; Nest's narrower typing leaves it out but passes it through.
+  app.useBodyParser('json', { limit: '2mb', verify: verifyJsonDepth } as Parameters<NestExpressApplication['useBodyParser']>[1]);
   app.useBodyParser('text', { type: ['application/yaml', 'text/yaml'], limit: '2mb' });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -53,10 +53,13 @@ export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3):
  * allocated in memory — an execution is driven by exactly one worker at a time — starting from the
  * value persisted by the previous attempt.
  *
- * Step and finish statements are idempotent (they set values; seq is fixed before the first try), so
- * they are retried on a transient connection failure; claim is not (it increments the attempt).
- * Publishes are not awaited: they go out on one ioredis connection, which keeps their order, only
- * after their row is written, and a lost update is tolerated anyway (clients resync from a snapshot).
+ * Every statement here is idempotent (it sets values — seq, attempt and recoveries are computed before
+ * the first try), so each is retried on a transient connection failure.
+ *
+ * A transition does not wait for its own publish (a Redis round trip per update): publishes go out on
+ * one ioredis connection, which keeps their order, only after their row is written, and a lost update
+ * is tolerated anyway (clients resync from a snapshot). The next transition of the same execution
+ * waits for it instead, which bounds what is in flight.
  */
 /** Called after an execution reached a terminal state and its row was written. */
 export type ExecutionFinishedListener = (execution: { id: string; teamId: string; suiteRunId: string | null; status: ExecutionStatus }) => Promise<void>;
@@ -64,6 +67,11 @@ export type ExecutionFinishedListener = (execution: { id: string; teamId: string
 @Injectable()
 export class ExecutionProgressService {
   private readonly seqs = new Map<string, number>();
+  /**
+   * The latest publish of each running execution, awaited before its next transition: at most one
+   * update per execution is in flight (backpressure on a slow Redis) without a round trip per update.
+   */
+  private readonly publishing = new Map<string, Promise<void>>();
   private readonly finishedListeners: ExecutionFinishedListener[] = [];
   private readonly logger = new Logger(ExecutionProgressService.name);
 
@@ -99,20 +107,23 @@ export class ExecutionProgressService {
       ? [{ attempt: current.execution.attempt + 1, at: new Date().toISOString(), reason: reason ?? 'previous worker stopped mid-run', resumedFromStep: resumeFrom }]
       : [];
     const seq = this.next(executionId);
-    const [rows] = await this.db.query(
-      `UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = attempt + 1,
-              recoveries = recoveries || $2::jsonb, seq = $3
+    // Absolute values computed from the row just read (one worker drives an execution at a time), so
+    // re-sending the statement after a lost connection cannot count the attempt or the recovery twice.
+    const [rows] = (await this.write(
+      `UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
+              recoveries = $2::jsonb, seq = $3
         WHERE id = $1 RETURNING attempt, started_at`,
-      [executionId, JSON.stringify(recovery), seq],
-    );
+      [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), seq, current.execution.attempt + 1],
+    )) as [Array<{ attempt: number; started_at: Date }>, number];
     // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: rows[0].attempt, startedAt: rows[0].started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
-    void this.publisher.publish(this.update(execution, seq, 'EXECUTION_STARTED', message));
+    this.publish(this.update(execution, seq, 'EXECUTION_STARTED', message));
     return { execution, steps: current.steps };
   }
 
   async stepStarted(execution: Execution, step: ExecutionStep, request: unknown): Promise<void> {
+    await this.publishing.get(execution.id);
     const seq = this.next(execution.id);
     await this.write(
       `WITH s AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = $3, started_at = now(), error = NULL
@@ -120,19 +131,28 @@ export class ExecutionProgressService {
        UPDATE executions SET seq = $4 WHERE id = $1`,
       [execution.id, step.stepIndex, JSON.stringify(request ?? null), seq],
     );
-    void this.publisher.publish({
+    this.publish({
       ...this.update(execution, seq, 'STEP_STARTED'),
       stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS' },
     });
   }
 
-  async stepFinished(execution: Execution, step: ExecutionStep, outcome: StepOutcome): Promise<void> {
+  /**
+   * Records a step's outcome. With `next`, the same statement also marks the step that runs next
+   * IN_PROGRESS (what stepStarted does), which saves a statement and a round trip per step of a
+   * sequential flow; its start time is clock_timestamp(), so it is strictly after this step's end.
+   */
+  async stepFinished(execution: Execution, step: ExecutionStep, outcome: StepOutcome, next?: ExecutionStep): Promise<void> {
+    await this.publishing.get(execution.id);
     const seq = this.next(execution.id);
+    const nextSeq = next ? this.next(execution.id) : seq;
     await this.write(
       `WITH s AS (UPDATE execution_steps SET status = $3, response = $4, assertions = $5, attempts = $6, error = $7,
                           finished_at = now(), duration_ms = $8, started_at = COALESCE(started_at, now()),
                           request = COALESCE($10, request)
-                   WHERE execution_id = $1 AND step_index = $2)
+                   WHERE execution_id = $1 AND step_index = $2),
+            n AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
+                   WHERE execution_id = $1 AND step_index = $11)
        UPDATE executions SET seq = $9 WHERE id = $1`,
       [
         execution.id,
@@ -143,11 +163,12 @@ export class ExecutionProgressService {
         outcome.attempts,
         outcome.error ?? null,
         Math.round(outcome.durationMs),
-        seq,
+        nextSeq,
         outcome.request === undefined ? null : JSON.stringify(outcome.request),
+        next?.stepIndex ?? -1,
       ],
     );
-    void this.publisher.publish({
+    this.publish({
       ...this.update(execution, seq, 'STEP_FINISHED'),
       stepUpdate: {
         stepIndex: step.stepIndex,
@@ -160,10 +181,17 @@ export class ExecutionProgressService {
         durationMs: Math.round(outcome.durationMs),
       },
     });
+    if (next) {
+      this.publish({
+        ...this.update(execution, nextSeq, 'STEP_STARTED'),
+        stepUpdate: { stepIndex: next.stepIndex, stepId: next.stepId, name: next.name, status: 'IN_PROGRESS' },
+      });
+    }
   }
 
   /** Ends the execution; steps that never finished become CANCELLED (on cancel) or SKIPPED. */
   async finish(execution: Execution, status: ExecutionStatus, error: string | null): Promise<void> {
+    await this.publishing.get(execution.id);
     const seq = this.next(execution.id);
     const leftover: StepStatus = status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED';
     await this.write(
@@ -173,12 +201,17 @@ export class ExecutionProgressService {
       [execution.id, status, leftover, error, seq],
     );
     this.seqs.delete(execution.id);
+    this.publishing.delete(execution.id);
     void this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));
     for (const listener of this.finishedListeners) {
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
       );
     }
+  }
+
+  private publish(update: ExecutionStatusUpdate): void {
+    this.publishing.set(update.executionId, this.publisher.publish(update));
   }
 
   private write(sql: string, parameters: unknown[]): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import { AppException } from './app.exception';
 import { ERROR_STATUS, ErrorCode } from './error-code';
 
@@ -48,6 +49,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof AppException) {
       return { statusCode: ERROR_STATUS[exception.code], code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException && exception.cause instanceof SyntaxError && exception.getStatus() === 400) {
+      // body-parser's JSON.parse failure, mapped by Nest: V8's text says nothing useful to a client.
+      return { statusCode: 400, code: ErrorCode.VALIDATION, message: 'body: malformed JSON' };
+    }
+    const driverCode = exception instanceof QueryFailedError ? (exception.driverError as { code?: string })?.code : undefined;
+    if (driverCode === '22021' || driverCode === '22P05') {
+      // Postgres refuses U+0000 in text and jsonb; that is bad input, not a server fault.
+      return { statusCode: 400, code: ErrorCode.VALIDATION, message: 'body: text must not contain the NUL character (\\u0000)' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

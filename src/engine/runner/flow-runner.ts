@@ -68,6 +68,8 @@ export class FlowRunner {
     };
     const background: Array<{ step: StepDefinition; row: ExecutionStep; done: Promise<ExecutedStep> }> = [];
     let failure: string | null = null;
+    /** Index of the step whose IN_PROGRESS row was written together with the previous step's outcome. */
+    let startedWithPrevious = -1;
 
     for (const [index, step] of steps.entries()) {
       const row = rows[index];
@@ -81,7 +83,7 @@ export class FlowRunner {
       // The IN_PROGRESS row is written while the step runs, which saves a database round trip per
       // step; it is awaited before the outcome is written, so the two writes (and their live updates)
       // stay in order. The catch only keeps an early failure from counting as unhandled.
-      const started = this.progress.stepStarted(execution, row, null);
+      const started = index === startedWithPrevious ? Promise.resolve() : this.progress.stepStarted(execution, row, null);
       started.catch(() => undefined);
       if (step.runInBackground) {
         await started;
@@ -93,7 +95,12 @@ export class FlowRunner {
       }
       const outcome = await this.executor.execute(step, ctx);
       await started;
-      failure ??= await this.record(execution, step, row, outcome, scope, signal);
+      // When the flow certainly goes on with the next step, its start is written with this outcome.
+      const next: ExecutionStep | undefined = rows[index + 1];
+      const continues = !signal.aborted && (outcome.status !== 'ERROR' || !!step.continueOnFailure);
+      const startsNext = continues && next !== undefined && !DONE_STATUSES.includes(next.status) ? next : undefined;
+      if (startsNext) startedWithPrevious = index + 1;
+      failure ??= await this.record(execution, step, row, outcome, scope, signal, startsNext);
     }
 
     for (const { step, row, done } of background) {
@@ -118,12 +125,13 @@ export class FlowRunner {
     outcome: ExecutedStep,
     scope: SubstitutionScope,
     signal: AbortSignal,
+    next?: ExecutionStep,
   ): Promise<string | null> {
     const cancelled = signal.aborted && signal.reason instanceof CancelledError;
     if (signal.aborted && signal.reason instanceof WorkerShutdownError) throw signal.reason;
     const status = cancelled && outcome.status === 'ERROR' ? 'CANCELLED' : outcome.status;
     scope.steps[step.name] = { response: outcome.response, request: outcome.request, status };
-    await this.progress.stepFinished(execution, row, { ...outcome, status });
+    await this.progress.stepFinished(execution, row, { ...outcome, status }, next);
     if (status === 'ERROR' && !step.continueOnFailure) return `step "${step.name}" failed: ${outcome.error}`;
     return null;
   }

@@ -46,6 +46,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
     const isJsonBody = config.body !== undefined && typeof config.body !== 'string';
     const headers: Record<string, string> = { ...resource.headers, ...lowerCaseKeys(config.headers ?? {}) };
     if (isJsonBody && !headers['content-type']) headers['content-type'] = 'application/json';
+    const requestTimeout = config.timeoutMs ?? resource.timeoutMs;
     const started = performance.now();
     let response: AxiosResponse<Buffer>;
     try {
@@ -55,8 +56,9 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
         headers,
         params: config.query,
         data: config.body === undefined ? undefined : isJsonBody ? JSON.stringify(config.body) : config.body,
-        timeout: config.timeoutMs ?? resource.timeoutMs ?? 0,
-        signal: ctx.signal,
+        // A whole-request deadline: axios' own `timeout` only measures socket idleness, so a body
+        // trickling a byte a second would never trip it.
+        signal: requestTimeout ? AbortSignal.any([ctx.signal, AbortSignal.timeout(requestTimeout)]) : ctx.signal,
         responseType: 'arraybuffer',
         transformResponse: (data: Buffer) => data,
         maxRedirects: config.followRedirects === false ? 0 : 5,
@@ -67,6 +69,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
         decompress: true,
       });
     } catch (error) {
+      if (requestTimeout && !ctx.signal.aborted && (error as Error)?.name === 'CanceledError') throw new StepError(`request to ${url} timed out`);
       throw new StepError(describeRequestError(error, url, this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES, ctx.signal));
     }
     const raw = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? '');

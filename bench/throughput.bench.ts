@@ -1,0 +1,194 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { createFlow } from '../test/support/flow-helpers';
+import { API, ownerWithTeam } from '../test/support/identity-helpers';
+import { CpuMeter } from './lib/cpu-meter';
+import { cpuProfileArgs, latestProfile, printSummary } from './lib/cpu-profile';
+import { printMachine } from './lib/machine';
+import { rssMbOf, startTargetProcess } from './lib/processes';
+import { startStack } from './lib/stack';
+import { fmt, percentile, printTable, verdict } from './lib/stats';
+
+/**
+ * Executions per second through the whole service: K runs of a three-step flow (two chained HTTP
+ * steps and an assertion-only delay step) submitted through the API as fast as it accepts them,
+ * executed by one worker process. Completion is observed the way API instances observe it: on the
+ * Redis update channel (EXECUTION_FINISHED), then checked in Postgres.
+ *
+ *   BENCH_K=10000                   executions
+ *   BENCH_SUBMITTERS=16             concurrent POST /flows/run clients
+ *   BENCH_WORKER_CONCURRENCY=10     WORKER_CONCURRENCY of the worker (the service default is 10)
+ *   BENCH_CPU_PROF=<dir>            run the worker and the api under --cpu-prof (subfolders worker/, api/) and print their top frames
+ */
+const TARGET_COMPLETED_PER_S = 500;
+
+async function main(): Promise<void> {
+  printMachine('Throughput: K three-step executions, one worker process');
+  const K = Number(process.env.BENCH_K ?? 10_000);
+  const submitters = Number(process.env.BENCH_SUBMITTERS ?? 16);
+  const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '10';
+  const profileDir = process.env.BENCH_CPU_PROF;
+  console.log(`setup:   K=${K}; ${submitters} concurrent submitters; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
+
+  const target = await startTargetProcess();
+  const stack = await startStack('throughput', {
+    workerEnv: { WORKER_CONCURRENCY: concurrency },
+    workerOptions: profileDir ? { nodeArgs: cpuProfileArgs(`${profileDir}/worker`) } : {},
+    apiOptions: profileDir ? { nodeArgs: cpuProfileArgs(`${profileDir}/api`) } : {},
+  });
+  const worker = stack.workers[0];
+  const subscriber = new Redis(stack.env.REDIS_URL);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: submitters });
+  try {
+    const { user, teamId } = await ownerWithTeam(stack.app, 'bench');
+    const flowId = await createFlow(stack.app, user, teamId, {
+      name: 'three-step',
+      steps: [
+        { name: 'a', type: 'http', config: { url: `${target.url}/items/1` }, assertions: [{ path: 'status', operator: 'equals', expected: 200 }], retry: { maxRetries: 0 } },
+        { name: 'b', type: 'http', config: { url: `${target.url}/items/\${a.response.body.next}` }, assertions: [{ path: 'body.id', operator: 'equals', expected: 2 }], retry: { maxRetries: 0 } },
+        { name: 'c', type: 'delay', config: { delayMs: 0 }, assertions: [{ path: 'delayedMs', operator: 'lt', expected: 1000 }], retry: { maxRetries: 0 } },
+      ],
+    });
+
+    const submittedAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const statuses = new Map<string, number>();
+    const rss: Record<string, number> = {};
+    let completed = 0;
+    let lastCompletion = 0;
+    let onAllDone: () => void = () => undefined;
+    const allDone = new Promise<void>((resolve) => (onAllDone = resolve));
+    const early = new Map<string, { at: number; status: string }>(); // finished before its POST answered
+    const finishedOne = (id: string, at: number, status: string) => {
+      const start = submittedAt.get(id)!;
+      latencies.push(at - start);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      completed++;
+      lastCompletion = at;
+      if (completed === 1000) rss.worker1k = worker.rssMb();
+      if (completed === K) {
+        rss.worker10k = worker.rssMb();
+        rss.api = rssMbOf(stack.api.pid);
+        onAllDone();
+      }
+    };
+    subscriber.on('message', (_channel: string, message: string) => {
+      if (!message.includes('"EXECUTION_FINISHED"')) return;
+      const now = performance.now();
+      const u = JSON.parse(message) as { executionId: string; executionStatus: string };
+      if (submittedAt.has(u.executionId)) finishedOne(u.executionId, now, u.executionStatus);
+      else early.set(u.executionId, { at: now, status: u.executionStatus });
+    });
+    await subscriber.subscribe(`${stack.env.REDIS_PREFIX}:execution-updates`);
+    rss.workerIdle = worker.rssMb();
+
+    const body = JSON.stringify({ flowId });
+    const post = () =>
+      new Promise<{ status: number; id?: string }>((resolve, reject) => {
+        const req = http.request(`${stack.app.url}${API}/teams/${teamId}/flows/run`, {
+          method: 'POST',
+          agent,
+          headers: { ...user.auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, id: res.statusCode === 201 ? (JSON.parse(text) as { id: string }).id : text });
+          });
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+
+    const meter = await CpuMeter.create({ worker: worker.pid, api: stack.api.pid, target: target.pid, bench: process.pid }, stack.env.DATABASE_URL, stack.env.REDIS_URL);
+    const cpuBefore = await meter.read();
+    let next = 0;
+    let accepted = 0;
+    let rejected = 0;
+    let lastAccepted = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: submitters }, async () => {
+        while (next < K) {
+          next++;
+          const start = performance.now();
+          const res = await post();
+          if (res.status !== 201) {
+            rejected++;
+            if (rejected <= 3) console.error(`run refused: ${res.status} ${res.id}`);
+            continue;
+          }
+          accepted++;
+          lastAccepted = performance.now();
+          submittedAt.set(res.id!, start);
+          const e = early.get(res.id!);
+          if (e) {
+            early.delete(res.id!);
+            finishedOne(res.id!, e.at, e.status);
+          }
+        }
+      }),
+    );
+    if (rejected) throw new Error(`${rejected} of ${K} runs were refused`);
+    const acceptSeconds = (lastAccepted - t0) / 1000;
+    const timeout = setTimeout(() => onAllDone(), 600_000);
+    await allDone;
+    clearTimeout(timeout);
+    const completeSeconds = (lastCompletion - t0) / 1000;
+    const cpuAfter = await meter.read();
+    await meter.close();
+    const cpuPerExecution = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / K]));
+
+    const db = new Client({ connectionString: stack.env.DATABASE_URL });
+    await db.connect();
+    const rows = (await db.query(`SELECT status, count(*)::int AS n FROM executions GROUP BY status ORDER BY status`)).rows as Array<{ status: string; n: number }>;
+    const badSteps = (await db.query(`SELECT count(*)::int AS n FROM execution_steps WHERE status <> 'SUCCESS'`)).rows[0].n as number;
+    await db.end();
+
+    const completedPerS = completed / completeSeconds;
+    printTable([
+      ['metric', 'value'],
+      ['executions accepted (201)', accepted],
+      ['accepted/s (first POST → last 201)', fmt(accepted / acceptSeconds, 0)],
+      ['executions completed (EXECUTION_FINISHED seen)', completed],
+      ['completed/s (first POST → last completion)', fmt(completedPerS, 0)],
+      ['submit → complete latency p50 (ms)', fmt(percentile(latencies, 50), 0)],
+      ['submit → complete latency p95 (ms)', fmt(percentile(latencies, 95), 0)],
+      ['submit → complete latency p99 (ms)', fmt(percentile(latencies, 99), 0)],
+      ['worker RSS idle (MB)', rss.workerIdle],
+      [`worker RSS at ${Math.min(1000, K)} completed (MB)`, rss.worker1k ?? '-'],
+      [`worker RSS at ${K} completed (MB)`, rss.worker10k],
+      [`api RSS at ${K} completed (MB)`, rss.api],
+    ]);
+    const procs = Object.keys(cpuPerExecution);
+    console.log('\nCPU time per execution (ms), by process — /proc utime+stime over the whole run:');
+    printTable([[...procs, 'total'], [...procs.map((p) => fmt(cpuPerExecution[p], 2)), fmt(procs.reduce((a, p) => a + cpuPerExecution[p], 0), 2)]]);
+    console.log('(postgres: the backends of this database; redis: the shared server (INFO used_cpu_*); bench: the submitters and the Redis observer)');
+    console.log(`\nexecutions in Postgres by status: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}; step rows not SUCCESS: ${badSteps}`);
+    console.log(`statuses seen on the update channel: ${[...statuses.entries()].map(([s, n]) => `${s}=${n}`).join(', ')}`);
+    console.log(`target ≥ ${TARGET_COMPLETED_PER_S} completed/s: ${fmt(completedPerS, 0)}/s → ${verdict(completedPerS >= TARGET_COMPLETED_PER_S)}`);
+    if (profileDir) {
+      await Promise.all([worker.stop('SIGUSR2'), stack.api.stop('SIGUSR2')]);
+      console.log('\n## worker');
+      printSummary(latestProfile(`${profileDir}/worker`));
+      console.log('\n## api');
+      printSummary(latestProfile(`${profileDir}/api`), 25, 'executions/executions.service');
+    }
+  } finally {
+    subscriber.disconnect();
+    agent.destroy();
+    await stack.close();
+    await target.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
