@@ -21,7 +21,7 @@ interface Engine {
   sleepQuery(seconds: number): string;
   seriesQuery(n: number): string;
   typesQuery: string;
-  /** Statements of the session running `marker` right now (to prove a cancelled query stopped). */
+  /** Statements running `marker` right now (to prove a cancelled query stopped); Postgres keeps the last query text of idle sessions, hence state = 'active'. */
   running(marker: string): Promise<number>;
   cleanup(): Promise<void>;
 }
@@ -44,7 +44,7 @@ async function postgresEngine(): Promise<Engine> {
       true AS flag, NULL::text AS nothing, '2024-02-03'::date AS day, '2024-02-03 04:05:06.789'::timestamp AS at,
       '2024-02-03 04:05:06.789+02'::timestamptz AS at_tz, '{"a":[1,2]}'::jsonb AS doc, 1.5::float8 AS ratio`,
     running: async (marker) =>
-      Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows[0].n),
+      Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows[0].n),
     cleanup: async () => {
       await admin.end();
       await database.drop();
