@@ -140,7 +140,7 @@ describe('drill: input fuzzing — resources, flows, runs, suites', () => {
       const res = await sendRaw(t, 'post', `${API}/teams/${teamId}/flows`, user.auth, body);
       expect(res.status).toBeLessThan(500);
     });
-    it.failing('null for an optional field of a PATCH is a 400 (or ignored), not a 500', async () => {
+    it('null for an optional field of a PATCH is a 400 (or ignored), not a 500', async () => {
       const res = await sendRaw(t, 'patch', `${API}/teams/${teamId}/suites/${suiteId}`, user.auth, '{"maxParallel":null}');
       expect(res.status).toBeLessThan(500);
     });

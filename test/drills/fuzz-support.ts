@@ -235,12 +235,6 @@ export const KNOWN_ISSUES: Record<string, (v: { status: number; method: string; 
   // class-transformer takes `value.constructor` of every nested plain object for its class: a free-form
   // object (a step config, a resource config) with a "constructor" key throws a TypeError → 500.
   '"constructor" key in a nested object → 500': (v) => v.status >= 500 && /[^{]\s*"constructor"\s*:/.test(v.text.replace(/^\{"constructor"/, '{')),
-  // PATCH DTOs mark fields @IsOptional(), which lets null through; null then reaches a NOT NULL
-  // column (suites.max_parallel, suite_webhooks.enabled, ...) → 23502 → 500.
-  'null in an optional PATCH field → 500': (v) => v.status >= 500 && v.method === 'patch' && /:null[,}\]]/.test(v.text),
-  // validator.js isByteLength (behind @IsEmail) calls encodeURI, which throws URIError on an unpaired
-  // UTF-16 surrogate → 500 instead of 400.
-  'lone surrogate in an email → 500': (v) => v.status >= 500 && LONE_SURROGATE.test(v.text),
 };
 
 /** A JSON \\uXXXX escape of an unpaired surrogate (JSON.stringify writes lone surrogates that way). */

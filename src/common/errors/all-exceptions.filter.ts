@@ -59,6 +59,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Postgres refuses U+0000 in text and jsonb; that is bad input, not a server fault.
       return { statusCode: 400, code: ErrorCode.VALIDATION, message: 'body: text must not contain the NUL character (\\u0000)' };
     }
+    if (driverCode === '23502') {
+      // A NOT NULL column reached with null: an optional field sent as null where only "absent" is allowed.
+      const column = (exception as QueryFailedError & { driverError: { column?: string } }).driverError.column ?? 'a field';
+      return { statusCode: 400, code: ErrorCode.VALIDATION, message: `${toCamel(column)}: must not be null (omit it to keep the current value)` };
+    }
+    if (exception instanceof URIError) {
+      // validator.js's e-mail and byte-length checks encodeURI() their input, which throws on lone UTF-16 surrogates.
+      return { statusCode: 400, code: ErrorCode.VALIDATION, message: 'body: a text field is not valid Unicode (unpaired surrogate)' };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
@@ -75,4 +84,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: ErrorCode.INTERNAL, message: 'Internal server error' };
   }
+}
+
+function toCamel(column: string): string {
+  return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
