@@ -1,3 +1,4 @@
+import { Satisfies } from '../../common/validation/satisfies.decorator';
 import { ValidateIf, type ValidationArguments, type ValidationOptions, registerDecorator } from 'class-validator';
 
 /**
@@ -64,20 +65,5 @@ export function IsHostPortList(options?: ValidationOptions): PropertyDecorator {
 
 /** A custom constraint whose check returns the problem (without the field name) or null. */
 function custom(name: string, options: ValidationOptions | undefined, check: (value: unknown, args: ValidationArguments) => string | null): PropertyDecorator {
-  return (target, propertyName) => {
-    let problem: string | null = null;
-    registerDecorator({
-      name,
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate(value: unknown, args: ValidationArguments) {
-          problem = check(value, args);
-          return problem === null;
-        },
-        defaultMessage: () => `$property ${problem ?? 'is invalid'}`,
-      },
-    });
-  };
+  return Satisfies(name, check, options);
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { isPlainObject, Satisfies, scalarsToStrings, scalarToString } from '../shared/step-config-validators';
+import { Satisfies } from '../../common/validation/satisfies.decorator';
+import { isPlainObject, scalarsToStrings, scalarToString } from '../shared/step-config-validators';
 
 /** Kafka's own rule for topic names. */
 export const KAFKA_TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,249}$/;

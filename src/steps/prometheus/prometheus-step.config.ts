@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { JSONSchema, targetConstructorToSchema } from 'class-validator-jsonschema';
-import { isPlainObject, IsTimeInput, Satisfies, scalarsToStrings, TIME_INPUT_SCHEMA } from '../shared/step-config-validators';
+import { Satisfies } from '../../common/validation/satisfies.decorator';
+import { isPlainObject, IsTimeInput, scalarsToStrings, TIME_INPUT_SCHEMA } from '../shared/step-config-validators';
 import { AGGREGATIONS, type Aggregation, type ChangeDirection, type MetricPoint, type SeriesComparison, type SeriesSummary } from './metric-comparison';
 
 export const PROMETHEUS_DEFAULT_STEP = '30s';

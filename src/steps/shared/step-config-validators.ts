@@ -1,4 +1,5 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { JSONSchema } from 'class-validator-jsonschema';
 import { StepError } from '../step-plugin';
 
@@ -12,25 +13,6 @@ export interface RawProblem {
   message: string;
 }
 
-/** A custom property constraint: `check` returns the problem (without the property name) or null. */
-export function Satisfies(name: string, check: (value: unknown, args: ValidationArguments) => string | null, options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) => {
-    let problem: string | null = null;
-    registerDecorator({
-      name,
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate(value: unknown, args: ValidationArguments) {
-          problem = check(value, args);
-          return problem === null;
-        },
-        defaultMessage: () => `$property ${problem ?? 'is invalid'}`,
-      },
-    });
-  };
-}
 
 /** JSON Schema of an instant field, for the step catalogue (the union type has no runtime type to reflect). */
 /** A JSON Schema object as `@JSONSchema` takes it (the function form excluded). */
