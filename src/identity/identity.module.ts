@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
 import { ApiKey } from './api-keys/api-key.entity';
 import { ApiKeysService } from './api-keys/api-keys.service';
-import { AccessTokenService } from './auth/access-token.service';
+import { AccessTokenService, accessTokenJwtOptions } from './auth/access-token.service';
 import { AuthService } from './auth/auth.service';
 import { LoginRateLimiter } from './auth/login-rate-limiter';
 import { RefreshToken } from './auth/refresh-token.entity';
@@ -27,7 +28,7 @@ import { User } from './users/user.entity';
  */
 @Module({
   imports: [
-    JwtModule.register({}),
+    JwtModule.registerAsync({ inject: [AppConfig], useFactory: accessTokenJwtOptions }),
     TypeOrmModule.forFeature([User, Organisation, OrgMembership, Team, TeamMembership, RefreshToken, ApiKey]),
   ],
   providers: [

@@ -7,7 +7,7 @@ import { RedisFactory } from './redis.factory';
 @Module({
   providers: [
     RedisFactory,
-    { provide: REDIS_CLIENT, inject: [RedisFactory], useFactory: (factory: RedisFactory) => factory.create('commands') },
+    { provide: REDIS_CLIENT, inject: [RedisFactory], useFactory: (factory: RedisFactory) => factory.create('commands', { autoPipelining: true }) },
   ],
   exports: [REDIS_CLIENT, RedisFactory],
 })

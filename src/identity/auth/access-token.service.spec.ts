@@ -1,11 +1,13 @@
 import { JwtService } from '@nestjs/jwt';
 import { loadConfig } from '../../config/load-config';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService, accessTokenJwtOptions } from './access-token.service';
 
 describe('AccessTokenService', () => {
   const config = loadConfig({ JWT_SECRET: 'a'.repeat(40), JWT_ACCESS_TTL_SEC: '60' });
-  const jwt = new JwtService({});
+  const jwt = new JwtService(accessTokenJwtOptions(config));
   const tokens = new AccessTokenService(jwt, config);
+  /** Signs arbitrary claims with the same secret given as a plain string (no default options). */
+  const forger = new JwtService({});
 
   it('issues a token that verifies to the user id, with the configured lifetime', () => {
     const { accessToken, expiresIn } = tokens.issue('user-1');
@@ -17,17 +19,18 @@ describe('AccessTokenService', () => {
   });
 
   it('refuses a token signed with another secret', () => {
-    const other = new AccessTokenService(jwt, loadConfig({ JWT_SECRET: 'b'.repeat(40) }));
+    const otherConfig = loadConfig({ JWT_SECRET: 'b'.repeat(40) });
+    const other = new AccessTokenService(new JwtService(accessTokenJwtOptions(otherConfig)), otherConfig);
     expect(() => tokens.verify(other.issue('user-1').accessToken)).toThrow('Invalid or expired access token');
   });
 
   it('refuses an expired token', () => {
-    const expired = jwt.sign({ sub: 'user-1', typ: 'access', exp: Math.floor(Date.now() / 1000) - 10 }, { secret: config.JWT_SECRET });
+    const expired = forger.sign({ sub: 'user-1', typ: 'access', exp: Math.floor(Date.now() / 1000) - 10 }, { secret: config.JWT_SECRET });
     expect(() => tokens.verify(expired)).toThrow('Invalid or expired access token');
   });
 
   it('refuses a validly signed token of another type, and alg=none', () => {
-    const refreshLike = jwt.sign({ sub: 'user-1', typ: 'refresh' }, { secret: config.JWT_SECRET });
+    const refreshLike = forger.sign({ sub: 'user-1', typ: 'refresh' }, { secret: config.JWT_SECRET });
     expect(() => tokens.verify(refreshLike)).toThrow();
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const body = Buffer.from(JSON.stringify({ sub: 'user-1', typ: 'access' })).toString('base64url');

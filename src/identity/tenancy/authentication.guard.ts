@@ -34,7 +34,7 @@ export class AuthenticationGuard implements CanActivate {
     if (!credential) throw AppException.unauthenticated('Send Authorization: Bearer <token> or X-API-Key');
     if (ApiKeysService.looksLikeKey(credential)) return this.apiKeys.authenticate(credential);
     const userId = this.accessTokens.verify(credential);
-    await this.users.get(userId);
+    await this.users.assertExists(userId);
     return { kind: 'user', userId };
   }
 }

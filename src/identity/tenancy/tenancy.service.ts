@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
+import { preparedQuery } from '../../database/prepared-query';
 import { OrgMembership } from '../organisations/org-membership.entity';
-import { Team } from '../teams/team.entity';
-import { TeamMembership } from '../teams/team-membership.entity';
 import type { Principal, TeamContext } from './principal';
 import { effectiveTeamRole, hasTeamRole, type OrgRole, type TeamRole } from './roles';
+
+interface TeamRow {
+  id: string;
+  org_id: string;
+  team_role: TeamRole | null;
+  org_role: OrgRole | null;
+}
 
 /**
  * The one place that decides whether a principal may act on a team, and with which role. Every
@@ -16,18 +22,16 @@ import { effectiveTeamRole, hasTeamRole, type OrgRole, type TeamRole } from './r
 @Injectable()
 export class TenancyService {
   constructor(
-    @InjectRepository(Team) private readonly teams: Repository<Team>,
-    @InjectRepository(TeamMembership) private readonly teamMembers: Repository<TeamMembership>,
+    @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(OrgMembership) private readonly orgMembers: Repository<OrgMembership>,
   ) {}
 
   async resolveTeam(principal: Principal, teamId: string, required: TeamRole): Promise<TeamContext> {
-    const team = isUuid(teamId) ? await this.teams.findOne({ where: { id: teamId } }) : null;
-    if (!team) throw AppException.notFound('Team');
-    const role = await this.roleIn(principal, team);
-    if (!role) throw AppException.notFound('Team');
+    const team = isUuid(teamId) ? await this.lookUp(principal, teamId) : undefined;
+    const role = team && this.roleIn(principal, team);
+    if (!team || !role) throw AppException.notFound('Team');
     if (!hasTeamRole(role, required)) throw AppException.forbidden(`This action needs the ${required} role; you are ${role}`);
-    return { teamId: team.id, orgId: team.orgId, role, principal, userId: principal.kind === 'user' ? principal.userId : null };
+    return { teamId: team.id, orgId: team.org_id, role, principal, userId: principal.kind === 'user' ? principal.userId : null };
   }
 
   async orgRole(userId: string, orgId: string): Promise<OrgRole | undefined> {
@@ -35,13 +39,28 @@ export class TenancyService {
     return (await this.orgMembers.findOne({ where: { orgId, userId } }))?.role;
   }
 
-  private async roleIn(principal: Principal, team: Team): Promise<TeamRole | undefined> {
+  /**
+   * The team and the user's two memberships in one prepared statement: this runs on every team-scoped
+   * request, where three ORM lookups were a measurable share of the API's CPU (bench/RESULTS.md, P6).
+   */
+  private async lookUp(principal: Principal, teamId: string): Promise<TeamRow | undefined> {
+    const userId = principal.kind === 'user' ? principal.userId : null;
+    const [row] = await preparedQuery<TeamRow>(
+      this.db,
+      'tenancy-team-roles',
+      `SELECT t.id, t.org_id, tm.role AS team_role, om.role AS org_role
+         FROM teams t
+         LEFT JOIN team_memberships tm ON tm.team_id = t.id AND tm.user_id = $2
+         LEFT JOIN org_memberships om ON om.org_id = t.org_id AND om.user_id = $2
+        WHERE t.id = $1`,
+      [teamId, userId],
+    );
+    return row;
+  }
+
+  private roleIn(principal: Principal, team: TeamRow): TeamRole | undefined {
     if (principal.kind === 'apiKey') return principal.teamId === team.id ? principal.role : undefined;
-    const [membership, orgRole] = await Promise.all([
-      this.teamMembers.findOne({ where: { teamId: team.id, userId: principal.userId } }),
-      this.orgRole(principal.userId, team.orgId),
-    ]);
-    return effectiveTeamRole(membership?.role, orgRole);
+    return effectiveTeamRole(team.team_role ?? undefined, team.org_role ?? undefined);
   }
 }
 

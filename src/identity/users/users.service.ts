@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
+import { preparedQuery } from '../../database/prepared-query';
 import { User } from './user.entity';
 
 @Injectable()
@@ -19,6 +20,12 @@ export class UsersService {
 
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOne({ where: { email } });
+  }
+
+  /** Every authenticated request checks its user still exists: one prepared statement, no entity. */
+  async assertExists(id: string): Promise<void> {
+    const rows = await preparedQuery(this.users.manager.connection, 'user-exists', 'SELECT 1 FROM users WHERE id = $1', [id]);
+    if (!rows.length) throw AppException.unauthenticated('User no longer exists');
   }
 
   async get(id: string): Promise<User> {
