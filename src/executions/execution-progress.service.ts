@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
 import type { AssertionResult } from '../engine/assertions/assertion';
 import type { ExecutionStatus, StepStatus } from './execution-status';
 import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
+import { MonotonicClock } from './progress/monotonic-clock';
+import { ProgressLane, type StepWrite } from './progress/progress-lane';
 import { ExecutionsRepository } from './executions.repository';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
@@ -47,32 +50,46 @@ export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3):
   }
 }
 
-/**
- * The engine's only way to record progress: every transition is one SQL statement (step row and the
- * execution's sequence number together) followed by one Redis publish. Sequence numbers are
- * allocated in memory — an execution is driven by exactly one worker at a time — starting from the
- * value persisted by the previous attempt.
- *
- * Every statement here is idempotent (it sets values — seq, attempt and recoveries are computed before
- * the first try), so each is retried on a transient connection failure.
- *
- * A transition does not wait for its own publish (a Redis round trip per update): publishes go out on
- * one ioredis connection, which keeps their order, only after their row is written, and a lost update
- * is tolerated anyway (clients resync from a snapshot). The next transition of the same execution
- * waits for it instead, which bounds what is in flight.
- */
 /** Called after an execution reached a terminal state and its row was written. */
 export type ExecutionFinishedListener = (execution: { id: string; teamId: string; suiteRunId: string | null; status: ExecutionStatus }) => Promise<void>;
 
+/** One statement for a batch of step transitions (see ProgressLane): absent fields keep their value. */
+const WRITE_STEPS_SQL = `
+  WITH w AS (SELECT (d->>'stepIndex')::int AS step_index, d FROM jsonb_array_elements($2::jsonb) AS d),
+       s AS (UPDATE execution_steps s SET
+               status = w.d->>'status',
+               request = CASE WHEN w.d ? 'request' THEN NULLIF(w.d->'request', 'null'::jsonb) ELSE s.request END,
+               response = CASE WHEN w.d ? 'response' THEN NULLIF(w.d->'response', 'null'::jsonb) ELSE s.response END,
+               assertions = COALESCE(w.d->'assertions', s.assertions),
+               attempts = COALESCE((w.d->>'attempts')::int, s.attempts),
+               error = CASE WHEN w.d ? 'error' THEN w.d->>'error' ELSE s.error END,
+               started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
+               finished_at = COALESCE((w.d->>'finishedAt')::timestamptz, s.finished_at),
+               duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms)
+             FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)
+  UPDATE executions SET seq = $3 WHERE id = $1`;
+
+/**
+ * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
+ * is driven by exactly one worker at a time — starting from the value persisted by the previous attempt.
+ *
+ * Step transitions go through a write-behind ProgressLane per execution: the runner goes on with the
+ * next step while the previous transition is stored, and transitions that queue up meanwhile are stored
+ * together in one statement (step rows and the execution's seq), then published in order (one pipelined
+ * Redis write). Claim and finish are written directly and wait for the lane first.
+ *
+ * Every statement here is idempotent (it sets values — seq, attempt, recoveries and timestamps are
+ * computed before the first try), so each is retried on a transient connection failure. A lost live
+ * update is tolerated (clients resync from a snapshot); the next batch of the same execution waits for
+ * the previous batch's publishes, which bounds what is in flight.
+ */
 @Injectable()
 export class ExecutionProgressService {
-  private readonly seqs = new Map<string, number>();
-  /**
-   * The latest publish of each running execution, awaited before its next transition: at most one
-   * update per execution is in flight (backpressure on a slow Redis) without a round trip per update.
-   */
-  private readonly publishing = new Map<string, Promise<void>>();
+  private readonly lanes = new Map<string, ProgressLane>();
+  /** The latest publishes of each running execution, awaited before its next ones (backpressure). */
+  private readonly publishing = new Map<string, Promise<unknown>>();
   private readonly finishedListeners: ExecutionFinishedListener[] = [];
+  private readonly clock = new MonotonicClock();
   private readonly logger = new Logger(ExecutionProgressService.name);
 
   constructor(
@@ -82,10 +99,6 @@ export class ExecutionProgressService {
   ) {}
 
   /**
-   * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run (already
-   * terminal, or cancelled before start — then it is finished as CANCELLED here).
-   */
-  /**
    * Lets modules that build on executions (suites) react to finished runs without executions
    * depending on them. Listener failures are logged, never propagated into the run.
    */
@@ -93,10 +106,14 @@ export class ExecutionProgressService {
     this.finishedListeners.push(listener);
   }
 
+  /**
+   * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run (already
+   * terminal, or cancelled before start — then it is finished as CANCELLED here).
+   */
   async claim(executionId: string, reason: string | undefined): Promise<{ execution: Execution; steps: ExecutionStep[] } | undefined> {
     const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
-    this.seqs.set(executionId, current.execution.seq);
+    const lane = this.openLane(executionId, current.execution.seq);
     if (current.execution.cancelRequestedAt) {
       await this.finish(current.execution, 'CANCELLED', 'Cancelled before start');
       return undefined;
@@ -106,101 +123,104 @@ export class ExecutionProgressService {
     const recovery = resumed
       ? [{ attempt: current.execution.attempt + 1, at: new Date().toISOString(), reason: reason ?? 'previous worker stopped mid-run', resumedFromStep: resumeFrom }]
       : [];
-    const seq = this.next(executionId);
+    const seq = lane.nextSeq();
     // Absolute values computed from the row just read (one worker drives an execution at a time), so
     // re-sending the statement after a lost connection cannot count the attempt or the recovery twice.
-    const [rows] = (await this.write(
+    const [row] = await this.write<{ attempt: number; started_at: Date }>(
+      'execution-claim',
       `UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
               recoveries = $2::jsonb, seq = $3
         WHERE id = $1 RETURNING attempt, started_at`,
       [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), seq, current.execution.attempt + 1],
-    )) as [Array<{ attempt: number; started_at: Date }>, number];
-    // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
-    const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: rows[0].attempt, startedAt: rows[0].started_at };
+    );
+    const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
-    this.publish(this.update(execution, seq, 'EXECUTION_STARTED', message));
+    this.publish(executionId, [this.update(execution, seq, 'EXECUTION_STARTED', message)]);
     return { execution, steps: current.steps };
   }
 
-  async stepStarted(execution: Execution, step: ExecutionStep, request: unknown): Promise<void> {
-    await this.publishing.get(execution.id);
-    const seq = this.next(execution.id);
-    await this.write(
-      `WITH s AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = $3, started_at = now(), error = NULL
-                   WHERE execution_id = $1 AND step_index = $2)
-       UPDATE executions SET seq = $4 WHERE id = $1`,
-      [execution.id, step.stepIndex, JSON.stringify(request ?? null), seq],
+  /** Marks a step IN_PROGRESS. Settles when stored; the runner need not wait (order is kept by the lane). */
+  stepStarted(execution: Execution, step: ExecutionStep, request: unknown): Promise<void> {
+    const lane = this.laneOf(execution);
+    return lane.push(
+      [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS', request: request ?? null, startedAt: this.clock.now(), error: null }],
+      [{ ...this.update(execution, lane.nextSeq(), 'STEP_STARTED'), stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS' } }],
     );
-    this.publish({
-      ...this.update(execution, seq, 'STEP_STARTED'),
-      stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS' },
-    });
   }
 
   /**
-   * Records a step's outcome. With `next`, the same statement also marks the step that runs next
-   * IN_PROGRESS (what stepStarted does), which saves a statement and a round trip per step of a
-   * sequential flow; its start time is clock_timestamp(), so it is strictly after this step's end.
+   * Records a step's outcome. With `next`, the step that runs next is marked IN_PROGRESS in the same
+   * batch (what stepStarted does), stamped strictly after this step's end.
    */
-  async stepFinished(execution: Execution, step: ExecutionStep, outcome: StepOutcome, next?: ExecutionStep): Promise<void> {
-    await this.publishing.get(execution.id);
-    const seq = this.next(execution.id);
-    const nextSeq = next ? this.next(execution.id) : seq;
-    await this.write(
-      `WITH s AS (UPDATE execution_steps SET status = $3, response = $4, assertions = $5, attempts = $6, error = $7,
-                          finished_at = now(), duration_ms = $8, started_at = COALESCE(started_at, now()),
-                          request = COALESCE($10, request)
-                   WHERE execution_id = $1 AND step_index = $2),
-            n AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
-                   WHERE execution_id = $1 AND step_index = $11)
-       UPDATE executions SET seq = $9 WHERE id = $1`,
-      [
-        execution.id,
-        step.stepIndex,
-        outcome.status,
-        outcome.response === undefined ? null : JSON.stringify(outcome.response),
-        JSON.stringify(outcome.assertions ?? []),
-        outcome.attempts,
-        outcome.error ?? null,
-        Math.round(outcome.durationMs),
-        nextSeq,
-        outcome.request === undefined ? null : JSON.stringify(outcome.request),
-        next?.stepIndex ?? -1,
-      ],
-    );
-    this.publish({
-      ...this.update(execution, seq, 'STEP_FINISHED'),
-      stepUpdate: {
+  stepFinished(execution: Execution, step: ExecutionStep, outcome: StepOutcome, next?: ExecutionStep): Promise<void> {
+    const lane = this.laneOf(execution);
+    const finishedAt = this.clock.now();
+    const durationMs = Math.round(outcome.durationMs);
+    const writes: StepWrite[] = [
+      {
         stepIndex: step.stepIndex,
-        stepId: step.stepId,
-        name: step.name,
         status: outcome.status,
-        response: outcome.response,
-        error: outcome.error ?? null,
+        response: outcome.response ?? null,
+        assertions: outcome.assertions ?? [],
         attempts: outcome.attempts,
-        durationMs: Math.round(outcome.durationMs),
+        error: outcome.error ?? null,
+        finishedAt,
+        durationMs,
+        ...(outcome.request !== undefined && { request: outcome.request }),
       },
-    });
+    ];
+    const updates: ExecutionStatusUpdate[] = [
+      {
+        ...this.update(execution, lane.nextSeq(), 'STEP_FINISHED'),
+        stepUpdate: {
+          stepIndex: step.stepIndex,
+          stepId: step.stepId,
+          name: step.name,
+          status: outcome.status,
+          response: outcome.response,
+          error: outcome.error ?? null,
+          attempts: outcome.attempts,
+          durationMs,
+        },
+      },
+    ];
     if (next) {
-      this.publish({
-        ...this.update(execution, nextSeq, 'STEP_STARTED'),
+      writes.push({ stepIndex: next.stepIndex, status: 'IN_PROGRESS', request: null, startedAt: this.clock.now(), error: null });
+      updates.push({
+        ...this.update(execution, lane.nextSeq(), 'STEP_STARTED'),
         stepUpdate: { stepIndex: next.stepIndex, stepId: next.stepId, name: next.name, status: 'IN_PROGRESS' },
       });
     }
+    return lane.push(writes, updates);
+  }
+
+  /** Settles when every transition recorded so far is stored; rejects if one could not be. */
+  async drain(executionId: string): Promise<void> {
+    await this.lanes.get(executionId)?.drain();
+  }
+
+  /** Throws the error that stopped this execution's transitions from being stored, if any. */
+  assertRecording(executionId: string): void {
+    const failure = this.lanes.get(executionId)?.failed;
+    if (failure) throw failure;
   }
 
   /** Ends the execution; steps that never finished become CANCELLED (on cancel) or SKIPPED. */
   async finish(execution: Execution, status: ExecutionStatus, error: string | null): Promise<void> {
+    const lane = this.laneOf(execution);
+    // What could be stored is stored first; a failed batch is reported by the runner, not here.
+    await lane.drain().catch(() => undefined);
     await this.publishing.get(execution.id);
-    const seq = this.next(execution.id);
+    const seq = lane.nextSeq();
     const leftover: StepStatus = status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED';
     await this.write(
+      'execution-finish',
       `WITH s AS (UPDATE execution_steps SET status = $3, finished_at = COALESCE(finished_at, now())
                    WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS'))
        UPDATE executions SET status = $2, error = $4, finished_at = now(), seq = $5 WHERE id = $1`,
       [execution.id, status, leftover, error, seq],
     );
-    this.seqs.delete(execution.id);
+    this.lanes.delete(execution.id);
     this.publishing.delete(execution.id);
     void this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));
     for (const listener of this.finishedListeners) {
@@ -210,18 +230,36 @@ export class ExecutionProgressService {
     }
   }
 
-  private publish(update: ExecutionStatusUpdate): void {
-    this.publishing.set(update.executionId, this.publisher.publish(update));
+  /** Forgets an execution this worker stops driving without finishing it (shutdown: resumed elsewhere). */
+  release(executionId: string): void {
+    this.lanes.delete(executionId);
+    this.publishing.delete(executionId);
   }
 
-  private write(sql: string, parameters: unknown[]): Promise<unknown> {
-    return withDbRetry(() => this.db.query(sql, parameters));
+  private openLane(executionId: string, seq: number): ProgressLane {
+    const lane = new ProgressLane(seq, (writes, lastSeq, updates) => this.storeBatch(executionId, writes, lastSeq, updates));
+    this.lanes.set(executionId, lane);
+    return lane;
   }
 
-  private next(executionId: string): number {
-    const seq = (this.seqs.get(executionId) ?? 0) + 1;
-    this.seqs.set(executionId, seq);
-    return seq;
+  private laneOf(execution: Pick<Execution, 'id' | 'seq'>): ProgressLane {
+    return this.lanes.get(execution.id) ?? this.openLane(execution.id, execution.seq ?? 0);
+  }
+
+  private async storeBatch(executionId: string, writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[]): Promise<void> {
+    await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, JSON.stringify(writes), seq]);
+    await this.publishing.get(executionId);
+    this.publish(executionId, updates);
+  }
+
+  /** Publishes in order without waiting; the next batch of the execution waits for these. */
+  private publish(executionId: string, updates: ExecutionStatusUpdate[]): void {
+    const at = new Date().toISOString(); // when it leaves: what live-latency measurements start from
+    this.publishing.set(executionId, Promise.all(updates.map((update) => this.publisher.publish({ ...update, at }))));
+  }
+
+  private write<Row>(name: string, sql: string, parameters: unknown[]): Promise<Row[]> {
+    return withDbRetry(() => preparedQuery<Row>(this.db, name, sql, parameters));
   }
 
   private update(execution: Pick<Execution, 'id' | 'teamId' | 'status'>, seq: number, updateType: ExecutionStatusUpdate['updateType'], message?: string): ExecutionStatusUpdate {

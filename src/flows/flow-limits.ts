@@ -1,6 +1,7 @@
 /** Bounds of one flow definition, checked on save and on import (DESIGN.md §5). */
 export const FLOW_LIMITS = {
-  steps: 100,
+  /** Long chains are real (paging through 1,000 items, polling ladders); the 2 MB request body bounds the rest. */
+  steps: 1000,
   variables: 100,
   assertionsPerStep: 50,
   /** Bytes of one step's config serialised as JSON. */

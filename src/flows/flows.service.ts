@@ -16,6 +16,7 @@ import { FlowValidator } from './validation/flow-validator.service';
 import { validateShape } from './validation/validate-shape';
 import { jsonEqual } from './versions/canonical-json';
 import { diffFlowVersions, type FlowDiff } from './versions/flow-diff';
+import { FlowVersionReader } from './versions/flow-version-reader';
 
 const UNIQUE_NAME_INDEX = 'flows_team_name_live_uq';
 
@@ -39,13 +40,12 @@ export class FlowsService {
     @InjectRepository(FlowVersion) private readonly versions: Repository<FlowVersion>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly validator: FlowValidator,
+    private readonly versionReader: FlowVersionReader,
   ) {}
 
   /** The version an execution runs: the latest when `version` is absent. 404 for a missing or deleted flow. */
-  async getVersionForRun(teamId: string, flowId: string, version?: number): Promise<FlowVersionSnapshot> {
-    const flow = await this.findLive(this.flows.manager, teamId, flowId);
-    const row = await this.findVersion(flow, version ?? flow.latestVersion);
-    return { flowId: flow.id, teamId: flow.teamId, flowName: flow.name, version: row.version, variables: row.variables, steps: row.steps };
+  getVersionForRun(teamId: string, flowId: string, version?: number): Promise<FlowVersionSnapshot> {
+    return this.versionReader.forNewRun(teamId, flowId, version);
   }
 
   /** Every problem of a full definition (shape, plugins, resources, references); empty when valid. */

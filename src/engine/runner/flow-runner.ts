@@ -5,7 +5,7 @@ import type { ExecutionStatus } from '../../executions/execution-status';
 import type { Execution } from '../../executions/execution.entity';
 import type { ExecutionStep } from '../../executions/execution-step.entity';
 import type { StepDefinition } from '../../flows/flow-definition';
-import { FlowsService } from '../../flows/flows.service';
+import { FlowVersionReader } from '../../flows/versions/flow-version-reader';
 import type { SubstitutionScope } from '../substitution/substitution-scope';
 import { CancelledError, ExecutionTimeoutError, RunningExecutions, WorkerShutdownError } from './running-executions';
 import { reasonText, StepExecutor } from './step-executor';
@@ -24,7 +24,7 @@ export class FlowRunner {
   private readonly logger = new Logger(FlowRunner.name);
 
   constructor(
-    private readonly flows: FlowsService,
+    private readonly flows: FlowVersionReader,
     private readonly progress: ExecutionProgressService,
     private readonly executor: StepExecutor,
     private readonly running: RunningExecutions,
@@ -39,11 +39,19 @@ export class FlowRunner {
     const timeoutMs = execution.parameters.timeoutMs;
     const timer = timeoutMs ? setTimeout(() => controller.abort(new ExecutionTimeoutError(timeoutMs)), timeoutMs) : undefined;
     try {
-      const flow = await withDbRetry(() => this.flows.getVersionForRun(execution.teamId, execution.flowId, execution.flowVersion));
+      const flow = await withDbRetry(() => this.flows.pinnedVersion(execution.teamId, execution.flowId, execution.flowVersion));
       const result = await this.runSteps(execution, flow.steps, rows, controller.signal);
+      // Step transitions are written behind the run (ProgressLane); a run whose steps could not all be
+      // stored must not end COMPLETED.
+      await this.progress.drain(executionId);
       await this.progress.finish(execution, result.status, result.error);
     } catch (error) {
-      if (controller.signal.reason instanceof WorkerShutdownError) throw controller.signal.reason; // leave IN_PROGRESS: resumed elsewhere
+      if (controller.signal.reason instanceof WorkerShutdownError) {
+        // Leave IN_PROGRESS, to be resumed elsewhere; what this worker ran is stored first when it can be.
+        await this.progress.drain(executionId).catch(() => undefined);
+        this.progress.release(executionId);
+        throw controller.signal.reason;
+      }
       this.logger.error({ err: error, executionId }, 'Execution crashed');
       await this.progress.finish(execution, 'FAILED', `internal error: ${(error as Error).message}`);
     } finally {
@@ -80,11 +88,9 @@ export class FlowRunner {
         continue;
       }
       if (failure || signal.aborted) break;
-      // The IN_PROGRESS row is written while the step runs, which saves a database round trip per
-      // step; it is awaited before the outcome is written, so the two writes (and their live updates)
-      // stay in order. The catch only keeps an early failure from counting as unhandled.
+      this.progress.assertRecording(execution.id); // stop at the first transition that could not be stored
+      // Transitions are queued, not awaited: they are stored in order while the step runs.
       const started = index === startedWithPrevious ? Promise.resolve() : this.progress.stepStarted(execution, row, null);
-      started.catch(() => undefined);
       if (step.runInBackground) {
         await started;
         const handle = this.executor.start(step, ctx);
@@ -94,7 +100,6 @@ export class FlowRunner {
         continue;
       }
       const outcome = await this.executor.execute(step, ctx);
-      await started;
       // When the flow certainly goes on with the next step, its start is written with this outcome.
       const next: ExecutionStep | undefined = rows[index + 1];
       const continues = !signal.aborted && (outcome.status !== 'ERROR' || !!step.continueOnFailure);
@@ -131,7 +136,8 @@ export class FlowRunner {
     if (signal.aborted && signal.reason instanceof WorkerShutdownError) throw signal.reason;
     const status = cancelled && outcome.status === 'ERROR' ? 'CANCELLED' : outcome.status;
     scope.steps[step.name] = { response: outcome.response, request: outcome.request, status };
-    await this.progress.stepFinished(execution, row, { ...outcome, status }, next);
+    // Not awaited (write-behind); a failure to store it surfaces through assertRecording / drain.
+    void this.progress.stepFinished(execution, row, { ...outcome, status }, next);
     if (status === 'ERROR' && !step.continueOnFailure) return `step "${step.name}" failed: ${outcome.error}`;
     return null;
   }

@@ -1,0 +1,73 @@
+import type { ExecutionStatusUpdate } from '../execution-update';
+import { MonotonicClock } from './monotonic-clock';
+import { ProgressLane, type StepWrite } from './progress-lane';
+
+function update(seq: number): ExecutionStatusUpdate {
+  return { executionId: 'e', teamId: 't', seq, updateType: 'STEP_STARTED', executionStatus: 'IN_PROGRESS', at: '' };
+}
+
+/** A sink whose writes complete only when the test says so. */
+function controlledSink() {
+  const batches: Array<{ writes: StepWrite[]; seq: number; seqs: number[]; done: (error?: Error) => void }> = [];
+  const sink = (writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[]) =>
+    new Promise<void>((resolve, reject) => batches.push({ writes, seq, seqs: updates.map((u) => u.seq), done: (error) => (error ? reject(error) : resolve()) }));
+  return { batches, sink };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ProgressLane', () => {
+  it('writes the first push at once and merges what queues up meanwhile into one batch, in order', async () => {
+    const { batches, sink } = controlledSink();
+    const lane = new ProgressLane(0, sink);
+    const first = lane.push([{ stepIndex: 0, status: 'IN_PROGRESS', startedAt: 'a' }], [update(lane.nextSeq())]);
+    await tick();
+    expect(batches).toHaveLength(1);
+    const second = lane.push([{ stepIndex: 0, status: 'SUCCESS', finishedAt: 'b' }, { stepIndex: 1, status: 'IN_PROGRESS', startedAt: 'c' }], [update(lane.nextSeq()), update(lane.nextSeq())]);
+    const third = lane.push([{ stepIndex: 1, status: 'ERROR', error: 'boom' }], [update(lane.nextSeq())]);
+    await tick();
+    expect(batches).toHaveLength(1); // nothing overtakes the batch in flight
+    batches[0].done();
+    await first;
+    await tick();
+    expect(batches).toHaveLength(2);
+    expect(batches[1].seq).toBe(4);
+    expect(batches[1].seqs).toEqual([2, 3, 4]);
+    expect(batches[1].writes).toEqual([
+      { stepIndex: 0, status: 'SUCCESS', finishedAt: 'b' },
+      { stepIndex: 1, status: 'ERROR', startedAt: 'c', error: 'boom' }, // fields merged, the later status wins
+    ]);
+    batches[1].done();
+    await Promise.all([second, third, lane.drain()]);
+  });
+
+  it('poisons itself after a failed batch: later pushes and drain reject with that error', async () => {
+    const { batches, sink } = controlledSink();
+    const lane = new ProgressLane(5, sink);
+    const first = lane.push([{ stepIndex: 0, status: 'IN_PROGRESS' }], [update(lane.nextSeq())]);
+    const queued = lane.push([{ stepIndex: 0, status: 'SUCCESS' }], [update(lane.nextSeq())]);
+    await tick();
+    batches[0].done(new Error('database gone'));
+    await expect(first).rejects.toThrow('database gone');
+    await expect(queued).rejects.toThrow('database gone');
+    await expect(lane.push([{ stepIndex: 1, status: 'IN_PROGRESS' }], [update(lane.nextSeq())])).rejects.toThrow('database gone');
+    await expect(lane.drain()).rejects.toThrow('database gone');
+    expect(batches).toHaveLength(1); // the queued batch was not written after the failure
+    expect((lane.failed as Error).message).toBe('database gone');
+  });
+
+  it('drains at once when nothing was pushed', async () => {
+    await expect(new ProgressLane(0, () => Promise.reject(new Error('unused'))).drain()).resolves.toBeUndefined();
+  });
+});
+
+describe('MonotonicClock', () => {
+  it('stamps microseconds and never repeats or goes back, even when the wall clock does', () => {
+    const readings = [1_000_000_000_000_123, 1_000_000_000_000_123, 1_000_000_000_000_100];
+    const clock = new MonotonicClock(() => readings.shift()!);
+    const stamps = [clock.now(), clock.now(), clock.now()];
+    expect(stamps[0]).toBe('2001-09-09T01:46:40.000123Z');
+    expect(stamps[1]).toBe('2001-09-09T01:46:40.000124Z');
+    expect(stamps[2]).toBe('2001-09-09T01:46:40.000125Z');
+  });
+});

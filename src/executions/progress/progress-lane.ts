@@ -1,0 +1,109 @@
+import type { StepStatus } from '../execution-status';
+import type { ExecutionStatusUpdate } from '../execution-update';
+
+/**
+ * The fields of one step row a transition sets; absent fields keep their stored value. Timestamps are
+ * ISO strings from a MonotonicClock, so transitions merged into one statement keep their order.
+ */
+export interface StepWrite {
+  stepIndex: number;
+  status: StepStatus;
+  request?: unknown;
+  response?: unknown;
+  assertions?: unknown;
+  attempts?: number;
+  error?: string | null;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+}
+
+/** Writes a batch (one statement: the step rows and the execution's seq), then publishes its updates. */
+export type LaneSink = (writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[]) => Promise<void>;
+
+/**
+ * Write-behind queue of one running execution's step transitions. The runner does not wait for a
+ * transition to be stored before it runs the next step: while one batch is being written, later
+ * transitions queue up and leave together, merged per step, as the next single statement. So a
+ * step's database round trip overlaps the next step instead of adding to it, and a fast flow writes
+ * fewer statements than it has transitions.
+ *
+ * Order is kept: batches are written one after another, a step's fields are merged in the order they
+ * were set, and updates are published only after the batch holding their rows is written. A batch that
+ * fails for good (after the sink's own retries) poisons the lane: later pushes and `drain` reject with
+ * that error, so the runner fails the execution instead of reporting steps that were never stored.
+ */
+export class ProgressLane {
+  private writes = new Map<number, StepWrite>();
+  private updates: ExecutionStatusUpdate[] = [];
+  /** The batch being written, and the one that will take whatever is queued meanwhile. */
+  private inFlight?: Promise<void>;
+  private queued?: Promise<void>;
+  private failure?: unknown;
+
+  constructor(
+    private seq: number,
+    private readonly sink: LaneSink,
+  ) {}
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Queues writes and their updates; the promise settles when they are stored (it is safe to ignore). */
+  push(writes: readonly StepWrite[], updates: readonly ExecutionStatusUpdate[]): Promise<void> {
+    if (this.failure) return handled(Promise.reject(this.failure));
+    for (const write of writes) this.writes.set(write.stepIndex, { ...this.writes.get(write.stepIndex), ...write });
+    this.updates.push(...updates);
+    return this.schedule();
+  }
+
+  /** Settles when everything pushed so far is stored; rejects if any batch failed. */
+  async drain(): Promise<void> {
+    await (this.queued ?? this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+
+  /** The error that poisoned the lane, if any. */
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  private schedule(): Promise<void> {
+    if (this.queued) return this.queued; // it has not taken the pending writes yet: they ride along
+    const previous = this.inFlight ?? Promise.resolve();
+    const batch: Promise<void> = previous
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        this.inFlight = batch;
+        return this.flush();
+      });
+    this.queued = batch;
+    const clear = () => {
+      if (this.inFlight === batch) this.inFlight = undefined;
+    };
+    batch.then(clear, clear);
+    return batch;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const writes = [...this.writes.values()].sort((a, b) => a.stepIndex - b.stepIndex);
+    const updates = this.updates;
+    this.writes = new Map();
+    this.updates = [];
+    if (!writes.length && !updates.length) return;
+    try {
+      await this.sink(writes, updates.length ? updates[updates.length - 1].seq : this.seq, updates);
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+  }
+}
+
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { AppException } from '../../common/errors/app.exception';
+import type { FlowVersionSnapshot, StepDefinition, VariableDeclaration } from '../flow-definition';
+
+/** Versions are int4 in Postgres; anything outside cannot exist (and would make the cast fail). */
+const MAX_VERSION = 2 ** 31 - 1;
+
+/** Immutable versions kept by the worker; a few hundred flows' definitions are a few MB at most. */
+const PINNED_CACHE_SIZE = 500;
+
+interface SnapshotRow {
+  id: string;
+  team_id: string;
+  name: string;
+  latest_version: number;
+  version: number | null;
+  variables: VariableDeclaration[] | null;
+  steps: StepDefinition[] | null;
+}
+
+/**
+ * Reads the definition a run executes, on the hot path of every run: one statement instead of the
+ * two TypeORM lookups of the CRUD code (flow header, then version), and in the worker no statement at
+ * all once a version is cached — versions are immutable, so a cached copy can never be stale.
+ */
+@Injectable()
+export class FlowVersionReader {
+  private readonly pinned = new Map<string, FlowVersionSnapshot>();
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The version a new run pins: the latest when `version` is absent. 404 for a missing or deleted flow. */
+  async forNewRun(teamId: string, flowId: string, version?: number): Promise<FlowVersionSnapshot> {
+    if (!isUUID(flowId)) throw AppException.notFound('Flow');
+    const wanted = version ?? null;
+    const validVersion = wanted === null || (Number.isSafeInteger(wanted) && wanted >= 1 && wanted <= MAX_VERSION);
+    const [row] = (await this.db.query(
+      `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps
+         FROM flows f
+         LEFT JOIN flow_versions v ON v.flow_id = f.id AND v.version = COALESCE($3::int, f.latest_version)
+        WHERE f.id = $1 AND f.team_id = $2 AND f.deleted_at IS NULL`,
+      [flowId, teamId, validVersion ? wanted : -1],
+    )) as SnapshotRow[];
+    if (!row) throw AppException.notFound('Flow');
+    if (row.version === null) throw AppException.notFound(`Flow version ${version ?? row.latest_version}`);
+    return toSnapshot(row);
+  }
+
+  /**
+   * The version an accepted execution pinned, for the worker. Deliberately ignores a later soft delete
+   * of the flow: the run was accepted against this immutable definition, and a queued or resumed run
+   * behaves the same whether or not someone deleted the flow meanwhile.
+   */
+  async pinnedVersion(teamId: string, flowId: string, version: number): Promise<FlowVersionSnapshot> {
+    const key = `${flowId}:${version}`;
+    const cached = this.pinned.get(key);
+    if (cached && cached.teamId === teamId) return cached;
+    const [row] = (await this.db.query(
+      `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps
+         FROM flow_versions v JOIN flows f ON f.id = v.flow_id
+        WHERE v.flow_id = $1 AND v.version = $2 AND f.team_id = $3`,
+      [flowId, version, teamId],
+    )) as SnapshotRow[];
+    if (!row) throw AppException.notFound(`Flow version ${version}`);
+    const snapshot = toSnapshot(row);
+    if (this.pinned.size >= PINNED_CACHE_SIZE) this.pinned.delete(this.pinned.keys().next().value!);
+    this.pinned.set(key, snapshot);
+    return snapshot;
+  }
+}
+
+function toSnapshot(row: SnapshotRow): FlowVersionSnapshot {
+  return { flowId: row.id, teamId: row.team_id, flowName: row.name, version: row.version!, variables: row.variables ?? [], steps: row.steps ?? [] };
+}
