@@ -24,3 +24,17 @@ export interface ExecutionStatusUpdate {
 
 export const EXECUTION_UPDATES_CHANNEL = 'execution-updates';
 export const EXECUTION_CANCEL_CHANNEL = 'execution-cancel';
+
+const ID_PREFIX = '{"executionId":"';
+
+/**
+ * The execution an update message is about, read without parsing it: every API instance receives every
+ * update of every worker, and most concern executions nobody here is watching. Relies on the publisher
+ * serialising `executionId` first (ExecutionProgressService builds updates that way); for any other
+ * shape it answers undefined and the caller parses the message.
+ */
+export function peekExecutionId(message: string): string | undefined {
+  if (!message.startsWith(ID_PREFIX)) return undefined;
+  const end = message.indexOf('"', ID_PREFIX.length);
+  return end > ID_PREFIX.length ? message.slice(ID_PREFIX.length, end) : undefined;
+}

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type Redis from 'ioredis';
 import { RedisFactory } from '../../redis/redis.factory';
 import { isTerminal } from '../execution-status';
-import type { ExecutionStatusUpdate } from '../execution-update';
+import { type ExecutionStatusUpdate, peekExecutionId } from '../execution-update';
 import { ExecutionUpdatePublisher } from '../execution-update.publisher';
 import { ExecutionsRepository } from '../executions.repository';
 import type { ExecutionView } from '../executions.service';
@@ -75,6 +75,8 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
   }
 
   private dispatch(message: string): void {
+    const peeked = peekExecutionId(message);
+    if (peeked !== undefined && !this.subscriptions.has(peeked)) return; // nobody here watches it: skip the parse
     let update: ExecutionStatusUpdate;
     try {
       update = JSON.parse(message) as ExecutionStatusUpdate;

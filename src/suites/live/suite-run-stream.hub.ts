@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { ExecutionStatusUpdate } from '../../executions/execution-update';
+import { type ExecutionStatusUpdate, peekExecutionId } from '../../executions/execution-update';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
 import { RedisFactory } from '../../redis/redis.factory';
 import { SuiteRunStore } from '../runs/suite-run-store';
@@ -95,6 +95,8 @@ export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
   }
 
   private dispatch(channel: string, message: string): void {
+    const peeked = channel === this.publisher.channel ? undefined : peekExecutionId(message);
+    if (peeked !== undefined && !this.byExecution.has(peeked)) return; // not an execution of a watched run: skip the parse
     let incoming: Incoming;
     try {
       incoming = channel === this.publisher.channel
