@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FieldProblem } from '../common/errors/app.exception';
 import { toFieldProblems } from '../common/errors/validation-problems';
+import { dtoToPlain, plainToDto, prototypeKeyErrors } from '../common/validation/dto-input';
 import type { ResourceConnectionTester, ResourceTypeMetadata } from './resource-type';
 import { ResourceType } from './resource-type.decorator';
 
@@ -68,10 +68,11 @@ export class ResourceTypeRegistry implements OnModuleInit {
     const definition = this.load().get(type);
     if (!definition) return { problems: [{ field: '', message: `unknown resource type "${type}"; registered: ${this.types().join(', ')}` }] };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: [{ field: '', message: 'config must be an object' }] };
-    const instance = plainToInstance(definition.metadata.config, raw, { exposeDefaultValues: true });
+    const instance = plainToDto(definition.metadata.config, raw, { exposeDefaultValues: true });
     const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    errors.push(...prototypeKeyErrors(definition.metadata.config, raw));
     const problems = toFieldProblems(errors);
-    return problems.length ? { problems } : { config: instanceToPlain(instance, { exposeUnsetFields: false }), problems };
+    return problems.length ? { problems } : { config: dtoToPlain(definition.metadata.config, instance, { exposeUnsetFields: false }), problems };
   }
 
   private load(): Map<string, { metadata: ResourceTypeMetadata; source: string }> {

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../common/errors/validation-problems';
+import { plainToDto, prototypeKeyErrors } from '../common/validation/dto-input';
 import type { StepPluginMetadata, StepRunner } from './step-plugin';
 import { StepPlugin } from './step-plugin.decorator';
 
@@ -65,8 +65,9 @@ export class StepRegistry implements OnModuleInit {
     const step = this.steps.get(type);
     if (!step) return { problems: [{ pointer: '', message: `unknown step type "${type}"; registered: ${this.types().join(', ')}` }] };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: [{ pointer: '', message: 'config must be an object' }] };
-    const config = plainToInstance(step.metadata.config, raw) as T;
+    const config = plainToDto(step.metadata.config, raw) as T;
     const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    errors.push(...prototypeKeyErrors(step.metadata.config, raw));
     let problems = toFieldProblems(errors).map((p) => ({ pointer: '/' + p.field.split('.').join('/'), message: p.message }));
     if (!substituted) problems = problems.filter((p) => !isTemplateAt(raw, p.pointer));
     problems.push(...(step.metadata.validateRaw?.(raw as Record<string, unknown>) ?? []).map((p) => ({ pointer: p.path, message: p.message })));

@@ -221,20 +221,14 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype);
-
 /**
  * Bugs these drills found that are outside the files this issue may change; each has an explicit
  * `it.failing` probe in the fuzz specs, and is reported in bench/RESULTS.md. A violation matching one
  * is counted, not failed, so the fuzzers keep looking for new ones. Delete an entry when it is fixed.
  */
 export const KNOWN_ISSUES: Record<string, (v: { status: number; method: string; kind: string; text: string; body: any }) => boolean> = {
-  // class-validator looks field names up in a plain object, so keys that exist on Object.prototype
-  // ("constructor", "toString", ...) count as whitelisted: neither refused nor stripped.
-  'Object.prototype key accepted': (v) => v.status < 400 && PROTOTYPE_KEYS.some((k) => v.kind === `unknown field ${JSON.stringify(k)}`),
-  // class-transformer takes `value.constructor` of every nested plain object for its class: a free-form
-  // object (a step config, a resource config) with a "constructor" key throws a TypeError → 500.
-  '"constructor" key in a nested object → 500': (v) => v.status >= 500 && /[^{]\s*"constructor"\s*:/.test(v.text.replace(/^\{"constructor"/, '{')),
+  // None open. Fixed: B6 (a "constructor" key in a free-form object → 500) and B8 (unknown fields named
+  // like Object.prototype members accepted) — see src/common/validation/dto-input.ts.
 };
 
 /** A JSON \\uXXXX escape of an unpaired surrogate (JSON.stringify writes lone surrogates that way). */

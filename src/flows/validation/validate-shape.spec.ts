@@ -1,4 +1,5 @@
 import { FlowDefinitionDto, UpdateFlowDto } from '../dto/flow-definition.dto';
+import { FLOW_LIMITS } from '../flow-limits';
 import { validateShape } from './validate-shape';
 
 const pointers = (raw: unknown, cls: new () => object = FlowDefinitionDto) => validateShape(cls, raw).problems.map((p) => p.pointer);
@@ -46,9 +47,10 @@ describe('validateShape (flow DTOs → JSON pointers)', () => {
 
   it('limits steps, variables and assertions per step', () => {
     const many = (n: number, make: (i: number) => object) => Array.from({ length: n }, (_, i) => make(i));
-    expect(pointers({ name: 'f', steps: many(101, (i) => step({ name: `s${i}` })) })).toEqual(['/steps']);
-    expect(pointers({ name: 'f', variables: many(101, (i) => ({ name: `v${i}`, type: 'string' })) })).toEqual(['/variables']);
-    expect(pointers({ name: 'f', steps: [step({ assertions: many(51, () => ({ path: 'status', operator: 'exists' })) })] })).toEqual([
+    expect(pointers({ name: 'f', steps: many(FLOW_LIMITS.steps, (i) => step({ name: `s${i}` })) })).toEqual([]);
+    expect(pointers({ name: 'f', steps: many(FLOW_LIMITS.steps + 1, (i) => step({ name: `s${i}` })) })).toEqual(['/steps']);
+    expect(pointers({ name: 'f', variables: many(FLOW_LIMITS.variables + 1, (i) => ({ name: `v${i}`, type: 'string' })) })).toEqual(['/variables']);
+    expect(pointers({ name: 'f', steps: [step({ assertions: many(FLOW_LIMITS.assertionsPerStep + 1, () => ({ path: 'status', operator: 'exists' })) })] })).toEqual([
       '/steps/0/assertions',
     ]);
   });

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../../common/errors/validation-problems';
+import { plainToDto, prototypeKeyErrors } from '../../common/validation/dto-input';
 import { problem, type FlowProblem } from './flow-problem';
 
 /**
@@ -14,7 +14,7 @@ export function validateShape<T extends object>(cls: Type<T>, raw: unknown): { v
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { value: new cls(), problems: [problem('', 'must be a JSON object')] };
   }
-  const value = plainToInstance(cls, raw, { enableImplicitConversion: false });
+  const value = plainToDto(cls, raw, { enableImplicitConversion: false });
   const errors = validateSync(value, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -23,6 +23,7 @@ export function validateShape<T extends object>(cls: Type<T>, raw: unknown): { v
     stopAtFirstError: true,
     validationError: { target: false, value: false },
   });
+  errors.push(...prototypeKeyErrors(cls, raw));
   const problems = toFieldProblems(errors).map((p) => problem(p.field ? `/${p.field.split('.').join('/')}` : '', p.message));
   return { value, problems };
 }
