@@ -121,6 +121,10 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   SUITE_RECONCILE_INTERVAL_SEC = 30;
 
+  /** How often each worker looks for PENDING single runs whose queue job is missing (Redis lost it) and re-queues them. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  EXECUTION_RECONCILE_INTERVAL_MS = 5000;
+
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};
 

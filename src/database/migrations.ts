@@ -6,6 +6,7 @@ import { Resources1764250200000 } from '../../migrations/1764250200000-resources
 import { Flows1764250300000 } from '../../migrations/1764250300000-flows';
 import { Executions1764250400000 } from '../../migrations/1764250400000-executions';
 import { Suites1764250500000 } from '../../migrations/1764250500000-suites';
+import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600000-pending-executions-index';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Flows1764250300000,
   Executions1764250400000,
   Suites1764250500000,
+  PendingExecutionsIndex1764250600000,
 ];

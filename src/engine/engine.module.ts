@@ -6,11 +6,12 @@ import { StepsModule } from '../steps/steps.module';
 import { FlowRunner } from './runner/flow-runner';
 import { RunningExecutions } from './runner/running-executions';
 import { StepExecutor } from './runner/step-executor';
+import { ExecutionReconcilerService } from './worker/execution-reconciler.service';
 import { ExecutionWorkerService } from './worker/execution-worker.service';
 
 /** The worker side: queue consumer, FlowRunner and step executor (modes worker and all only). */
 @Module({
   imports: [ExecutionsModule, FlowsModule, ResourcesModule, StepsModule],
-  providers: [RunningExecutions, StepExecutor, FlowRunner, ExecutionWorkerService],
+  providers: [RunningExecutions, StepExecutor, FlowRunner, ExecutionWorkerService, ExecutionReconcilerService],
 })
 export class EngineModule {}

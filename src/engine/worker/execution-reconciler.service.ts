@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import type { ExecutionJobData } from '../../executions/executions.service';
+import { ExecutionsService } from '../../executions/executions.service';
+import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
+import { REDIS_CLIENT } from '../../redis/redis.constants';
+import { RedisFactory } from '../../redis/redis.factory';
+
+/** Executions looked at per pass; a longer backlog is walked over the next passes (keyset cursor). */
+export const RECONCILE_BATCH_SIZE = 100;
+/**
+ * An execution younger than this is left alone: the API writes the row, commits, then adds the job,
+ * so a very young row may simply not be queued yet. Re-adding would be harmless (same job id) but noisy.
+ */
+export const RECONCILE_GRACE_MS = 2000;
+
+/** Position in the (created_at, id) order of PENDING executions where the next pass continues. */
+export interface ReconcileCursor {
+  /** created_at as Postgres prints it (microseconds kept: a JS Date would round them away). */
+  createdAt: string;
+  id: string;
+}
+
+export const RECONCILE_START: ReconcileCursor = { createdAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+
+export interface ReconcileResult {
+  /** False when another worker held the lock, so this pass did nothing. */
+  ran: boolean;
+  checked: number;
+  requeued: number;
+}
+
+/** Delay still owed to an execution of this age: what is left of its initialDelay, never negative. */
+export function remainingDelayMs(initialDelay: unknown, ageMs: number): number {
+  const delay = typeof initialDelay === 'number' && Number.isFinite(initialDelay) && initialDelay > 0 ? initialDelay : 0;
+  const age = Number.isFinite(ageMs) ? Math.max(0, ageMs) : 0;
+  return Math.max(0, Math.ceil(delay - age));
+}
+
+/**
+ * Where the next pass starts: after the last row of a full batch, or from the beginning again when the
+ * batch was short (the end of the backlog was reached), so every PENDING row is visited in turn.
+ */
+export function nextCursor(rows: ReadonlyArray<{ id: string; created_at: string }>, batchSize: number): ReconcileCursor {
+  if (rows.length < batchSize || rows.length === 0) return RECONCILE_START;
+  const last = rows[rows.length - 1];
+  return { createdAt: last.created_at, id: last.id };
+}
+
+/** Ids of the candidates whose job is gone from the queue (`jobs[i]` is what getJob answered for `candidates[i]`). */
+export function missingJobIds(candidates: ReadonlyArray<{ id: string }>, jobs: ReadonlyArray<unknown>): string[] {
+  return candidates.filter((_, i) => !jobs[i]).map((c) => c.id);
+}
+
+// Compare-and-delete: only the holder's token releases the lock.
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Safety net for single flow runs whose queue job was lost (bug B2): Redis holds the only copy of a
+ * waiting or delayed job, so when Redis loses its data a PENDING execution would wait forever.
+ * Periodically (EXECUTION_RECONCILE_INTERVAL_MS) a worker walks the PENDING executions that are not
+ * part of a suite run (suites queue their own executions as slots free up, and have their own
+ * reconciler), asks BullMQ for each one's job, and re-queues those whose job is missing, with what is
+ * left of their initialDelay.
+ *
+ * Safe against double processing because the execution id is the job id: BullMQ's add is a no-op for
+ * a job id that exists, so two workers (or this and the API finishing a slow enqueue) re-adding the
+ * same execution still make one job. A Redis lock keeps concurrent passes from doing the work twice
+ * (and logging it twice); it is an optimisation, not what makes the re-queue correct. A pass holds no
+ * database transaction or row lock while it talks to Redis.
+ *
+ * Cancellation: ExecutionsService.cancel flags the row (cancel_requested_at) before it removes the job,
+ * and a pass re-reads the row in Postgres after it saw the job missing, so a job removed by a cancel
+ * is never re-added; the flagged row is skipped.
+ *
+ * IN_PROGRESS executions are deliberately not handled: a worker that is still running one (it keeps
+ * going while Redis is down and finishes it in Postgres) leaves no trace in the row — there is no
+ * heartbeat or owner column — so a missing job cannot tell a dead worker from a live one, and resuming
+ * it elsewhere would run the execution twice at once (FlowRunner's claim is not exclusive).
+ */
+@Injectable()
+export class ExecutionReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ExecutionReconcilerService.name);
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private inFlight?: Promise<ReconcileResult | undefined>;
+  private cursor: ReconcileCursor = RECONCILE_START;
+  /** Message of the last failed pass, so an outage logs once instead of every interval. */
+  private lastFailure?: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
+    private readonly executions: ExecutionsService,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly redisFactory: RedisFactory,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    // A pass stuck on a Redis outage must not hold up shutdown; one that is finishing gets a moment.
+    if (this.inFlight) await Promise.race([this.inFlight, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    // A chain of timeouts rather than an interval: passes never overlap, even when one waits on Redis.
+    this.timer = setTimeout(() => {
+      this.inFlight = this.runPass();
+      void this.inFlight.finally(() => {
+        this.inFlight = undefined;
+        this.schedule();
+      });
+    }, this.config.EXECUTION_RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** One pass that never throws: Postgres or Redis being down is logged (once per distinct error) and retried next interval. */
+  private async runPass(): Promise<ReconcileResult | undefined> {
+    try {
+      const result = await this.reconcileOnce();
+      if (this.lastFailure !== undefined) this.logger.log('Execution reconciler passes succeed again');
+      this.lastFailure = undefined;
+      return result;
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      if (message !== this.lastFailure) this.logger.warn({ err: error }, `Execution reconciler pass failed (retried every interval): ${message}`);
+      this.lastFailure = message;
+      return undefined;
+    }
+  }
+
+  /** One reconcile pass under the cluster-wide lock; exported for tests. Throws when Postgres or Redis fails. */
+  async reconcileOnce(): Promise<ReconcileResult> {
+    const lockKey = this.redisFactory.key('locks', 'execution-reconciler');
+    const token = randomUUID();
+    // The TTL only matters if the holder dies mid-pass; a pass normally takes milliseconds.
+    const ttl = Math.max(30_000, 2 * this.config.EXECUTION_RECONCILE_INTERVAL_MS);
+    if ((await this.redis.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') return { ran: false, checked: 0, requeued: 0 };
+    try {
+      return await this.pass();
+    } finally {
+      await this.redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
+    }
+  }
+
+  private async pass(): Promise<ReconcileResult> {
+    const candidates: Array<{ id: string; created_at: string }> = await this.db.query(
+      `SELECT id, created_at::text AS created_at
+         FROM executions
+        WHERE status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL
+          AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+          AND (created_at, id) > ($2::timestamptz, $3::uuid)
+        ORDER BY created_at, id
+        LIMIT $4`,
+      [RECONCILE_GRACE_MS, this.cursor.createdAt, this.cursor.id, RECONCILE_BATCH_SIZE],
+    );
+    this.cursor = nextCursor(candidates, RECONCILE_BATCH_SIZE);
+    if (!candidates.length) return { ran: true, checked: 0, requeued: 0 };
+
+    const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(c.id)));
+    const missing = missingJobIds(candidates, jobs);
+    if (!missing.length) return { ran: true, checked: candidates.length, requeued: 0 };
+
+    // Re-read after the job was seen missing: a cancel flags the row before it removes the job, and a
+    // worker marks it IN_PROGRESS on pickup, so only rows still waiting for a job that is gone remain.
+    const lost: Array<{ id: string; team_id: string; parameters: Record<string, unknown> | null; age_ms: number }> = await this.db.query(
+      `SELECT id, team_id, parameters, (extract(epoch FROM now() - created_at) * 1000)::double precision AS age_ms
+         FROM executions
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL`,
+      [missing],
+    );
+    let requeued = 0;
+    for (const row of lost) {
+      if (this.stopped) break;
+      const delayMs = remainingDelayMs(row.parameters?.initialDelay, Number(row.age_ms));
+      // ExecutionsService.enqueue owns the job options; only the delay is what is left of initialDelay.
+      await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: delayMs } });
+      requeued++;
+      this.logger.warn({ executionId: row.id, teamId: row.team_id, delayMs }, 'Re-queued a PENDING execution whose queue job was missing');
+    }
+    return { ran: true, checked: candidates.length, requeued };
+  }
+}
