@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import axios, { AxiosError, type AxiosResponse } from 'axios';
 import { AppConfig } from '../../config/app-config';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
+import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type HttpAgents, type HttpResponse } from './http-client';
 import { HttpStepConfig, type HttpStepResult } from './http-step.config';
 import { httpResourceSettings, resolveUrl } from './http-resource-settings';
 
@@ -30,6 +30,9 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
   private readonly insecureAgent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+  /** Agent per protocol, chosen by the step's tlsVerify (a redirect may switch protocol). */
+  private readonly agents: HttpAgents = { http: this.httpAgent, https: this.httpsAgent };
+  private readonly insecureAgents: HttpAgents = { http: this.httpAgent, https: this.insecureAgent };
 
   constructor(private readonly appConfig: AppConfig) {}
 
@@ -43,43 +46,35 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
       throw new StepError((error as Error).message);
     }
     const tlsVerify = config.tlsVerify ?? resource.tlsVerify ?? true;
-    const isJsonBody = config.body !== undefined && typeof config.body !== 'string';
-    const headers: Record<string, string> = { ...resource.headers, ...lowerCaseKeys(config.headers ?? {}) };
-    if (isJsonBody && !headers['content-type']) headers['content-type'] = 'application/json';
-    const requestTimeout = config.timeoutMs ?? resource.timeoutMs;
+    const method = (config.method ?? 'GET').toUpperCase();
+    // Resource defaults, then the step's own headers; names lower-cased so each header is set once.
+    const headers = mergeHeaders(resource.headers, config.headers);
+    const { body, contentType } = serializeBody(config.body, method);
+    if (contentType && headers['content-type'] === undefined) headers['content-type'] = contentType;
     const started = performance.now();
-    let response: AxiosResponse<Buffer>;
+    let response: HttpResponse;
     try {
-      response = await axios.request<Buffer>({
+      response = await sendHttpRequest({
         url,
-        method: (config.method ?? 'GET').toUpperCase(),
+        method,
         headers,
-        params: config.query,
-        data: config.body === undefined ? undefined : isJsonBody ? JSON.stringify(config.body) : config.body,
-        // A whole-request deadline: axios' own `timeout` only measures socket idleness, so a body
-        // trickling a byte a second would never trip it.
-        signal: requestTimeout ? AbortSignal.any([ctx.signal, AbortSignal.timeout(requestTimeout)]) : ctx.signal,
-        responseType: 'arraybuffer',
-        transformResponse: (data: Buffer) => data,
-        maxRedirects: config.followRedirects === false ? 0 : 5,
-        maxContentLength: this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES,
-        validateStatus: () => true,
-        httpAgent: this.httpAgent,
-        httpsAgent: tlsVerify ? this.httpsAgent : this.insecureAgent,
-        decompress: true,
+        query: config.query,
+        body,
+        followRedirects: config.followRedirects !== false,
+        maxResponseBytes: this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES,
+        timeoutMs: config.timeoutMs ?? resource.timeoutMs,
+        signal: ctx.signal,
+        agents: tlsVerify ? this.agents : this.insecureAgents,
       });
     } catch (error) {
-      if (requestTimeout && !ctx.signal.aborted && (error as Error)?.name === 'CanceledError') throw new StepError(`request to ${url} timed out`);
-      throw new StepError(describeRequestError(error, url, this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES, ctx.signal));
+      throw new StepError(error instanceof HttpRequestError ? error.message : `request to ${url} failed: ${(error as Error).message}`);
     }
-    const raw = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? '');
-    const responseHeaders = flattenHeaders(response.headers as Record<string, unknown>);
     return {
       status: response.status,
-      headers: responseHeaders,
-      body: decodeBody(raw, responseHeaders['content-type']),
+      headers: response.headers,
+      body: decodeBody(response.body, response.headers['content-type']),
       durationMs: Math.round(performance.now() - started),
-      size: raw.length,
+      size: response.body.length,
     };
   }
 
@@ -88,18 +83,6 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
     this.httpsAgent.destroy();
     this.insecureAgent.destroy();
   }
-}
-
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-}
-
-function flattenHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-  }
-  return out;
 }
 
 /** JSON bodies are parsed so `${step.response.body.id}` reaches into them; anything else stays text. */
@@ -114,17 +97,4 @@ function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
     }
   }
   return text;
-}
-
-function describeRequestError(error: unknown, url: string, maxBytes: number, signal: AbortSignal): string {
-  if (signal.aborted) return `request to ${url} aborted: ${String((signal.reason as Error)?.message ?? signal.reason)}`;
-  if (error instanceof AxiosError) {
-    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return `request to ${url} timed out`;
-    if (error.message.includes('maxContentLength')) return `response from ${url} exceeds the ${maxBytes}-byte limit`;
-    if (error.code === 'ECONNREFUSED') return `connection refused by ${url}`;
-    if (error.code === 'ENOTFOUND') return `host not found: ${url}`;
-    if (error.code === 'ERR_FR_TOO_MANY_REDIRECTS') return `too many redirects from ${url}`;
-    return `request to ${url} failed: ${error.code ?? ''} ${error.message}`.trim();
-  }
-  return `request to ${url} failed: ${(error as Error).message}`;
 }
