@@ -56,6 +56,9 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const statuses = new Map<string, number>();
     const rss: Record<string, number> = {};
+    /** Worker RSS after every tenth of K: a growing series would be a leak, a plateau is the heap settling. */
+    const rssTrace: number[] = [];
+    const traceEvery = Math.max(1, Math.floor(K / 10));
     let completed = 0;
     let lastCompletion = 0;
     let onAllDone: () => void = () => undefined;
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
       completed++;
       lastCompletion = at;
       if (completed === 1000) rss.worker1k = worker.rssMb();
+      if (completed % traceEvery === 0) rssTrace.push(worker.rssMb());
       if (completed === K) {
         rss.worker10k = worker.rssMb();
         rss.api = rssMbOf(stack.api.pid);
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
       [`worker RSS at ${K} completed (MB)`, rss.worker10k],
       [`api RSS at ${K} completed (MB)`, rss.api],
     ]);
+    console.log(`worker RSS after every ${traceEvery} completed (MB): ${rssTrace.join(', ')}`);
     const procs = Object.keys(cpuPerExecution);
     console.log('\nCPU time per execution (ms), by process — /proc utime+stime over the whole run:');
     printTable([[...procs, 'total'], [...procs.map((p) => fmt(cpuPerExecution[p], 2)), fmt(procs.reduce((a, p) => a + cpuPerExecution[p], 0), 2)]]);

@@ -1,8 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
 import { FlowsService } from '../flows/flows.service';
 import type { TeamContext } from '../identity/tenancy/principal';
@@ -13,8 +12,8 @@ import type { RunFlowDto } from './dto/run-flow.dto';
 import type { ExecutionTrigger } from './execution-status';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
-import { Execution } from './execution.entity';
-import { ExecutionStep } from './execution-step.entity';
+import type { Execution } from './execution.entity';
+import type { ExecutionStep } from './execution-step.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
 
@@ -37,11 +36,10 @@ export class ExecutionsService {
     private readonly progress: ExecutionProgressService,
     private readonly publisher: ExecutionUpdatePublisher,
     @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
-    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /**
-   * Pins the flow version, writes the execution and its PENDING steps in one transaction, then queues
+   * Pins the flow version, writes the execution and its PENDING steps in one statement, then queues
    * the job with the execution id as job id (a duplicate enqueue is a no-op in BullMQ).
    */
   async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunFlowDto, trigger: ExecutionTrigger = 'api', suiteRunId: string | null = null): Promise<ExecutionView> {
@@ -64,52 +62,21 @@ export class ExecutionsService {
     const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
     const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
     if (problems.length) throw AppException.validation(problems);
-    const write = async (m: EntityManager): Promise<ExecutionView> => {
-      const execution = await m.save(
-        m.create(Execution, {
-          teamId: team.teamId,
-          flowId: flow.flowId,
-          flowVersion: flow.version,
-          flowName: flow.flowName,
-          status: 'PENDING',
-          trigger,
-          suiteRunId,
-          userId: team.userId,
-          variables: values,
-          parameters: dto.parameters ?? {},
-          error: null,
-          attempt: 0,
-          recoveries: [],
-          seq: 0,
-          cancelRequestedAt: null,
-          startedAt: null,
-          finishedAt: null,
-        }),
-      );
-      const steps = flow.steps.map((s, stepIndex) =>
-        m.create(ExecutionStep, {
-          executionId: execution.id,
-          stepIndex,
-          stepId: s.id,
-          name: s.name,
-          type: s.type,
-          background: !!s.runInBackground,
-          status: 'PENDING',
-          request: null,
-          response: null,
-          assertions: [],
-          attempts: 0,
-          error: null,
-          startedAt: null,
-          finishedAt: null,
-          durationMs: null,
-        }),
-      );
-      // jsonb columns are typed `unknown`, which TypeORM's insert typing cannot express.
-      if (steps.length) await m.insert(ExecutionStep, steps as never);
-      return { ...execution, steps };
-    };
-    return manager ? write(manager) : this.db.transaction(write);
+    return this.repo.insertPending(
+      {
+        teamId: team.teamId,
+        flowId: flow.flowId,
+        flowVersion: flow.version,
+        flowName: flow.flowName,
+        trigger,
+        suiteRunId,
+        userId: team.userId,
+        variables: values,
+        parameters: dto.parameters ?? {},
+      },
+      flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground })),
+      manager,
+    );
   }
 
   /** Queues a PENDING execution; the execution id is the job id, so queueing it twice is a no-op. */
