@@ -53,21 +53,37 @@ export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3):
 /** Called after an execution reached a terminal state and its row was written. */
 export type ExecutionFinishedListener = (execution: { id: string; teamId: string; suiteRunId: string | null; status: ExecutionStatus }) => Promise<void>;
 
-/** One statement for a batch of step transitions (see ProgressLane): absent fields keep their value. */
-const WRITE_STEPS_SQL = `
-  WITH w AS (SELECT (d->>'stepIndex')::int AS step_index, d FROM jsonb_array_elements($2::jsonb) AS d),
-       s AS (UPDATE execution_steps s SET
-               status = w.d->>'status',
-               request = CASE WHEN w.d ? 'request' THEN NULLIF(w.d->'request', 'null'::jsonb) ELSE s.request END,
-               response = CASE WHEN w.d ? 'response' THEN NULLIF(w.d->'response', 'null'::jsonb) ELSE s.response END,
-               assertions = COALESCE(w.d->'assertions', s.assertions),
-               attempts = COALESCE((w.d->>'attempts')::int, s.attempts),
-               error = CASE WHEN w.d ? 'error' THEN w.d->>'error' ELSE s.error END,
-               started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
-               finished_at = COALESCE((w.d->>'finishedAt')::timestamptz, s.finished_at),
-               duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms)
-             FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)
+/**
+ * CTEs applying a batch of step transitions (see ProgressLane), given as a jsonb array in $2: absent
+ * fields keep their value. `w` lists the batch's step indexes for statements that add to it.
+ */
+const STEP_WRITES_CTE = `
+  w AS (SELECT (d->>'stepIndex')::int AS step_index, d FROM jsonb_array_elements($2::jsonb) AS d),
+  s AS (UPDATE execution_steps s SET
+          status = w.d->>'status',
+          request = CASE WHEN w.d ? 'request' THEN NULLIF(w.d->'request', 'null'::jsonb) ELSE s.request END,
+          response = CASE WHEN w.d ? 'response' THEN NULLIF(w.d->'response', 'null'::jsonb) ELSE s.response END,
+          assertions = COALESCE(w.d->'assertions', s.assertions),
+          attempts = COALESCE((w.d->>'attempts')::int, s.attempts),
+          error = CASE WHEN w.d ? 'error' THEN w.d->>'error' ELSE s.error END,
+          started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
+          finished_at = COALESCE((w.d->>'finishedAt')::timestamptz, s.finished_at),
+          duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms)
+        FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)`;
+
+/** One batch of transitions and the execution's seq. */
+const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
   UPDATE executions SET seq = $3 WHERE id = $1`;
+
+/**
+ * The end of a run in one statement: the transitions still queued, the steps that never finished
+ * (CANCELLED on cancel, else SKIPPED; the batch's own steps are excluded — one statement must not
+ * update a row twice), and the execution's terminal state.
+ */
+const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
+  l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
+         WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3 WHERE id = $1`;
 
 /**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
@@ -199,27 +215,31 @@ export class ExecutionProgressService {
     await this.lanes.get(executionId)?.drain();
   }
 
-  /** Throws the error that stopped this execution's transitions from being stored, if any. */
-  assertRecording(executionId: string): void {
-    const failure = this.lanes.get(executionId)?.failed;
-    if (failure) throw failure;
+  /** False once a transition of this execution could not be stored: the run should stop (finish says why). */
+  isRecording(executionId: string): boolean {
+    return !this.lanes.get(executionId)?.failed;
   }
 
-  /** Ends the execution; steps that never finished become CANCELLED (on cancel) or SKIPPED. */
-  async finish(execution: Execution, status: ExecutionStatus, error: string | null): Promise<void> {
+  /**
+   * Ends the execution; steps that never finished become CANCELLED (on cancel) or SKIPPED. Transitions
+   * still queued are stored in the same statement. If an earlier batch could not be stored, the run
+   * ends FAILED saying so, whatever its steps did.
+   */
+  async finish(execution: Execution, requested: ExecutionStatus, requestedError: string | null): Promise<void> {
     const lane = this.laneOf(execution);
-    // What could be stored is stored first; a failed batch is reported by the runner, not here.
-    await lane.drain().catch(() => undefined);
+    const remaining = await lane.close();
+    const lost = lane.failed;
+    const status: ExecutionStatus = lost ? 'FAILED' : requested;
+    const error = lost ? `internal error: step progress could not be stored: ${(lost as Error)?.message ?? String(lost)}` : requestedError;
+    const leftover: StepStatus = status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED';
+    const writes = remaining.writes.map((w) =>
+      w.status === 'PENDING' || w.status === 'IN_PROGRESS' ? { ...w, status: leftover, finishedAt: w.finishedAt ?? this.clock.now() } : w,
+    );
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
-    const leftover: StepStatus = status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED';
-    await this.write(
-      'execution-finish',
-      `WITH s AS (UPDATE execution_steps SET status = $3, finished_at = COALESCE(finished_at, now())
-                   WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS'))
-       UPDATE executions SET status = $2, error = $4, finished_at = now(), seq = $5 WHERE id = $1`,
-      [execution.id, status, leftover, error, seq],
-    );
+    await this.write('execution-finish', FINISH_SQL, [execution.id, JSON.stringify(writes), seq, status, leftover, error]);
+    // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
+    this.publish(execution.id, remaining.updates);
     this.lanes.delete(execution.id);
     this.publishing.delete(execution.id);
     void this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));

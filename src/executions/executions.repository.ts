@@ -26,14 +26,14 @@ const INSERT_PENDING_SQL = `
 @Injectable()
 export class ExecutionsRepository {
   private readonly toExecution: (row: Record<string, unknown>) => Execution;
-  private readonly toStep: (row: Record<string, unknown>) => ExecutionStep;
+  private readonly toStepFromJson: (row: Record<string, unknown>) => ExecutionStep;
 
   constructor(
     @InjectRepository(Execution) readonly executions: Repository<Execution>,
     @InjectRepository(ExecutionStep) readonly steps: Repository<ExecutionStep>,
   ) {
     this.toExecution = rowMapper(executions);
-    this.toStep = rowMapper(steps);
+    this.toStepFromJson = rowMapper(steps, { fromJson: true });
   }
 
   /**
@@ -76,16 +76,19 @@ export class ExecutionsRepository {
   }
 
   /**
-   * One execution and its steps: what every claim, snapshot and GET reads. Two prepared statements sent
-   * together instead of two ORM queries in turn (this is on the worker's per-run path).
+   * One execution and its steps: what every claim, snapshot and GET reads. One prepared statement (the
+   * steps as a JSON array) instead of two ORM queries in turn — this is on the worker's per-run path,
+   * where every socket write counts (bench/RESULTS.md).
    */
   async findWithSteps(id: string, teamId?: string): Promise<{ execution: Execution; steps: ExecutionStep[] } | undefined> {
-    const db = this.executions.manager.connection;
-    const [executions, steps] = await Promise.all([
-      preparedQuery<Record<string, unknown>>(db, 'execution-by-id', 'SELECT * FROM executions WHERE id = $1 AND team_id = COALESCE($2, team_id)', [id, teamId ?? null]),
-      preparedQuery<Record<string, unknown>>(db, 'execution-steps-by-execution', 'SELECT * FROM execution_steps WHERE execution_id = $1 ORDER BY step_index', [id]),
-    ]);
-    if (!executions.length) return undefined;
-    return { execution: this.toExecution(executions[0]), steps: steps.map(this.toStep) };
+    const [row] = await preparedQuery<Record<string, unknown> & { steps_json: Record<string, unknown>[] }>(
+      this.executions.manager.connection,
+      'execution-with-steps',
+      `SELECT e.*, COALESCE((SELECT json_agg(s ORDER BY s.step_index) FROM execution_steps s WHERE s.execution_id = e.id), '[]') AS steps_json
+         FROM executions e WHERE e.id = $1 AND e.team_id = COALESCE($2, e.team_id)`,
+      [id, teamId ?? null],
+    );
+    if (!row) return undefined;
+    return { execution: this.toExecution(row), steps: row.steps_json.map(this.toStepFromJson) };
   }
 }

@@ -41,9 +41,8 @@ export class FlowRunner {
     try {
       const flow = await withDbRetry(() => this.flows.pinnedVersion(execution.teamId, execution.flowId, execution.flowVersion));
       const result = await this.runSteps(execution, flow.steps, rows, controller.signal);
-      // Step transitions are written behind the run (ProgressLane); a run whose steps could not all be
-      // stored must not end COMPLETED.
-      await this.progress.drain(executionId);
+      // Step transitions are written behind the run (ProgressLane); finish stores what is still queued
+      // and ends the run FAILED if some could not be stored.
       await this.progress.finish(execution, result.status, result.error);
     } catch (error) {
       if (controller.signal.reason instanceof WorkerShutdownError) {
@@ -87,8 +86,8 @@ export class FlowRunner {
         if (row.status === 'ERROR' && !step.continueOnFailure) failure ??= `step "${step.name}" failed: ${row.error}`;
         continue;
       }
-      if (failure || signal.aborted) break;
-      this.progress.assertRecording(execution.id); // stop at the first transition that could not be stored
+      // A transition that could not be stored stops the run; finish ends it FAILED and says why.
+      if (failure || signal.aborted || !this.progress.isRecording(execution.id)) break;
       // Transitions are queued, not awaited: they are stored in order while the step runs.
       const started = index === startedWithPrevious ? Promise.resolve() : this.progress.stepStarted(execution, row, null);
       if (step.runInBackground) {

@@ -71,3 +71,21 @@ describe('MonotonicClock', () => {
     expect(stamps[2]).toBe('2001-09-09T01:46:40.000125Z');
   });
 });
+
+describe('ProgressLane.close', () => {
+  it('waits for the batch in flight and hands back what is queued instead of writing it', async () => {
+    const { batches, sink } = controlledSink();
+    const lane = new ProgressLane(0, sink);
+    void lane.push([{ stepIndex: 0, status: 'IN_PROGRESS' }], [update(lane.nextSeq())]);
+    await tick();
+    void lane.push([{ stepIndex: 0, status: 'SUCCESS' }, { stepIndex: 1, status: 'IN_PROGRESS' }], [update(lane.nextSeq()), update(lane.nextSeq())]);
+    const closed = lane.close();
+    await tick();
+    batches[0].done();
+    const remaining = await closed;
+    await tick();
+    expect(batches).toHaveLength(1); // the queued batch was not written by the lane
+    expect(remaining.writes.map((w) => [w.stepIndex, w.status])).toEqual([[0, 'SUCCESS'], [1, 'IN_PROGRESS']]);
+    expect(remaining.updates.map((u) => u.seq)).toEqual([2, 3]);
+  });
+});
