@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { API, PASSWORD, createApiKey, ownerWithTeam, registerUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -22,6 +24,21 @@ describe('authentication', () => {
 
     await t.http.post(`${API}/auth/logout`).send({ refreshToken: refreshed.body.refreshToken }).expect(204);
     await t.http.post(`${API}/auth/refresh`).send({ refreshToken: refreshed.body.refreshToken }).expect(401);
+  });
+
+  it('refuses a still-valid token of a deleted user, on team routes as elsewhere', async () => {
+    const { user: owner, teamId } = await ownerWithTeam(t, 'keeper');
+    const gone = await registerUser(t, 'gone');
+    await t.http.post(`${API}/teams/${teamId}/members`).set(owner.auth).send({ email: gone.email, role: 'editor' }).expect(201);
+    await t.http.get(`${API}/teams/${teamId}/flows`).set(gone.auth).expect(200);
+    const db = new Client({ connectionString: t.config.DATABASE_URL });
+    await db.connect();
+    await db.query('DELETE FROM users WHERE id = $1', [gone.id]).finally(() => db.end());
+    for (const path of [`/teams/${teamId}/flows`, `/teams/${randomUUID()}/flows`, '/teams/not-a-uuid/flows', '/auth/me']) {
+      const res = await t.http.get(`${API}${path}`).set(gone.auth).expect(401);
+      expect(res.body.message).toBe('User no longer exists');
+    }
+    await t.http.get(`${API}/teams/${teamId}/flows`).set(owner.auth).expect(200);
   });
 
   it('refuses requests without or with forged credentials', async () => {

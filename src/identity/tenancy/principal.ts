@@ -2,7 +2,11 @@ import type { ApiKeyRole, TeamRole } from './roles';
 
 /** Who is calling: a signed-in user, or a team API key (which can only ever reach its own team). */
 export type Principal =
-  | { kind: 'user'; userId: string }
+  /**
+   * `unverified`: the token is valid but whether the user still exists was left to the team lookup of
+   * a team-scoped route (one statement fewer per request; see AuthenticationGuard).
+   */
+  | { kind: 'user'; userId: string; unverified?: boolean }
   | { kind: 'apiKey'; keyId: string; teamId: string; role: ApiKeyRole };
 
 /** The team a team-scoped request acts on, and the caller's effective role in it. */

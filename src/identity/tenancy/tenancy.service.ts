@@ -8,6 +8,7 @@ import type { Principal, TeamContext } from './principal';
 import { effectiveTeamRole, hasTeamRole, type OrgRole, type TeamRole } from './roles';
 
 interface TeamRow {
+  user_exists: boolean;
   id: string;
   org_id: string;
   team_role: TeamRole | null;
@@ -27,7 +28,11 @@ export class TenancyService {
   ) {}
 
   async resolveTeam(principal: Principal, teamId: string, required: TeamRole): Promise<TeamContext> {
-    const team = isUuid(teamId) ? await this.lookUp(principal, teamId) : undefined;
+    const row = isUuid(teamId) ? await this.lookUp(principal, teamId) : undefined;
+    if (principal.kind === 'user' && principal.unverified && !(row ? row.user_exists : await this.userExists(principal.userId))) {
+      throw AppException.unauthenticated('User no longer exists');
+    }
+    const team = row?.id ? row : undefined;
     const role = team && this.roleIn(principal, team);
     if (!team || !role) throw AppException.notFound('Team');
     if (!hasTeamRole(role, required)) throw AppException.forbidden(`This action needs the ${required} role; you are ${role}`);
@@ -40,22 +45,27 @@ export class TenancyService {
   }
 
   /**
-   * The team and the user's two memberships in one prepared statement: this runs on every team-scoped
-   * request, where three ORM lookups were a measurable share of the API's CPU (bench/RESULTS.md, P6).
+   * Whether the user exists, the team and the user's two memberships, in one prepared statement: this
+   * runs on every team-scoped request, where four ORM lookups were a measurable share of the API's CPU
+   * (bench/RESULTS.md). Always one row; `id` is null when the team does not exist.
    */
-  private async lookUp(principal: Principal, teamId: string): Promise<TeamRow | undefined> {
+  private async lookUp(principal: Principal, teamId: string): Promise<TeamRow> {
     const userId = principal.kind === 'user' ? principal.userId : null;
     const [row] = await preparedQuery<TeamRow>(
       this.db,
       'tenancy-team-roles',
-      `SELECT t.id, t.org_id, tm.role AS team_role, om.role AS org_role
-         FROM teams t
+      `SELECT EXISTS (SELECT 1 FROM users WHERE id = $2) AS user_exists, t.id, t.org_id, tm.role AS team_role, om.role AS org_role
+         FROM (SELECT 1) AS one
+         LEFT JOIN teams t ON t.id = $1
          LEFT JOIN team_memberships tm ON tm.team_id = t.id AND tm.user_id = $2
-         LEFT JOIN org_memberships om ON om.org_id = t.org_id AND om.user_id = $2
-        WHERE t.id = $1`,
+         LEFT JOIN org_memberships om ON om.org_id = t.org_id AND om.user_id = $2`,
       [teamId, userId],
     );
     return row;
+  }
+
+  private async userExists(userId: string): Promise<boolean> {
+    return (await preparedQuery(this.db, 'user-exists', 'SELECT 1 FROM users WHERE id = $1', [userId])).length > 0;
   }
 
   private roleIn(principal: Principal, team: TeamRow): TeamRole | undefined {
