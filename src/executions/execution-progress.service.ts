@@ -126,7 +126,10 @@ export class ExecutionProgressService {
    * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run (already
    * terminal, or cancelled before start — then it is finished as CANCELLED here).
    */
-  async claim(executionId: string, reason: string | undefined): Promise<{ execution: Execution; steps: ExecutionStep[] } | undefined> {
+  async claim(
+    executionId: string,
+    reason: string | undefined,
+  ): Promise<{ execution: Execution; steps: ExecutionStep[]; startedStepIndex: number } | undefined> {
     const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
     const lane = this.openLane(executionId, current.execution.seq);
@@ -139,20 +142,29 @@ export class ExecutionProgressService {
     const recovery = resumed
       ? [{ attempt: current.execution.attempt + 1, at: new Date().toISOString(), reason: reason ?? 'previous worker stopped mid-run', resumedFromStep: resumeFrom }]
       : [];
+    // The step the run certainly starts with (a foreground step after nothing but successes) is marked
+    // IN_PROGRESS by this same statement: one statement fewer per run.
+    const first = resumeFrom >= 0 && !current.steps[resumeFrom].background && current.steps.slice(0, resumeFrom).every((s) => s.status === 'SUCCESS') ? current.steps[resumeFrom] : undefined;
     const seq = lane.nextSeq();
+    const firstSeq = first ? lane.nextSeq() : seq;
     // Absolute values computed from the row just read (one worker drives an execution at a time), so
     // re-sending the statement after a lost connection cannot count the attempt or the recovery twice.
     const [row] = await this.write<{ attempt: number; started_at: Date }>(
       'execution-claim',
-      `UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
+      `WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
+                   WHERE execution_id = $1 AND step_index = $5)
+       UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
               recoveries = $2::jsonb, seq = $3
         WHERE id = $1 RETURNING attempt, started_at`,
-      [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), seq, current.execution.attempt + 1],
+      [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), firstSeq, current.execution.attempt + 1, first?.stepIndex ?? -1],
     );
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
-    this.publish(executionId, [this.update(execution, seq, 'EXECUTION_STARTED', message)]);
-    return { execution, steps: current.steps };
+    this.publish(executionId, [
+      this.update(execution, seq, 'EXECUTION_STARTED', message),
+      ...(first ? [{ ...this.update(execution, firstSeq, 'STEP_STARTED'), stepUpdate: { stepIndex: first.stepIndex, stepId: first.stepId, name: first.name, status: 'IN_PROGRESS' as const } }] : []),
+    ]);
+    return { execution, steps: current.steps, startedStepIndex: first?.stepIndex ?? -1 };
   }
 
   /** Marks a step IN_PROGRESS. Settles when stored; the runner need not wait (order is kept by the lane). */

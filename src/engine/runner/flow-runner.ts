@@ -34,13 +34,13 @@ export class FlowRunner {
   async run(executionId: string, recoveryReason?: string): Promise<void> {
     const claimed = await this.progress.claim(executionId, recoveryReason);
     if (!claimed) return;
-    const { execution, steps: rows } = claimed;
+    const { execution, steps: rows, startedStepIndex } = claimed;
     const controller = this.running.register(executionId);
     const timeoutMs = execution.parameters.timeoutMs;
     const timer = timeoutMs ? setTimeout(() => controller.abort(new ExecutionTimeoutError(timeoutMs)), timeoutMs) : undefined;
     try {
       const flow = await withDbRetry(() => this.flows.pinnedVersion(execution.teamId, execution.flowId, execution.flowVersion));
-      const result = await this.runSteps(execution, flow.steps, rows, controller.signal);
+      const result = await this.runSteps(execution, flow.steps, rows, controller.signal, startedStepIndex);
       // Step transitions are written behind the run (ProgressLane); finish stores what is still queued
       // and ends the run FAILED if some could not be stored.
       await this.progress.finish(execution, result.status, result.error);
@@ -64,6 +64,7 @@ export class FlowRunner {
     steps: StepDefinition[],
     rows: ExecutionStep[],
     signal: AbortSignal,
+    startedByClaim: number,
   ): Promise<{ status: ExecutionStatus; error: string | null }> {
     const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv() };
     const ctx: StepRunContext = {
@@ -75,8 +76,8 @@ export class FlowRunner {
     };
     const background: Array<{ step: StepDefinition; row: ExecutionStep; done: Promise<ExecutedStep> }> = [];
     let failure: string | null = null;
-    /** Index of the step whose IN_PROGRESS row was written together with the previous step's outcome. */
-    let startedWithPrevious = -1;
+    /** Index of the step whose IN_PROGRESS row was already written (by claim, or with the previous step's outcome). */
+    let startedWithPrevious = startedByClaim;
 
     for (const [index, step] of steps.entries()) {
       const row = rows[index];
