@@ -157,7 +157,10 @@ export class ExecutionProgressService {
               recoveries = $2::jsonb, seq = $3
         WHERE id = $1 RETURNING attempt, started_at`,
       [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), firstSeq, current.execution.attempt + 1, first?.stepIndex ?? -1],
-    );
+    ).catch((error: unknown) => {
+      this.lanes.delete(executionId); // not claimed: nothing to keep for it
+      throw error;
+    });
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
     this.publish(executionId, [
