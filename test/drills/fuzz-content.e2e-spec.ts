@@ -158,6 +158,13 @@ describe('drill: input fuzzing — resources, flows, runs, suites', () => {
     it('a NUL character inside a flow step config is a 400, not a 500', async () => {
       const res = await sendRaw(t, 'post', `${API}/teams/${teamId}/flows`, user.auth, JSON.stringify({ ...flowBody('nul flow'), description: 'nul\u0000' }));
       expect(res.status).toBe(400);
+      expect(res.body.details.problems).toEqual([{ field: 'description', message: 'text must not contain the NUL character (U+0000)' }]);
+    });
+    it('a NUL character deep inside a step config is a 400 naming that field', async () => {
+      const body = JSON.stringify(flowBody('nul in config')).replace('"method":"POST"', '"method":"PO\\u0000ST"');
+      const res = await sendRaw(t, 'post', `${API}/teams/${teamId}/flows`, user.auth, body);
+      expect(res.status).toBe(400);
+      expect(res.body.details.problems).toEqual([{ field: 'steps.0.config.method', message: 'text must not contain the NUL character (U+0000)' }]);
     });
     it('deep nesting inside a flow step config is a 400, not a 500', async () => {
       const body = JSON.stringify(flowBody('deep flow')).replace('"k":[1,', `"k":[${'['.repeat(5000)}${']'.repeat(5000)},`);

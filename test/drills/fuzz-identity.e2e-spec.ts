@@ -91,6 +91,7 @@ describe('drill: input fuzzing — identity endpoints', () => {
     it('a NUL character in a name is a 400, not a 500', async () => {
       const res = await sendRaw(t, 'post', orgs(), owner.auth, JSON.stringify({ name: 'a\u0000b' }));
       expect(res.status).toBe(400);
+      expect(res.body.details.problems).toEqual([{ field: 'name', message: 'text must not contain the NUL character (U+0000)' }]);
     });
     it('an unknown field named like an Object.prototype member is refused', async () => {
       const res = await sendRaw(t, 'post', orgs(), owner.auth, '{"name":"proto key","constructor":1}');
@@ -104,6 +105,7 @@ describe('drill: input fuzzing — identity endpoints', () => {
     it('an unpaired surrogate in an email is a 400, not a 500', async () => {
       const res = await sendRaw(t, 'post', `${API}/auth/register`, {}, '{"email":"a\\ud800@example.com","password":"correct horse battery","displayName":"x"}');
       expect(res.status).toBe(400);
+      expect(res.body.details.problems).toEqual([{ field: 'email', message: 'text is not valid Unicode (unpaired UTF-16 surrogate)' }]);
     });
     it('malformed JSON answers a 400 that names the body', async () => {
       const res = await sendRaw(t, 'post', orgs(), owner.auth, '{"name":');

@@ -4,15 +4,21 @@ import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code';
 import { toFieldProblems } from '../errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../validation/dto-input';
+import { textProblems } from '../validation/text-hygiene';
 
 /**
- * Nest's ValidationPipe, plus a refusal of unknown fields named like Object.prototype members
- * (`constructor`, `toString`, `__proto__`, ...), which it would otherwise let through silently: Nest
- * deletes some of them from the value in place, class-transformer drops the rest, and class-validator
- * never sees them. They are looked for in the raw value, before Nest touches it.
+ * Nest's ValidationPipe, plus two checks of the raw value, before Nest touches it:
+ * - text no part of the service can store (U+0000, unpaired surrogates; see text-hygiene.ts), named
+ *   by field, instead of a database or validator.js error later;
+ * - unknown fields named like Object.prototype members (`constructor`, `toString`, `__proto__`, ...),
+ *   which it would otherwise let through silently: Nest deletes some of them from the value in place,
+ *   class-transformer drops the rest, and class-validator never sees them.
  */
 export class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const text = metadata.type === 'custom' ? [] : textProblems(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    // Validators may throw on such text (validator.js encodeURI()s e-mails): refuse it before they run.
+    if (text.length) throw AppException.validation(text);
     const metatype = this.expectedType ?? metadata.metatype;
     const refused = metatype && this.toValidate({ ...metadata, metatype }) ? prototypeKeyErrors(metatype, value) : [];
     if (!refused.length) return super.transform(value, metadata);
