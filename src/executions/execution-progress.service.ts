@@ -8,6 +8,7 @@ import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import { MonotonicClock } from './progress/monotonic-clock';
 import { ProgressLane, type StepWrite } from './progress/progress-lane';
+import { toStorableJson, toStorableText } from './progress/storable-json';
 import { ExecutionsRepository } from './executions.repository';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
@@ -252,7 +253,7 @@ export class ExecutionProgressService {
     );
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
-    await this.write('execution-finish', FINISH_SQL, [execution.id, JSON.stringify(writes), seq, status, leftover, error]);
+    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableJson(writes), seq, status, leftover, toStorableText(error)]);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
     this.lanes.delete(execution.id);
@@ -282,7 +283,7 @@ export class ExecutionProgressService {
   }
 
   private async storeBatch(executionId: string, writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[]): Promise<void> {
-    await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, JSON.stringify(writes), seq]);
+    await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, toStorableJson(writes), seq]);
     await this.publishing.get(executionId);
     this.publish(executionId, updates);
   }

@@ -64,6 +64,8 @@ async function startTarget() {
             return void res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' }).end(zlib.brotliCompressSync(payload));
           case '/text':
             return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('plain [text] ü');
+          case '/binary':
+            return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x61, 0x00, 0x62, 0xff, 0x63]));
           case '/looks-json':
             return void res.writeHead(200, { 'content-type': 'text/plain' }).end(' {"a":[1]}');
           case '/empty':
@@ -324,6 +326,16 @@ describe('http step (API → worker → local HTTP targets)', () => {
     expect(looksJson.body).toEqual({ a: [1] });
     expect(empty).toMatchObject({ status: 200, body: null, size: 0 });
     expect(noContent).toMatchObject({ status: 204, body: null, size: 0 });
+  });
+
+  it('stores a binary body (NUL bytes, invalid UTF-8) with U+FFFD in their place instead of failing the run', async () => {
+    const binary = await result('body /binary', { url: `${base}/binary` });
+    expect(binary).toMatchObject({ status: 200, body: 'a\ufffdb\ufffdc', size: 5 });
+    // A failed assertion quoting that body is stored too (its message lands in text columns).
+    const failed = await runSteps('binary assertion', [{ name: 'call', type: 'http', config: { url: `${base}/binary` }, assertions: [{ path: 'body', operator: 'equals', expected: 'x' }] }]);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/^step "call" failed: assertion failed: body: expected "x" but was "a/);
+    expect(failed.steps[0]).toMatchObject({ status: 'ERROR', response: { body: 'a\ufffdb\ufffdc' } });
   });
 
   it('a 500 is a result the flow can assert on, not a step error', async () => {

@@ -1,0 +1,20 @@
+/** `\u0000` or an escaped lone surrogate, preceded by an even number of backslashes (so not itself escaped). */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
+
+/**
+ * JSON text Postgres accepts as jsonb. Step results carry whatever a system under test sent — a binary
+ * HTTP body with NUL bytes, a Kafka value, a SQL text column — and jsonb refuses U+0000 and unpaired
+ * surrogates, which would fail the whole run at the moment its progress is stored. Such characters are
+ * stored as U+FFFD (the replacement character, as for invalid UTF-8). JSON.stringify writes exactly
+ * these characters as `\u` escapes (paired surrogates stay literal), so the text is patched, not walked.
+ */
+export function toStorableJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!json.includes('\\u0000') && !/\\ud[89a-f]/i.test(json)) return json;
+  return json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd');
+}
+
+/** The same rule for a plain text column (an execution's error message may quote what a target sent). */
+export function toStorableText(text: string | null): string | null {
+  return text === null ? null : text.replace(/\u0000|\p{Cs}/gu, '\ufffd');
+}
