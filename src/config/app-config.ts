@@ -125,6 +125,14 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(100) @Max(600000)
   EXECUTION_RECONCILE_INTERVAL_MS = 5000;
 
+  /**
+   * How often a worker stamps the executions it runs. One whose stamp is older than six intervals and
+   * whose queue job is gone (Redis lost it while its worker died) is re-queued and resumed by the
+   * execution reconciler.
+   */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  EXECUTION_HEARTBEAT_INTERVAL_MS = 5000;
+
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};
 

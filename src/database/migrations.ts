@@ -7,6 +7,7 @@ import { Flows1764250300000 } from '../../migrations/1764250300000-flows';
 import { Executions1764250400000 } from '../../migrations/1764250400000-executions';
 import { Suites1764250500000 } from '../../migrations/1764250500000-suites';
 import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600000-pending-executions-index';
+import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-execution-heartbeat';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Executions1764250400000,
   Suites1764250500000,
   PendingExecutionsIndex1764250600000,
+  ExecutionHeartbeat1764250700000,
 ];

@@ -6,12 +6,13 @@ import { StepsModule } from '../steps/steps.module';
 import { FlowRunner } from './runner/flow-runner';
 import { RunningExecutions } from './runner/running-executions';
 import { StepExecutor } from './runner/step-executor';
+import { ExecutionHeartbeatService } from './worker/execution-heartbeat.service';
 import { ExecutionReconcilerService } from './worker/execution-reconciler.service';
 import { ExecutionWorkerService } from './worker/execution-worker.service';
 
 /** The worker side: queue consumer, FlowRunner and step executor (modes worker and all only). */
 @Module({
   imports: [ExecutionsModule, FlowsModule, ResourcesModule, StepsModule],
-  providers: [RunningExecutions, StepExecutor, FlowRunner, ExecutionWorkerService, ExecutionReconcilerService],
+  providers: [RunningExecutions, StepExecutor, FlowRunner, ExecutionWorkerService, ExecutionReconcilerService, ExecutionHeartbeatService],
 })
 export class EngineModule {}

@@ -155,7 +155,7 @@ export class ExecutionProgressService {
       `WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
                    WHERE execution_id = $1 AND step_index = $5)
        UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
-              recoveries = $2::jsonb, seq = $3
+              recoveries = $2::jsonb, seq = $3, heartbeat_at = now()
         WHERE id = $1 RETURNING attempt, started_at`,
       [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), firstSeq, current.execution.attempt + 1, first?.stepIndex ?? -1],
     ).catch((error: unknown) => {

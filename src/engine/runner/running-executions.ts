@@ -46,6 +46,11 @@ export class RunningExecutions {
     for (const controller of this.controllers.values()) controller.abort(reason);
   }
 
+  /** Ids of the executions this worker is running now. */
+  ids(): string[] {
+    return [...this.controllers.keys()];
+  }
+
   get size(): number {
     return this.controllers.size;
   }

@@ -55,10 +55,26 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
   beforeEach(() => (warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined)));
   afterEach(() => warn.mockRestore());
 
-  function setup(options: { lockTaken?: boolean; candidates?: string[]; jobs?: string[]; stillPending?: Array<{ id: string; initialDelay?: number; age: number }> } = {}) {
+  function setup(
+    options: {
+      lockTaken?: boolean;
+      candidates?: string[];
+      jobs?: string[];
+      stillPending?: Array<{ id: string; initialDelay?: number; age: number }>;
+      /** IN_PROGRESS runs with a stale heartbeat: found by the first query, and still stale when re-read. */
+      staleRunning?: string[];
+      stillStale?: string[];
+    } = {},
+  ) {
     const queries: Array<{ sql: string; params: unknown[] }> = [];
+    const runningQueries: Array<{ sql: string; params: unknown[] }> = [];
     const db = {
       query: jest.fn(async (sql: string, params: unknown[]) => {
+        if (sql.includes("status = 'IN_PROGRESS'")) {
+          runningQueries.push({ sql, params });
+          const ids = runningQueries.length === 1 ? (options.staleRunning ?? []) : (options.stillStale ?? []);
+          return ids.map((id) => ({ id, team_id: 'team' }));
+        }
         queries.push({ sql, params });
         if (queries.length === 1) return (options.candidates ?? []).map((id, i) => ({ id, created_at: `2026-11-27 10:00:00.00000${i}+00` }));
         return (options.stillPending ?? []).map((r) => ({ id: r.id, team_id: 'team', parameters: r.initialDelay === undefined ? {} : { initialDelay: r.initialDelay }, age_ms: r.age }));
@@ -68,9 +84,9 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     const executions = { enqueue: jest.fn(async () => undefined) };
     const redis = { set: jest.fn(async () => (options.lockTaken ? null : 'OK')), eval: jest.fn(async () => 1) };
     const redisFactory = { key: (...parts: string[]) => ['ats', ...parts].join(':') };
-    const config = { EXECUTION_RECONCILE_INTERVAL_MS: 5000 } as AppConfig;
+    const config = { EXECUTION_RECONCILE_INTERVAL_MS: 5000, EXECUTION_HEARTBEAT_INTERVAL_MS: 5000 } as AppConfig;
     const service = new ExecutionReconcilerService(config, db as never, queue as never, executions as never, redis as never, redisFactory as never);
-    return { service, db, queries, queue, executions, redis };
+    return { service, db, queries, runningQueries, queue, executions, redis };
   }
 
   it('re-queues only PENDING executions whose job is missing and that are still PENDING after the check, with the remaining delay', async () => {
@@ -135,6 +151,20 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     // The second pass continues after the last row of the first (the fake answers the same batch again).
     expect(queries[1].params.slice(1, 3)).toEqual([expect.stringMatching(/^2026-11-27/), `id-${RECONCILE_BATCH_SIZE - 1}`]);
   });
+
+  it('re-queues IN_PROGRESS runs only when their heartbeat is stale, their job is missing, and they are still stale on re-read', async () => {
+    const { service, executions, runningQueries } = setup({
+      staleRunning: ['has-job', 'lost', 'claimed-meanwhile'],
+      jobs: ['has-job'],
+      stillStale: ['lost'],
+    });
+    expect(await service.reconcileOnce()).toEqual({ ran: true, checked: 3, requeued: 1 });
+    expect(runningQueries[0].params).toEqual([30_000, RECONCILE_BATCH_SIZE]); // 6 heartbeat intervals of 5 s
+    expect(runningQueries[1].params).toEqual([30_000, ['lost', 'claimed-meanwhile']]);
+    expect(runningQueries[1].sql).toMatch(/heartbeat_at IS NULL OR heartbeat_at < now\(\)/);
+    expect(executions.enqueue).toHaveBeenCalledTimes(1);
+    expect(executions.enqueue).toHaveBeenCalledWith({ id: 'lost', teamId: 'team', parameters: { initialDelay: 0 } });
+  });
 });
 
 describe('ExecutionReconcilerService timer', () => {
@@ -176,4 +206,5 @@ describe('ExecutionReconcilerService timer', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     await service.onModuleDestroy();
   });
+
 });

@@ -11,6 +11,7 @@ import { ExecutionsService } from '../../executions/executions.service';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
 import { RedisFactory } from '../../redis/redis.factory';
+import { HEARTBEAT_STALE_INTERVALS } from './execution-heartbeat.service';
 
 /** Executions looked at per pass; a longer backlog is walked over the next passes (keyset cursor). */
 export const RECONCILE_BATCH_SIZE = 100;
@@ -79,10 +80,10 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
  * and a pass re-reads the row in Postgres after it saw the job missing, so a job removed by a cancel
  * is never re-added; the flagged row is skipped.
  *
- * IN_PROGRESS executions are deliberately not handled: a worker that is still running one (it keeps
- * going while Redis is down and finishes it in Postgres) leaves no trace in the row — there is no
- * heartbeat or owner column — so a missing job cannot tell a dead worker from a live one, and resuming
- * it elsewhere would run the execution twice at once (FlowRunner's claim is not exclusive).
+ * IN_PROGRESS executions are re-queued only when their job is missing AND their worker stopped
+ * stamping them (heartbeat older than HEARTBEAT_STALE_INTERVALS intervals): a worker that is still
+ * running one (it keeps going while Redis is down and finishes it in Postgres) keeps its stamp fresh,
+ * and resuming such a run elsewhere would run it twice at once (FlowRunner's claim is not exclusive).
  */
 @Injectable()
 export class ExecutionReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -157,6 +158,45 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
   }
 
   private async pass(): Promise<ReconcileResult> {
+    const pending = await this.pendingPass();
+    const running = await this.runningPass();
+    return { ran: true, checked: pending.checked + running.checked, requeued: pending.requeued + running.requeued };
+  }
+
+  /**
+   * IN_PROGRESS executions whose worker stopped stamping them (ExecutionHeartbeatService) and whose job
+   * is gone: their worker died while Redis lost the job, so neither BullMQ's stalled-job check nor
+   * anything else would ever resume them. Re-queued with no delay; the worker that takes the job
+   * resumes the run (claim records the recovery). A run whose worker is alive has a fresh stamp, or a
+   * job, and is never touched. Suite executions included: they were queued and started like any run.
+   */
+  private async runningPass(): Promise<{ checked: number; requeued: number }> {
+    const staleMs = HEARTBEAT_STALE_INTERVALS * this.config.EXECUTION_HEARTBEAT_INTERVAL_MS;
+    const stale = `status = 'IN_PROGRESS' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1::double precision / 1000))`;
+    const candidates: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM executions WHERE ${stale} ORDER BY heartbeat_at NULLS FIRST LIMIT $2`,
+      [staleMs, RECONCILE_BATCH_SIZE],
+    );
+    if (!candidates.length) return { checked: 0, requeued: 0 };
+    const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(c.id)));
+    const missing = missingJobIds(candidates, jobs);
+    if (!missing.length) return { checked: candidates.length, requeued: 0 };
+    // Re-read: a worker may have claimed one (fresh stamp) since the first query.
+    const lost: Array<{ id: string; team_id: string }> = await this.db.query(
+      `SELECT id, team_id FROM executions WHERE id = ANY($2::uuid[]) AND ${stale}`,
+      [staleMs, missing],
+    );
+    let requeued = 0;
+    for (const row of lost) {
+      if (this.stopped) break;
+      await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: 0 } });
+      requeued++;
+      this.logger.warn({ executionId: row.id, teamId: row.team_id, staleMs }, 'Re-queued an IN_PROGRESS execution whose worker stopped and whose queue job was missing');
+    }
+    return { checked: candidates.length, requeued };
+  }
+
+  private async pendingPass(): Promise<{ checked: number; requeued: number }> {
     const candidates: Array<{ id: string; created_at: string }> = await this.db.query(
       `SELECT id, created_at::text AS created_at
          FROM executions
@@ -168,11 +208,11 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
       [RECONCILE_GRACE_MS, this.cursor.createdAt, this.cursor.id, RECONCILE_BATCH_SIZE],
     );
     this.cursor = nextCursor(candidates, RECONCILE_BATCH_SIZE);
-    if (!candidates.length) return { ran: true, checked: 0, requeued: 0 };
+    if (!candidates.length) return { checked: 0, requeued: 0 };
 
     const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(c.id)));
     const missing = missingJobIds(candidates, jobs);
-    if (!missing.length) return { ran: true, checked: candidates.length, requeued: 0 };
+    if (!missing.length) return { checked: candidates.length, requeued: 0 };
 
     // Re-read after the job was seen missing: a cancel flags the row before it removes the job, and a
     // worker marks it IN_PROGRESS on pickup, so only rows still waiting for a job that is gone remain.
@@ -191,6 +231,6 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
       requeued++;
       this.logger.warn({ executionId: row.id, teamId: row.team_id, delayMs }, 'Re-queued a PENDING execution whose queue job was missing');
     }
-    return { ran: true, checked: candidates.length, requeued };
+    return { checked: candidates.length, requeued };
   }
 }

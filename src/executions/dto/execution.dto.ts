@@ -55,6 +55,7 @@ export class ExecutionDto {
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'Last sign of life of the worker running it' }) heartbeatAt: Date | null;
   @ApiProperty({ type: [ExecutionStepDto] }) steps: ExecutionStepDto[];
 }
 
