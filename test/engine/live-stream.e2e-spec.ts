@@ -71,6 +71,16 @@ describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
     expect((await snapshot).status).toBe('COMPLETED');
   });
 
+  it('accepts a join sent the moment the socket connects, while its credentials are still being checked', async () => {
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    // Twenty sockets each joining in their 'connect' handler: before the fix, some answered
+    // "Not authenticated" because the handshake's database check had not finished yet.
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => connect(owner.user.accessToken).then((socket) => socket.emitWithAck('join', { executionId: run.id }))),
+    );
+    expect(answers).toEqual(Array(20).fill({ ok: true }));
+  });
+
   it("refuses another team's execution and unauthenticated sockets", async () => {
     const run = await runFlow(t, owner.user, owner.teamId, flowId);
     const intruder = await connect(other.user.accessToken);

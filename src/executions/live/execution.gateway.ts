@@ -3,12 +3,14 @@ import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayD
 import type { Socket } from 'socket.io';
 import { AuthenticationGuard } from '../../identity/tenancy/authentication.guard';
 import type { Principal } from '../../identity/tenancy/principal';
+import { authenticateSocket } from '../../identity/tenancy/socket-authentication';
 import { TenancyService } from '../../identity/tenancy/tenancy.service';
 import { ExecutionsService } from '../executions.service';
 import { ExecutionStreamHub } from './execution-stream.hub';
 
 interface SocketState {
-  principal?: Principal;
+  /** Settles with the principal, or undefined when the credentials were refused. */
+  authenticated: Promise<Principal | undefined>;
   streams: Map<string, () => void>;
 }
 
@@ -30,13 +32,11 @@ export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnec
   ) {}
 
   async handleConnection(client: Socket): Promise<void> {
-    const state: SocketState = { streams: new Map() };
-    this.states.set(client, state);
-    try {
-      const token = typeof client.handshake.auth?.token === 'string' ? client.handshake.auth.token : undefined;
-      const headers = token ? { authorization: `Bearer ${token}` } : (client.handshake.headers as Record<string, string>);
-      state.principal = await this.auth.authenticate(headers);
-    } catch {
+    // The client may emit `join` as soon as it is connected, before the credentials are checked (a
+    // database read): `join` waits for this promise instead of finding no principal yet.
+    const authenticated = authenticateSocket(this.auth, client);
+    this.states.set(client, { authenticated, streams: new Map() });
+    if (!(await authenticated)) {
       client.emit('error', { code: 'UNAUTHENTICATED', message: 'Invalid or missing credentials' });
       client.disconnect(true);
     }
@@ -52,19 +52,21 @@ export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnec
   async join(@ConnectedSocket() client: Socket, @MessageBody() body: { executionId?: unknown }): Promise<{ ok: boolean; error?: string }> {
     const state = this.states.get(client);
     const executionId = typeof body?.executionId === 'string' ? body.executionId : '';
-    if (!state?.principal) return { ok: false, error: 'Not authenticated' };
+    const principal = await state?.authenticated;
+    if (!state || !principal) return { ok: false, error: 'Not authenticated' };
     if (state.streams.has(executionId)) return { ok: true };
     const teamId = await this.executions.teamOf(executionId);
     try {
       if (!teamId) throw new Error('missing');
-      await this.tenancy.resolveTeam(state.principal, teamId, 'viewer');
+      await this.tenancy.resolveTeam(principal, teamId, 'viewer');
     } catch {
       // Same answer for "does not exist" and "another team's": never reveal other tenants' ids.
       return { ok: false, error: 'Execution not found' };
     }
     await client.join(`execution:${executionId}`);
     const stop = await this.hub.subscribe(executionId, (event) => client.emit(event.type, event.data));
-    state.streams.set(executionId, stop);
+    if (client.disconnected) stop(); // left while the snapshot was read: handleDisconnect already ran
+    else state.streams.set(executionId, stop);
     return { ok: true };
   }
 

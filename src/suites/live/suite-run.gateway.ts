@@ -2,6 +2,7 @@ import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayD
 import type { Socket } from 'socket.io';
 import { AuthenticationGuard } from '../../identity/tenancy/authentication.guard';
 import type { Principal } from '../../identity/tenancy/principal';
+import { authenticateSocket } from '../../identity/tenancy/socket-authentication';
 import { TenancyService } from '../../identity/tenancy/tenancy.service';
 import { SuiteRunStore } from '../runs/suite-run-store';
 import { SuiteRunStreamHub } from './suite-run-stream.hub';
@@ -30,21 +31,11 @@ export class SuiteRunGateway implements OnGatewayConnection, OnGatewayDisconnect
   async handleConnection(client: Socket): Promise<void> {
     // The client may emit `join` as soon as it is connected, before the credentials are checked:
     // `join` waits for this promise instead of finding no principal yet.
-    const authenticated = this.authenticate(client);
+    const authenticated = authenticateSocket(this.auth, client);
     this.states.set(client, { authenticated, streams: new Map() });
     if (!(await authenticated)) {
       client.emit('error', { code: 'UNAUTHENTICATED', message: 'Invalid or missing credentials' });
       client.disconnect(true);
-    }
-  }
-
-  private async authenticate(client: Socket): Promise<Principal | undefined> {
-    try {
-      const token = typeof client.handshake.auth?.token === 'string' ? client.handshake.auth.token : undefined;
-      const headers = token ? { authorization: `Bearer ${token}` } : (client.handshake.headers as Record<string, string>);
-      return await this.auth.authenticate(headers);
-    } catch {
-      return undefined;
     }
   }
 
