@@ -151,9 +151,16 @@ describe('drill: input fuzzing — resources, flows, runs, suites', () => {
       const entries = Object.entries(stored.body.steps[0].config.body as object).sort(([a], [b]) => (a < b ? -1 : 1)); // jsonb reorders keys
       expect(entries).toEqual([['__proto__', { valueOf: 1 }], ['constructor', { toString: 't' }], ['k', [1, '${v}']]]);
     });
-    it('null for an optional field of a PATCH is a 400 (or ignored), not a 500', async () => {
-      const res = await sendRaw(t, 'patch', `${API}/teams/${teamId}/suites/${suiteId}`, user.auth, '{"maxParallel":null}');
-      expect(res.status).toBeLessThan(500);
+    it('null for an optional field of a PATCH is a 400 naming the field, refused by the DTO', async () => {
+      for (const [path, body, field] of [
+        [`${API}/teams/${teamId}/suites/${suiteId}`, '{"maxParallel":null}', 'maxParallel'],
+        [`${API}/teams/${teamId}/suites/${suiteId}/webhooks/${webhookId}`, '{"enabled":null}', 'enabled'],
+      ]) {
+        const res = await sendRaw(t, 'patch', path, user.auth, body);
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ details: { problems: expect.any(Array) } });
+        expect([...new Set(res.body.details.problems.map((p: { field: string }) => p.field))]).toEqual([field]);
+      }
     });
     it('a NUL character inside a flow step config is a 400, not a 500', async () => {
       const res = await sendRaw(t, 'post', `${API}/teams/${teamId}/flows`, user.auth, JSON.stringify({ ...flowBody('nul flow'), description: 'nul\u0000' }));

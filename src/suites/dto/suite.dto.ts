@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { OptionalNotNull } from '../../common/validation/optional-not-null.decorator';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -40,7 +41,7 @@ export class CreateSuiteDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Orders, payments and shipping end to end' })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @OptionalNotNull() @IsString() @MaxLength(2000)
   description?: string;
 
   @ApiProperty({ type: [SuiteEntryDto], description: `Flows in run order (1–${MAX_SUITE_ENTRIES})` })
@@ -48,31 +49,32 @@ export class CreateSuiteDto {
   entries: SuiteEntryDto[];
 
   @ApiPropertyOptional({ type: [SuiteVariableDto], description: 'Values given to every flow (entries override them)', example: [{ name: 'baseUrl', value: 'https://staging.example.com' }] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => SuiteVariableDto)
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => SuiteVariableDto)
   variables?: SuiteVariableDto[];
 
   @ApiPropertyOptional({ enum: SUITE_MODES, default: 'parallel', description: '`parallel`: up to maxParallel at once; `sequential`: one after the other, in order' })
-  @IsOptional() @IsIn(SUITE_MODES)
+  @OptionalNotNull() @IsIn(SUITE_MODES)
   mode?: SuiteMode;
 
   @ApiPropertyOptional({ default: false, description: 'Stop at the first failed flow: the rest are cancelled (and reported as skipped)' })
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   failFast?: boolean;
 
   @ApiPropertyOptional({ default: 5, minimum: 1, maximum: 100, description: 'Executions running at once in parallel mode' })
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @OptionalNotNull() @IsInt() @Min(1) @Max(100)
   maxParallel?: number;
 
   @ApiPropertyOptional({ default: true, description: 'A disabled suite cannot be run and its schedule does not fire' })
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ type: [String], example: ['smoke', 'checkout'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(50, { each: true })
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(50, { each: true })
   tags?: string[];
 }
 
-export class UpdateSuiteDto extends PartialType(CreateSuiteDto) {}
+/** Every field optional; `null` is refused like any wrong type (no suite field can be cleared to null). */
+export class UpdateSuiteDto extends PartialType(CreateSuiteDto, { skipNullProperties: false }) {}
 
 export class SuiteEntryViewDto {
   @ApiProperty({ format: 'uuid' }) flowId: string;

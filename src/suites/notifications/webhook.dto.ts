@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional-not-null.decorator';
 import { WEBHOOK_FORMATS, WEBHOOK_TRIGGERS, type WebhookFormat, type WebhookTrigger } from './suite-webhook.entity';
 
 export class CreateWebhookDto {
@@ -13,11 +14,11 @@ export class CreateWebhookDto {
   url: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_TRIGGERS, default: 'always', description: '`on-change`: when the status differs from the previous finished run (a first run only when it did not pass)' })
-  @IsOptional() @IsIn(WEBHOOK_TRIGGERS)
+  @OptionalNotNull() @IsIn(WEBHOOK_TRIGGERS)
   notifyOn?: WebhookTrigger;
 
   @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, default: 'json', description: '`slack`: a Slack incoming-webhook message (`text` + `blocks`)' })
-  @IsOptional() @IsIn(WEBHOOK_FORMATS)
+  @OptionalNotNull() @IsIn(WEBHOOK_FORMATS)
   format?: WebhookFormat;
 
   @ApiProperty({
@@ -29,11 +30,12 @@ export class CreateWebhookDto {
   secret: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   enabled?: boolean;
 }
 
-export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
+/** Every field optional; `null` is refused like any wrong type. */
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto, { skipNullProperties: false }) {}
 
 export class WebhookDto {
   @ApiProperty({ format: 'uuid' }) id: string;
