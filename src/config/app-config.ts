@@ -136,6 +136,11 @@ export class AppConfig {
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};
 
+  /** The names in FLOW_ENV_ALLOWLIST (whether or not they are set in this process's environment). */
+  flowEnvNames(): string[] {
+    return this.FLOW_ENV_ALLOWLIST.split(',').map((name) => name.trim()).filter(Boolean);
+  }
+
   flowEnv(name: string): string | undefined {
     return this.flowEnvValues[name];
   }

@@ -144,7 +144,7 @@ export class FlowRunner {
 
   private allowedEnv(): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const name of this.config.FLOW_ENV_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const name of this.config.flowEnvNames()) {
       const value = this.config.flowEnv(name);
       if (value !== undefined) env[name] = value;
     }

@@ -1,5 +1,6 @@
 import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import type { DiscoveryService } from '@nestjs/core';
+import { loadConfig } from '../../config/load-config';
 import { StepRegistry } from '../../steps/step-registry.service';
 import type { FlowResourceCatalog } from '../resources/flow-resource-catalog';
 import { FlowValidator } from './flow-validator.service';
@@ -38,7 +39,7 @@ function validator(): FlowValidator {
     findByNames: () => Promise.resolve([]),
     namesByIds: () => Promise.resolve(new Map()),
   };
-  return new FlowValidator(registry, resources);
+  return new FlowValidator(registry, resources, loadConfig({ FLOW_ENV_ALLOWLIST: 'ORDERS_URL' }));
 }
 
 const topicStep = (name: string, config: Record<string, unknown>) => ({ name, type: 'fake-topic', config });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
+import { AppConfig } from '../../config/app-config';
 import { StepRegistry } from '../../steps/step-registry.service';
 import { FLOW_LIMITS, RESERVED_ROOTS } from '../flow-limits';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
@@ -20,10 +21,15 @@ type Loose = Record<string, unknown>;
  */
 @Injectable()
 export class FlowValidator {
+  private readonly allowedEnv: ReadonlySet<string>;
+
   constructor(
     private readonly registry: StepRegistry,
     @Inject(FLOW_RESOURCE_CATALOG) private readonly resources: FlowResourceCatalog,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.allowedEnv = new Set(config.flowEnvNames());
+  }
 
   async checkContent(teamId: string, content: FlowContent): Promise<FlowProblem[]> {
     const variables = objectsOf(content.variables);
@@ -34,7 +40,7 @@ export class FlowValidator {
       ...checkVariables(variables),
       ...checkStepNames(steps, variables),
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
-      ...checkReferences({ variables, steps }),
+      ...checkReferences({ variables, steps }, this.allowedEnv),
       ...(await this.checkResources(teamId, steps)),
     ];
     return dedupeProblems(problems);

@@ -22,6 +22,17 @@ describe('checkReferences', () => {
     expect(problemsOf(flow)).toEqual([]);
   });
 
+  it('with an allow-list, refuses env names outside it and says which are allowed', () => {
+    const flow = { variables: [], steps: [step('call', { url: '${env.ORDERS_URL}/orders', token: '${env.SECRET_TOKEN}' })] };
+    expect(checkReferences(flow, new Set(['ORDERS_URL'])).map((p) => [p.pointer, p.message])).toEqual([
+      ['/steps/0/config/token', '${env.SECRET_TOKEN}: env.SECRET_TOKEN is not in FLOW_ENV_ALLOWLIST (allowed here: ORDERS_URL)'],
+    ]);
+    expect(checkReferences(flow, new Set()).map((p) => p.message)).toEqual([
+      '${env.ORDERS_URL}: env.ORDERS_URL is not in FLOW_ENV_ALLOWLIST (allowed here: none)',
+      '${env.SECRET_TOKEN}: env.SECRET_TOKEN is not in FLOW_ENV_ALLOWLIST (allowed here: none)',
+    ]);
+  });
+
   it('rejects a reference to a later step and says the order', () => {
     const flow = { variables: [], steps: [step('create', { id: '${check.response.body.id}' }), step('check')] };
     const [p] = problemsOf(flow);

@@ -14,13 +14,13 @@ const STEP_FIELDS = ['response', 'request', 'status'];
 
 /**
  * Checks every `${...}` in step configs and assertion `expected` values:
- * - a root is a declared variable, `env.NAME`, or a step that runs EARLIER (a later step or the step itself
+ * - a root is a declared variable, `env.NAME` with NAME in the deployment's allow-list, or a step that runs EARLIER (a later step or the step itself
  *   is refused with a message saying where it sits);
  * - a step root reads `response`, `request` or `status`;
  * - expressions parse and call only known functions with valid literal arguments.
  * Background steps follow the same rule: they can be read from any later step, which waits for them.
  */
-export function checkReferences(flow: ReferenceScope): FlowProblem[] {
+export function checkReferences(flow: ReferenceScope, allowedEnv?: ReadonlySet<string>): FlowProblem[] {
   const variableNames = new Set(flow.variables.map((v) => v.name).filter((n): n is string => typeof n === 'string'));
   const stepNames = flow.steps.map((s) => (typeof s.name === 'string' ? s.name : ''));
   const stepIndex = new Map<string, number>();
@@ -43,7 +43,7 @@ export function checkReferences(flow: ReferenceScope): FlowProblem[] {
     for (const scan of scans) {
       for (const error of scan.syntaxErrors) problems.push(problem(error.pointer, error.message));
       for (const reference of scan.references) {
-        const message = referenceProblem(reference, index, stepNames, stepIndex, variableNames);
+        const message = referenceProblem(reference, index, stepNames, stepIndex, variableNames, allowedEnv);
         if (message) problems.push(problem(reference.pointer, `\${${reference.expression}}: ${message}`));
       }
     }
@@ -57,8 +57,15 @@ function referenceProblem(
   stepNames: readonly string[],
   stepIndex: ReadonlyMap<string, number>,
   variableNames: ReadonlySet<string>,
+  allowedEnv?: ReadonlySet<string>,
 ): string | undefined {
-  if (reference.kind === 'env' || reference.kind === 'function' || reference.root === null) return undefined;
+  if (reference.kind === 'env') {
+    // Refused at save rather than failing the step at run time; without a list (unit use) any name goes.
+    if (!allowedEnv || allowedEnv.has(reference.root!)) return undefined;
+    const allowed = allowedEnv.size ? [...allowedEnv].join(', ') : 'none';
+    return `${ENV_ROOT}.${reference.root} is not in FLOW_ENV_ALLOWLIST (allowed here: ${allowed})`;
+  }
+  if (reference.kind === 'function' || reference.root === null) return undefined;
   const root = reference.root;
   if (reference.kind === 'variable') {
     if (variableNames.has(root)) return undefined;
