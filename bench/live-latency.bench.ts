@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createFlow, runFlow, waitForExecution } from '../test/support/flow-helpers';
 import { ownerWithTeam } from '../test/support/identity-helpers';
+import { measureBareRelay } from './lib/bare-relay';
 import { LiveClient } from './lib/live-client';
 import { printMachine } from './lib/machine';
 import { startStack } from './lib/stack';
@@ -15,6 +16,7 @@ import { fmt, percentile, printTable, verdict } from './lib/stats';
  * Two scenarios, 100 connected clients each:
  *   one-each  every client watches its own execution (100 executions running at once)
  *   fan-out   every client watches the same executions (each update is delivered 100 times)
+ * and, as the bare baseline, both again through Redis and a minimal Socket.IO relay (lib/bare-relay.ts).
  *
  *   BENCH_CLIENTS=100  BENCH_STEPS=50  BENCH_STEP_DELAY_MS=100  BENCH_FANOUT_EXECUTIONS=1
  */
@@ -57,11 +59,15 @@ async function main(): Promise<void> {
     const results: Array<[string, number[]]> = [];
     results.push([`one-each (${clients} executions, 1 client each)`, await scenario(clients)]);
     results.push([`fan-out (${fanoutExecutions} execution(s), ${clients} clients each)`, await scenario(fanoutExecutions)]);
+    // Bare baseline, same run: the same pacing and delivery count through Redis and a minimal relay.
+    const bare = (rooms: number) => measureBareRelay({ redisUrl: stack.env.REDIS_URL, clients, rooms, rounds: steps + 1, delayMs });
+    results.push([`bare relay, one-each (${clients} rooms)`, await bare(clients)]);
+    results.push([`bare relay, fan-out (${fanoutExecutions} room(s))`, await bare(fanoutExecutions)]);
     printTable([
       ['scenario', 'updates delivered', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
       ...results.map(([name, s]) => [name, s.length, fmt(percentile(s, 50), 0), fmt(percentile(s, 95), 0), fmt(percentile(s, 99), 0), fmt(Math.max(...s), 0)]),
     ]);
-    for (const [name, s] of results) {
+    for (const [name, s] of results.filter(([name]) => !name.startsWith('bare'))) {
       const p99 = percentile(s, 99);
       console.log(`target p99 ≤ ${TARGET_P99_MS} ms, ${name}: ${fmt(p99, 0)} ms over ${s.length} updates → ${verdict(p99 <= TARGET_P99_MS && s.length >= 10_000)}`);
     }

@@ -7,6 +7,7 @@ import { API, ownerWithTeam } from '../test/support/identity-helpers';
 import { CpuMeter } from './lib/cpu-meter';
 import { cpuProfileArgs, latestProfile, printSummary } from './lib/cpu-profile';
 import { printMachine } from './lib/machine';
+import { bareThreeSteps } from './lib/bare-chain';
 import { rssMbOf, startTargetProcess } from './lib/processes';
 import { startStack } from './lib/stack';
 import { fmt, percentile, printTable, verdict } from './lib/stats';
@@ -174,6 +175,30 @@ async function main(): Promise<void> {
     console.log('(postgres: the backends of this database; redis: the shared server (INFO used_cpu_*); bench: the submitters and the Redis observer)');
     console.log(`\nexecutions in Postgres by status: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}; step rows not SUCCESS: ${badSteps}`);
     console.log(`statuses seen on the update channel: ${[...statuses.entries()].map(([s, n]) => `${s}=${n}`).join(', ')}`);
+    // Bare baseline, same run: the same work per execution (two chained requests and their checks) in
+    // WORKER_CONCURRENCY loops in this process — no API, queue, database or Redis.
+    const bareAgent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
+    const bareMeter = await CpuMeter.create({ target: target.pid, bench: process.pid });
+    let bareNext = 0;
+    const bareStart = performance.now();
+    const bare = await bareMeter.measure(() =>
+      Promise.all(
+        Array.from({ length: Number(concurrency) }, async () => {
+          while (bareNext < K) {
+            bareNext++;
+            await bareThreeSteps(target.url, bareAgent);
+          }
+        }),
+      ),
+    );
+    const bareSeconds = (performance.now() - bareStart) / 1000;
+    await bareMeter.close();
+    bareAgent.destroy();
+    console.log(
+      `\nbare baseline (same work, ${concurrency} loops in this process, no service): ${fmt(K / bareSeconds, 0)} executions/s; ` +
+        `CPU per execution: bench ${fmt(bare.cpu.bench / K, 2)} ms, target ${fmt(bare.cpu.target / K, 2)} ms; ` +
+        `engine completed/s = ${fmt((completedPerS / (K / bareSeconds)) * 100, 1)} % of bare`,
+    );
     console.log(`target ≥ ${TARGET_COMPLETED_PER_S} completed/s: ${fmt(completedPerS, 0)}/s → ${verdict(completedPerS >= TARGET_COMPLETED_PER_S)}`);
     if (profileDir) {
       await Promise.all([worker.stop('SIGUSR2'), stack.api.stop('SIGUSR2')]);

@@ -24,6 +24,17 @@ export async function bareChainFetch(targetUrl: string, steps: number): Promise<
   }
 }
 
+/**
+ * The throughput baseline's unit of work: what one execution of the three-step benchmark flow does —
+ * GET /items/1 (status 200), GET /items/<next> (body id 2), and an assertion-only step.
+ */
+export async function bareThreeSteps(targetUrl: string, agent: http.Agent): Promise<void> {
+  const first = await getJson(`${targetUrl}/items/1`, agent);
+  if (first.status !== 200) throw new Error(`step a: status ${first.status}`);
+  const second = await getJson(`${targetUrl}/items/${first.body.next}`, agent);
+  if (second.body.id !== 2) throw new Error(`step b: body.id ${second.body.id}`);
+}
+
 function check(status: number, body: { id: number }, expectedId: number): void {
   if (status !== 200) throw new Error(`step ${expectedId}: status ${status}`);
   if (body.id !== expectedId) throw new Error(`step ${expectedId}: body.id ${body.id}`);
