@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
+import { startHelperProcess } from './processes';
 
 /**
  * The bare baseline of the live-latency benchmark, measured in the same run: the same number of
@@ -11,20 +10,8 @@ import { io, type Socket } from 'socket.io-client';
  */
 export async function measureBareRelay(options: { redisUrl: string; clients: number; rooms: number; rounds: number; delayMs: number }): Promise<number[]> {
   const channel = `bench-bare-relay-${process.pid}`;
-  const child = spawn(process.execPath, [path.join(__dirname, 'bare-relay-server.js')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, REDIS_URL: options.redisUrl, CHANNEL: channel },
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const m = /RELAY_URL=(\S+)/.exec(buffered);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`bare relay exited (${code})`)));
-  });
+  const relay = await startHelperProcess('bare-relay-server.js', 'RELAY_URL', { REDIS_URL: options.redisUrl, CHANNEL: channel });
+  const url = relay.url;
   const publisher = new Redis(options.redisUrl);
   const sockets: Socket[] = [];
   const samples: number[] = [];
@@ -55,7 +42,6 @@ export async function measureBareRelay(options: { redisUrl: string; clients: num
   } finally {
     sockets.forEach((s) => s.disconnect());
     publisher.disconnect();
-    child.kill('SIGTERM');
-    await exited;
+    await relay.stop();
   }
 }

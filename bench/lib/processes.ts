@@ -112,16 +112,17 @@ export function rssMbOf(pid: number): number {
 }
 
 /** Starts the benchmark's HTTP target (bench/lib/target-server.ts, built) in its own process. */
-export async function startTargetProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'target-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a compiled helper script of `bench/lib/` that prints `<MARKER>=<url>` once it listens. */
+export async function startHelperProcess(script: string, marker: string, env: Record<string, string> = {}): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(__dirname, script)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
-      const m = /TARGET_URL=(\S+)/.exec(buffered);
+      const m = new RegExp(`${marker}=(\\S+)`).exec(buffered);
       if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`target server exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -132,4 +133,8 @@ export async function startTargetProcess(): Promise<{ url: string; pid: number; 
       await exited;
     },
   };
+}
+
+export function startTargetProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  return startHelperProcess('target-server.js', 'TARGET_URL');
 }
