@@ -1,0 +1,81 @@
+import type { Socket } from 'socket.io';
+import type { AuthenticationGuard } from './authentication.guard';
+import type { Principal } from './principal';
+import { authenticateSocket } from './socket-authentication';
+import type { TenancyService } from './tenancy.service';
+
+/** What a live-stream gateway streams: objects that belong to a team, looked up by id. */
+export interface TeamStreamTarget {
+  /** Socket.IO room prefix, e.g. `execution` → room `execution:<id>`. */
+  room: string;
+  /** The answer to a join of a missing object — and of another team's: never reveal other tenants' ids. */
+  notFound: string;
+  teamOf(id: string): Promise<string | undefined>;
+  /** Starts streaming one object to the client; returns the function that stops it. */
+  subscribe(teamId: string, id: string, client: Socket): Promise<() => void>;
+}
+
+interface SocketState {
+  /** Settles with the principal, or undefined when the handshake's credentials were refused. */
+  authenticated: Promise<Principal | undefined>;
+  streams: Map<string, () => void>;
+}
+
+/**
+ * The socket side of a team-scoped live stream, shared by the `/executions` and `/suite-runs`
+ * gateways: authenticate in the handshake, `join` an object of a team the caller may view (same answer
+ * for missing and foreign ids), `leave`, and stop every stream on disconnect.
+ */
+export class TeamStreamSockets {
+  private readonly states = new WeakMap<Socket, SocketState>();
+
+  constructor(
+    private readonly auth: AuthenticationGuard,
+    private readonly tenancy: TenancyService,
+    private readonly target: TeamStreamTarget,
+  ) {}
+
+  async connect(client: Socket): Promise<void> {
+    // The client may emit `join` as soon as it is connected, before the credentials are checked (a
+    // database read): `join` waits for this promise instead of finding no principal yet.
+    const authenticated = authenticateSocket(this.auth, client);
+    this.states.set(client, { authenticated, streams: new Map() });
+    if (!(await authenticated)) {
+      client.emit('error', { code: 'UNAUTHENTICATED', message: 'Invalid or missing credentials' });
+      client.disconnect(true);
+    }
+  }
+
+  disconnect(client: Socket): void {
+    const state = this.states.get(client);
+    state?.streams.forEach((stop) => stop());
+    state?.streams.clear();
+  }
+
+  async join(client: Socket, id: string): Promise<{ ok: boolean; error?: string }> {
+    const state = this.states.get(client);
+    const principal = await state?.authenticated;
+    if (!state || !principal) return { ok: false, error: 'Not authenticated' };
+    if (state.streams.has(id)) return { ok: true };
+    const teamId = await this.target.teamOf(id);
+    try {
+      if (!teamId) throw new Error('missing');
+      await this.tenancy.resolveTeam(principal, teamId, 'viewer');
+    } catch {
+      return { ok: false, error: this.target.notFound };
+    }
+    await client.join(`${this.target.room}:${id}`);
+    const stop = await this.target.subscribe(teamId, id, client);
+    if (client.disconnected) stop(); // left while the snapshot was read: disconnect already ran
+    else state.streams.set(id, stop);
+    return { ok: true };
+  }
+
+  async leave(client: Socket, id: string): Promise<{ ok: boolean }> {
+    const state = this.states.get(client);
+    state?.streams.get(id)?.();
+    state?.streams.delete(id);
+    await client.leave(`${this.target.room}:${id}`);
+    return { ok: true };
+  }
+}
