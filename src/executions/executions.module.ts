@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowsModule } from '../flows/flows.module';
 import { ExecutionProgressService } from './execution-progress.service';
+import { ExecutionRecoveryStore } from './execution-recovery.store';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
@@ -11,7 +12,7 @@ import { ExecutionsService } from './executions.service';
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository],
+  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore],
+  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore],
 })
 export class ExecutionsModule {}

@@ -1,8 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { preparedQuery } from '../../database/prepared-query';
+import { ExecutionRecoveryStore } from '../../executions/execution-recovery.store';
 import { RunningExecutions } from '../runner/running-executions';
 
 /** Stamps older than this many heartbeat intervals mean the worker is gone (see the reconciler). */
@@ -22,7 +20,7 @@ export class ExecutionHeartbeatService implements OnApplicationBootstrap, OnModu
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: ExecutionRecoveryStore,
     private readonly running: RunningExecutions,
   ) {}
 
@@ -40,7 +38,7 @@ export class ExecutionHeartbeatService implements OnApplicationBootstrap, OnModu
     const ids = this.running.ids();
     if (!ids.length) return;
     try {
-      await preparedQuery(this.db, 'execution-heartbeat', `UPDATE executions SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status = 'IN_PROGRESS'`, [ids]);
+      await this.store.stampHeartbeat(ids);
       if (this.failing) this.logger.log('Execution heartbeats are stored again');
       this.failing = false;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
+import { ExecutionRecoveryStore } from '../../executions/execution-recovery.store';
 import {
   ExecutionReconcilerService,
   missingJobIds,
@@ -85,7 +86,7 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     const redis = { set: jest.fn(async () => (options.lockTaken ? null : 'OK')), eval: jest.fn(async () => 1) };
     const redisFactory = { key: (...parts: string[]) => ['ats', ...parts].join(':') };
     const config = { EXECUTION_RECONCILE_INTERVAL_MS: 5000, EXECUTION_HEARTBEAT_INTERVAL_MS: 5000 } as AppConfig;
-    const service = new ExecutionReconcilerService(config, db as never, queue as never, executions as never, redis as never, redisFactory as never);
+    const service = new ExecutionReconcilerService(config, new ExecutionRecoveryStore(db as never), queue as never, executions as never, redis as never, redisFactory as never);
     return { service, db, queries, runningQueries, queue, executions, redis };
   }
 

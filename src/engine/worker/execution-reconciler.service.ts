@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { ExecutionRecoveryStore, type LostExecutionRow, type PendingCursor } from '../../executions/execution-recovery.store';
 import type { ExecutionJobData } from '../../executions/executions.service';
 import { ExecutionsService } from '../../executions/executions.service';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
@@ -22,11 +21,7 @@ export const RECONCILE_BATCH_SIZE = 100;
 export const RECONCILE_GRACE_MS = 2000;
 
 /** Position in the (created_at, id) order of PENDING executions where the next pass continues. */
-export interface ReconcileCursor {
-  /** created_at as Postgres prints it (microseconds kept: a JS Date would round them away). */
-  createdAt: string;
-  id: string;
-}
+export type ReconcileCursor = PendingCursor;
 
 export const RECONCILE_START: ReconcileCursor = { createdAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
 
@@ -97,7 +92,7 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: ExecutionRecoveryStore,
     @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
     private readonly executions: ExecutionsService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -172,64 +167,47 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
    */
   private async runningPass(): Promise<{ checked: number; requeued: number }> {
     const staleMs = HEARTBEAT_STALE_INTERVALS * this.config.EXECUTION_HEARTBEAT_INTERVAL_MS;
-    const stale = `status = 'IN_PROGRESS' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1::double precision / 1000))`;
-    const candidates: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM executions WHERE ${stale} ORDER BY heartbeat_at NULLS FIRST LIMIT $2`,
-      [staleMs, RECONCILE_BATCH_SIZE],
-    );
-    if (!candidates.length) return { checked: 0, requeued: 0 };
-    const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(c.id)));
-    const missing = missingJobIds(candidates, jobs);
-    if (!missing.length) return { checked: candidates.length, requeued: 0 };
-    // Re-read: a worker may have claimed one (fresh stamp) since the first query.
-    const lost: Array<{ id: string; team_id: string }> = await this.db.query(
-      `SELECT id, team_id FROM executions WHERE id = ANY($2::uuid[]) AND ${stale}`,
-      [staleMs, missing],
-    );
-    let requeued = 0;
-    for (const row of lost) {
-      if (this.stopped) break;
-      await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: 0 } });
-      requeued++;
-      this.logger.warn({ executionId: row.id, teamId: row.team_id, staleMs }, 'Re-queued an IN_PROGRESS execution whose worker stopped and whose queue job was missing');
-    }
-    return { checked: candidates.length, requeued };
+    const candidates = await this.store.staleRunning(staleMs, RECONCILE_BATCH_SIZE);
+    return this.requeueMissing(candidates, {
+      // Re-read: a worker may have claimed one (fresh stamp) since the first query.
+      reread: (missing) => this.store.staleStillLost(staleMs, missing),
+      delayMs: () => 0,
+      message: 'Re-queued an IN_PROGRESS execution whose worker stopped and whose queue job was missing',
+    });
   }
 
   private async pendingPass(): Promise<{ checked: number; requeued: number }> {
-    const candidates: Array<{ id: string; created_at: string }> = await this.db.query(
-      `SELECT id, created_at::text AS created_at
-         FROM executions
-        WHERE status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL
-          AND created_at < now() - make_interval(secs => $1::double precision / 1000)
-          AND (created_at, id) > ($2::timestamptz, $3::uuid)
-        ORDER BY created_at, id
-        LIMIT $4`,
-      [RECONCILE_GRACE_MS, this.cursor.createdAt, this.cursor.id, RECONCILE_BATCH_SIZE],
-    );
+    const candidates = await this.store.pendingCandidates(RECONCILE_GRACE_MS, this.cursor, RECONCILE_BATCH_SIZE);
     this.cursor = nextCursor(candidates, RECONCILE_BATCH_SIZE);
-    if (!candidates.length) return { checked: 0, requeued: 0 };
+    return this.requeueMissing(candidates, {
+      // Re-read after the job was seen missing: a cancel flags the row before it removes the job, and a
+      // worker marks it IN_PROGRESS on pickup, so only rows still waiting for a job that is gone remain.
+      reread: (missing) => this.store.pendingStillLost(missing),
+      delayMs: (row) => remainingDelayMs(row.parameters?.initialDelay, Number(row.age_ms)),
+      message: 'Re-queued a PENDING execution whose queue job was missing',
+    });
+  }
 
+  /**
+   * Asks BullMQ for each candidate's job; re-reads those whose job is missing (the row may have moved on
+   * meanwhile) and re-queues what is still lost. ExecutionsService.enqueue owns the job options; only
+   * the delay is chosen here.
+   */
+  private async requeueMissing(
+    candidates: ReadonlyArray<{ id: string }>,
+    how: { reread: (missing: string[]) => Promise<LostExecutionRow[]>; delayMs: (row: LostExecutionRow) => number; message: string },
+  ): Promise<{ checked: number; requeued: number }> {
+    if (!candidates.length) return { checked: 0, requeued: 0 };
     const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(c.id)));
     const missing = missingJobIds(candidates, jobs);
     if (!missing.length) return { checked: candidates.length, requeued: 0 };
-
-    // Re-read after the job was seen missing: a cancel flags the row before it removes the job, and a
-    // worker marks it IN_PROGRESS on pickup, so only rows still waiting for a job that is gone remain.
-    const lost: Array<{ id: string; team_id: string; parameters: Record<string, unknown> | null; age_ms: number }> = await this.db.query(
-      `SELECT id, team_id, parameters, (extract(epoch FROM now() - created_at) * 1000)::double precision AS age_ms
-         FROM executions
-        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL`,
-      [missing],
-    );
     let requeued = 0;
-    for (const row of lost) {
+    for (const row of await how.reread(missing)) {
       if (this.stopped) break;
-      const delayMs = remainingDelayMs(row.parameters?.initialDelay, Number(row.age_ms));
-      // ExecutionsService.enqueue owns the job options; only the delay is what is left of initialDelay.
+      const delayMs = how.delayMs(row);
       await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: delayMs } });
       requeued++;
-      this.logger.warn({ executionId: row.id, teamId: row.team_id, delayMs }, 'Re-queued a PENDING execution whose queue job was missing');
+      this.logger.warn({ executionId: row.id, teamId: row.team_id, delayMs }, how.message);
     }
     return { checked: candidates.length, requeued };
   }
