@@ -4,6 +4,7 @@ import type { DataSource, Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
 import { preparedQuery } from '../../database/prepared-query';
 import { OrgMembership } from '../organisations/org-membership.entity';
+import { UsersService } from '../users/users.service';
 import type { Principal, TeamContext } from './principal';
 import { effectiveTeamRole, hasTeamRole, type OrgRole, type TeamRole } from './roles';
 
@@ -25,12 +26,15 @@ export class TenancyService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(OrgMembership) private readonly orgMembers: Repository<OrgMembership>,
+    private readonly users: UsersService,
   ) {}
 
   async resolveTeam(principal: Principal, teamId: string, required: TeamRole): Promise<TeamContext> {
     const row = isUuid(teamId) ? await this.lookUp(principal, teamId) : undefined;
-    if (principal.kind === 'user' && principal.unverified && !(row ? row.user_exists : await this.userExists(principal.userId))) {
-      throw AppException.unauthenticated('User no longer exists');
+    if (principal.kind === 'user' && principal.unverified) {
+      // Not a team id: no lookup ran, so the user is checked on its own.
+      if (!row) await this.users.assertExists(principal.userId);
+      else if (!row.user_exists) throw AppException.unauthenticated('User no longer exists');
     }
     const team = row?.id ? row : undefined;
     const role = team && this.roleIn(principal, team);
@@ -64,9 +68,6 @@ export class TenancyService {
     return row;
   }
 
-  private async userExists(userId: string): Promise<boolean> {
-    return (await preparedQuery(this.db, 'user-exists', 'SELECT 1 FROM users WHERE id = $1', [userId])).length > 0;
-  }
 
   private roleIn(principal: Principal, team: TeamRow): TeamRole | undefined {
     if (principal.kind === 'apiKey') return principal.teamId === team.id ? principal.role : undefined;
