@@ -7,7 +7,7 @@ import { bareChainFetch, bareChainHttp } from './lib/bare-chain';
 import { CpuMeter } from './lib/cpu-meter';
 import { cpuProfileArgs, latestProfile, printSummary } from './lib/cpu-profile';
 import { LiveClient } from './lib/live-client';
-import { printMachine } from './lib/machine';
+import { printMachine, runBenchmark } from './lib/machine';
 import { startTargetProcess } from './lib/processes';
 import { startStack } from './lib/stack';
 import { fmt, median, printTable, verdict } from './lib/stats';
@@ -171,10 +171,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

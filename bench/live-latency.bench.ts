@@ -3,7 +3,7 @@ import { createFlow, runFlow, waitForExecution } from '../test/support/flow-help
 import { ownerWithTeam } from '../test/support/identity-helpers';
 import { measureBareRelay } from './lib/bare-relay';
 import { LiveClient } from './lib/live-client';
-import { printMachine } from './lib/machine';
+import { printMachine, runBenchmark } from './lib/machine';
 import { startStack } from './lib/stack';
 import { fmt, percentile, printTable, verdict } from './lib/stats';
 
@@ -77,10 +77,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -6,7 +6,7 @@ import { createFlow } from '../test/support/flow-helpers';
 import { API, ownerWithTeam } from '../test/support/identity-helpers';
 import { CpuMeter } from './lib/cpu-meter';
 import { cpuProfileArgs, latestProfile, printSummary } from './lib/cpu-profile';
-import { printMachine } from './lib/machine';
+import { printMachine, runBenchmark } from './lib/machine';
 import { bareThreeSteps } from './lib/bare-chain';
 import { rssMbOf, startTargetProcess } from './lib/processes';
 import { startStack } from './lib/stack';
@@ -215,10 +215,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -59,3 +59,14 @@ export function printMachine(title: string): MachineInfo {
   console.log(`commit:  ${m.commit}${m.dirty ? ' (+ uncommitted changes in the working tree)' : ''}; load average before start: ${m.loadAverage}`);
   return m;
 }
+
+/** Runs a benchmark's main and exits: 0 when it finished, 1 (with the error) when it failed. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
