@@ -93,6 +93,15 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(100) @Max(60000)
   RESOURCE_TEST_TIMEOUT_MS = 5000;
 
+  /**
+   * Lets SQL resources use privileged database accounts (Postgres superuser, CREATEROLE or the
+   * pg_*_server_* roles; MySQL/MariaDB FILE, SUPER, ALL on *.* and the like). Off by default: such an
+   * account reaches the database host (COPY … TO PROGRAM, INTO OUTFILE) whatever allowWrites says, so
+   * the connection test and the sql step refuse it. Only for single-team deployments that own the database.
+   */
+  @Transform(toBool) @IsBoolean()
+  SQL_ALLOW_PRIVILEGED = false;
+
   /** Upper bound on how long a worker may use a cached resource if a change notification was lost. */
   @Type(() => Number) @IsInt() @Min(1) @Max(86400)
   RESOURCE_CACHE_TTL_SEC = 300;

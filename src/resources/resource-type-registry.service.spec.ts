@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { IsInt, IsString, Max } from 'class-validator';
+import { AppConfig } from '../config/app-config';
 import { Optional } from './validation/config-validators';
 import type { ResourceConnectionTester } from './resource-type';
 import { ResourceType } from './resource-type.decorator';
@@ -31,7 +32,7 @@ class SecondEchoTester implements ResourceConnectionTester {
 }
 
 async function registryWith(...types: Array<new (...args: never[]) => unknown>) {
-  const moduleRef = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [ResourceTypeRegistry, ...types] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [ResourceTypeRegistry, { provide: AppConfig, useValue: new AppConfig() }, ...types] }).compile();
   await moduleRef.init();
   return { registry: moduleRef.get(ResourceTypeRegistry), close: () => moduleRef.close() };
 }

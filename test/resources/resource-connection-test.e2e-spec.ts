@@ -5,6 +5,7 @@ import { json, startHttpTarget } from '../support/http-target';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { adminQuery } from '../support/test-database';
 import { TEST_KAFKA_BROKERS, TEST_MARIADB_URL, testPrometheusUrl } from '../support/test-env';
 import { RecordingClient } from './resource-helpers';
 
@@ -60,6 +61,8 @@ describe('resource connection tests (real services)', () => {
   const mariaUser = `ats_res_${randomBytes(4).toString('hex')}`;
   const mariaPassword = `maria-${randomBytes(8).toString('hex')}`;
   const mariaRoot = new URL(TEST_MARIADB_URL);
+  // The connection test refuses superusers: Postgres is tested with a plain login role.
+  const pgUser = `ats_res_${randomBytes(4).toString('hex')}`;
 
   const saved = async (name: string, type: string, config: object): Promise<string> =>
     (await api.send('post', `/teams/${teamId}/resources`, { name, type, config }, 201)).body.id;
@@ -80,6 +83,7 @@ describe('resource connection tests (real services)', () => {
     ({ user, teamId } = await ownerWithTeam(t, 'res-tester'));
     api = new RecordingClient(t, user, bodies);
     secrets.push(mariaPassword);
+    await adminQuery(`CREATE ROLE ${pgUser} LOGIN`);
     await asMariaRoot(async (c) => {
       await c.query(`CREATE USER '${mariaUser}'@'%' IDENTIFIED BY '${mariaPassword}'`);
       await c.query(`GRANT SELECT ON test.* TO '${mariaUser}'@'%'`);
@@ -91,16 +95,17 @@ describe('resource connection tests (real services)', () => {
 
   afterAll(async () => {
     await asMariaRoot((c) => c.query(`DROP USER IF EXISTS '${mariaUser}'@'%'`)).catch(() => undefined);
+    await adminQuery(`DROP ROLE IF EXISTS ${pgUser}`).catch(() => undefined);
     await loki?.close();
     await blackHole?.close();
     await t?.close();
   });
 
   it('PostgreSQL: SELECT 1 succeeds; a missing database fails with the server message', async () => {
-    const ok = await testSaved(await saved('pg', 'sql', { engine: 'postgres', host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres' }));
+    const ok = await testSaved(await saved('pg', 'sql', { engine: 'postgres', host: '127.0.0.1', port: 5432, database: 'postgres', user: pgUser }));
     expect(ok).toMatchObject({ ok: true, details: { serverVersion: expect.any(String) } });
     expect(ok.latencyMs).toEqual(expect.any(Number));
-    const missing = await testUnsaved({ type: 'sql', config: { engine: 'postgres', host: '127.0.0.1', database: 'no_such_db_ats', user: 'postgres' } });
+    const missing = await testUnsaved({ type: 'sql', config: { engine: 'postgres', host: '127.0.0.1', database: 'no_such_db_ats', user: pgUser } });
     expect(missing).toMatchObject({ ok: false, error: 'database "no_such_db_ats" does not exist' });
   });
 

@@ -5,7 +5,7 @@ import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-
 import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-database';
+import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_KAFKA_BROKERS, TEST_REDIS_URL } from '../support/test-env';
 
 jest.setTimeout(60_000);
@@ -29,6 +29,8 @@ describe('flows with sql, redis and kafka steps (API → worker → real servers
   const kafka = new Kafka({ brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const ids = { kafka: '', sql: '', sqlWritable: '', redis: '' };
+  // The sql step refuses superusers: the flows read and write the orders table as a plain role.
+  const sqlUser = `ats_flows_${run}`;
 
   const createResource = async (name: string, type: string, config: object): Promise<string> =>
     (await t.http.post(`${API}/teams/${teamId}/resources`).set(user.auth).send({ name, type, config }).expect(201)).body.id;
@@ -40,6 +42,8 @@ describe('flows with sql, redis and kafka steps (API → worker → real servers
     db = new Client({ connectionString: database.url });
     await db.connect();
     await db.query('CREATE TABLE orders (id uuid PRIMARY KEY, status text NOT NULL, amount numeric(10,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+    await db.query(`CREATE ROLE ${sqlUser} LOGIN`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON orders TO ${sqlUser}`);
     producer = kafka.producer();
     await producer.connect();
     await admin.connect();
@@ -53,7 +57,7 @@ describe('flows with sql, redis and kafka steps (API → worker → real servers
       },
     });
     const url = new URL(database.url);
-    const sql = { engine: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: database.name, user: 'postgres' };
+    const sql = { engine: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: database.name, user: sqlUser };
     ids.kafka = await createResource('kafka', 'kafka', { brokers: TEST_KAFKA_BROKERS });
     ids.sql = await createResource('orders-db', 'sql', sql);
     ids.sqlWritable = await createResource('orders-db-rw', 'sql', { ...sql, allowWrites: true });
@@ -68,6 +72,7 @@ describe('flows with sql, redis and kafka steps (API → worker → real servers
     await admin.disconnect();
     await db.end();
     await database.drop();
+    await adminQuery(`DROP ROLE IF EXISTS ${sqlUser}`);
   });
 
   it('subscribes in the background, triggers the producer over HTTP, then checks the row, the cache and the message', async () => {

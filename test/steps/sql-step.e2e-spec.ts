@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
+import { AppConfig } from '../../src/config/app-config';
 import { StepError, type ResolvedResource } from '../../src/steps/step-plugin';
 import type { SqlStepConfig } from '../../src/steps/sql/sql-step.config';
 import { SqlStep } from '../../src/steps/sql/sql.step';
-import { createTestDatabase } from '../support/test-database';
+import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_MARIADB_URL } from '../support/test-env';
 import { poolOnlyResources, resource, sleep, stepContext } from './step-test-support';
 
 /**
  * The SQL step against the machine's real PostgreSQL and MariaDB: bound parameters, JSON-typed values,
  * the read-only transaction of resources without allowWrites, the statement timeout and cancellation.
+ * The step connects as an unprivileged account made for this file (the step refuses superusers).
  */
 
 interface Engine {
@@ -28,15 +30,19 @@ interface Engine {
 
 const suffix = randomBytes(4).toString('hex');
 const table = `orders_${suffix}`;
+const account = { user: `ats_sql_step_${suffix}`, password: `pw-${randomBytes(8).toString('hex')}` };
 
 async function postgresEngine(): Promise<Engine> {
   const database = await createTestDatabase('sql_step');
   const url = new URL(database.url);
   const admin = new Client({ connectionString: database.url });
   await admin.connect();
+  // Tables the admin creates later are the account's to read and write; nothing else is.
+  await admin.query(`CREATE ROLE ${account.user} LOGIN PASSWORD '${account.password}'`);
+  await admin.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO ${account.user}`);
   return {
     name: 'postgres',
-    base: { engine: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: database.name, user: 'postgres', poolSize: 3 },
+    base: { engine: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: database.name, ...account, poolSize: 3 },
     admin: async (sql) => (await admin.query(sql)).rows,
     sleepQuery: (s) => `SELECT pg_sleep(${s}) AS slept`,
     seriesQuery: (n) => `SELECT g AS n FROM generate_series(1, ${n}) AS g`,
@@ -48,6 +54,7 @@ async function postgresEngine(): Promise<Engine> {
     cleanup: async () => {
       await admin.end();
       await database.drop();
+      await adminQuery(`DROP ROLE IF EXISTS ${account.user}`);
     },
   };
 }
@@ -55,9 +62,12 @@ async function postgresEngine(): Promise<Engine> {
 async function mariadbEngine(): Promise<Engine> {
   const url = new URL(TEST_MARIADB_URL);
   const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password), database: url.pathname.slice(1) });
+  const database = url.pathname.slice(1);
+  await admin.query(`CREATE USER '${account.user}'@'%' IDENTIFIED BY '${account.password}'`);
+  await admin.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${account.user}'@'%'`);
   return {
     name: 'mariadb',
-    base: { engine: 'mysql', host: url.hostname, port: Number(url.port || 3306), database: url.pathname.slice(1), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password), poolSize: 3 },
+    base: { engine: 'mysql', host: url.hostname, port: Number(url.port || 3306), database, ...account, poolSize: 3 },
     admin: async (sql) => (await admin.query(sql))[0] as Array<Record<string, unknown>>,
     sleepQuery: (s) => `SELECT SLEEP(${s}) AS slept`,
     seriesQuery: (n) => `SELECT seq AS n FROM seq_1_to_${n}`,
@@ -70,6 +80,7 @@ async function mariadbEngine(): Promise<Engine> {
     },
     cleanup: async () => {
       await admin.query(`DROP TABLE IF EXISTS ${table}`);
+      await admin.query(`DROP USER IF EXISTS '${account.user}'@'%'`);
       await admin.end();
     },
   };
@@ -81,7 +92,7 @@ describe.each([
 ] as const)('sql step on %s (real server)', (_name, createEngine) => {
   let engine: Engine;
   const resources = poolOnlyResources();
-  const step = new SqlStep(resources);
+  const step = new SqlStep(resources, new AppConfig());
   let readOnly: ResolvedResource;
   let writable: ResolvedResource;
 

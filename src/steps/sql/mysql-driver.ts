@@ -1,7 +1,9 @@
 import mysql from 'mysql2';
+import { assertUnprivilegedSqlAccount } from '../../resources/types/sql/sql-account-privileges';
 import { mysqlConnectionOptions } from '../../resources/types/sql/sql-connection-options';
 import type { SqlResourceConfig } from '../../resources/types/sql/sql-resource-config.dto';
-import { SQL_CANCEL_GRACE_MS, SQL_CONNECT_TIMEOUT_MS, type SqlDriver, type SqlStatement, type SqlStatementOutcome } from './sql-driver';
+import { SqlAccountGate } from './sql-account-gate';
+import { SQL_CANCEL_GRACE_MS, SQL_CONNECT_TIMEOUT_MS, type SqlDriver, type SqlDriverOptions, type SqlStatement, type SqlStatementOutcome } from './sql-driver';
 import { untilAborted } from './until-aborted';
 
 type Flavour = 'mariadb' | 'mysql';
@@ -13,14 +15,20 @@ type Flavour = 'mariadb' | 'mysql';
  * the pooled connection may have changed them; read-only statements additionally run in
  * `START TRANSACTION READ ONLY … ROLLBACK`. The session access mode matters on its own: DDL commits
  * the open transaction implicitly and would run outside it, but a read-only session refuses it.
+ * Before the pool's first statement, its account is checked for privileges (see SqlAccountGate).
  */
 export class MysqlDriver implements SqlDriver {
   readonly dialect = 'mysql' as const;
   private readonly options: mysql.PoolOptions;
   private readonly pool: mysql.Pool;
   private flavour?: Promise<Flavour>;
+  private readonly gate: SqlAccountGate;
 
-  constructor(private readonly settings: SqlResourceConfig) {
+  constructor(
+    private readonly settings: SqlResourceConfig,
+    options: SqlDriverOptions,
+  ) {
+    this.gate = new SqlAccountGate(options.allowPrivileged);
     this.options = {
       ...(mysqlConnectionOptions(settings, SQL_CONNECT_TIMEOUT_MS) as mysql.ConnectionOptions),
       // Big integers and decimals as exact strings; DATE as `YYYY-MM-DD`; DATETIME/TIMESTAMP as Dates
@@ -43,6 +51,7 @@ export class MysqlDriver implements SqlDriver {
   }
 
   async execute(statement: SqlStatement): Promise<SqlStatementOutcome> {
+    await untilAborted(this.gate.pass(() => this.checkAccount()), statement.signal);
     const connection = await this.checkout(statement.signal);
     const work = this.run(connection, statement);
     let cancelling: Promise<void> | undefined;
@@ -62,6 +71,17 @@ export class MysqlDriver implements SqlDriver {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.pool.end(() => resolve()));
+  }
+
+  /** On a connection of its own: the check may SET ROLE, which must not stay on a pooled session. */
+  private async checkAccount(): Promise<void> {
+    const connection = mysql.createConnection({ ...this.options, connectionLimit: undefined } as mysql.ConnectionOptions);
+    connection.on('error', () => undefined);
+    try {
+      await assertUnprivilegedSqlAccount('mysql', (sql) => rowsOf(connection, sql));
+    } finally {
+      connection.destroy();
+    }
   }
 
   private checkout(signal: AbortSignal): Promise<mysql.PoolConnection> {
@@ -130,6 +150,10 @@ function sessionSettings(flavour: Flavour, statementTimeoutMs: number, readOnly:
   return flavour === 'mariadb'
     ? `SET SESSION max_statement_time = ${ms / 1000}, SESSION tx_read_only = ${readOnly ? 1 : 0}`
     : `SET SESSION max_execution_time = ${ms}, SESSION transaction_read_only = ${readOnly ? 1 : 0}`;
+}
+
+function rowsOf(connection: mysql.Connection, sql: string): Promise<Array<Record<string, unknown>>> {
+  return new Promise((resolve, reject) => connection.query(sql, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
 }
 
 function command(connection: mysql.Connection | mysql.PoolConnection, sql: string): Promise<void> {

@@ -1,7 +1,9 @@
 import pg from 'pg';
+import { assertUnprivilegedSqlAccount } from '../../resources/types/sql/sql-account-privileges';
 import { pgClientConfig } from '../../resources/types/sql/sql-connection-options';
 import type { SqlResourceConfig } from '../../resources/types/sql/sql-resource-config.dto';
-import { SQL_CANCEL_GRACE_MS, SQL_CONNECT_TIMEOUT_MS, type SqlDriver, type SqlStatement, type SqlStatementOutcome } from './sql-driver';
+import { SqlAccountGate } from './sql-account-gate';
+import { SQL_CANCEL_GRACE_MS, SQL_CONNECT_TIMEOUT_MS, type SqlDriver, type SqlDriverOptions, type SqlStatement, type SqlStatementOutcome } from './sql-driver';
 import { untilAborted } from './until-aborted';
 
 const OID = { date: 1082, timestamp: 1114, interval: 1186 } as const;
@@ -24,13 +26,16 @@ export const PG_RESULT_TYPES: pg.CustomTypesConfig = {
  * One pg.Pool per resource version. Every statement uses the extended protocol, which accepts exactly
  * one statement: `COMMIT; DELETE …` cannot step out of the read-only transaction. Read-only statements
  * run in `BEGIN READ ONLY … ROLLBACK`, so even `SET` changes made inside do not outlive the step.
+ * Before the pool's first statement, its account is checked for privileges (see SqlAccountGate).
  */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
   private readonly clientConfig: pg.ClientConfig;
   private readonly pool: pg.Pool;
+  private readonly gate: SqlAccountGate;
 
-  constructor(settings: SqlResourceConfig) {
+  constructor(settings: SqlResourceConfig, options: SqlDriverOptions) {
+    this.gate = new SqlAccountGate(options.allowPrivileged);
     this.clientConfig = pgClientConfig(settings, SQL_CONNECT_TIMEOUT_MS);
     this.pool = new pg.Pool({ ...this.clientConfig, max: settings.poolSize, idleTimeoutMillis: 30_000, types: PG_RESULT_TYPES });
     // An idle client losing its connection is dropped by the pool; without a listener it would crash the worker.
@@ -38,6 +43,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async execute(statement: SqlStatement): Promise<SqlStatementOutcome> {
+    this.gate.throwIfRefused();
     const client = await this.checkout(statement.signal);
     const work = this.run(client, statement);
     let cancelling: Promise<void> | undefined;
@@ -71,6 +77,8 @@ export class PostgresDriver implements SqlDriver {
   }
 
   private async run(client: pg.PoolClient, statement: SqlStatement): Promise<SqlStatementOutcome> {
+    // A plain SELECT on the pooled connection, before the step's statement touches the session.
+    await this.gate.pass(() => assertUnprivilegedSqlAccount('postgres', async (sql) => (await client.query(sql)).rows));
     if (!statement.readOnly) return streamRows(client, statement);
     await client.query('BEGIN READ ONLY');
     let outcome: SqlStatementOutcome;

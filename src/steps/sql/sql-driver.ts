@@ -20,6 +20,11 @@ export interface SqlStatementOutcome {
   truncated: boolean;
 }
 
+export interface SqlDriverOptions {
+  /** SQL_ALLOW_PRIVILEGED: skip the privileged-account check. */
+  allowPrivileged: boolean;
+}
+
 /** A pooled connection to one resource version (pg.Pool or mysql2 pool), kept by the step's ClientPool. */
 export interface SqlDriver {
   readonly dialect: SqlDialect;

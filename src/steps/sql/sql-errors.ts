@@ -1,3 +1,4 @@
+import { PrivilegedSqlAccountError } from '../../resources/types/sql/sql-account-privileges';
 import { StepError } from '../step-plugin';
 import type { SqlDialect } from './sql-values';
 
@@ -27,6 +28,9 @@ interface DriverError {
 export function describeSqlError(error: unknown, ctx: SqlErrorContext): StepError {
   if (error instanceof StepError) return error;
   const on = `on resource "${ctx.resourceName}"`;
+  if (error instanceof PrivilegedSqlAccountError) {
+    return new StepError(`refused ${on}: ${error.explanation}`, { dialect: ctx.dialect, reason: 'privileged-account' });
+  }
   if (ctx.signal.aborted) {
     return new StepError(`query cancelled ${on} (${reasonText(ctx.signal.reason)}); the database was told to stop it`, { reason: 'aborted' });
   }

@@ -1,4 +1,5 @@
 import type { DiscoveryService } from '@nestjs/core';
+import { AppConfig } from '../../config/app-config';
 import type { ResourcesService } from '../../resources/resources.service';
 import type { StepPluginMetadata } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
@@ -12,7 +13,7 @@ function registry(): StepRegistry {
   const registry = new StepRegistry({} as DiscoveryService);
   const metadata = Reflect.getMetadata(StepPlugin.KEY, SqlStep) as StepPluginMetadata;
   const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new SqlStep(resources));
+  registry.register(metadata, new SqlStep(resources, new AppConfig()));
   return registry;
 }
 

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
 import type { ClientPool } from '../../resources/client-pool';
 import { ResourcesService } from '../../resources/resources.service';
 import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../step-plugin';
@@ -14,7 +15,7 @@ import { toJsonSafeRows, toNamedParameters } from './sql-values';
 @StepPlugin({
   type: 'sql',
   description:
-    'Runs one SQL statement on a PostgreSQL or MySQL/MariaDB resource with named, driver-bound parameters (`:name`). Without allowWrites on the resource the statement runs in a read-only transaction, so the database refuses writes.',
+    'Runs one SQL statement on a PostgreSQL or MySQL/MariaDB resource with named, driver-bound parameters (`:name`). Without allowWrites on the resource the statement runs in a read-only transaction, so the database refuses writes. Privileged database accounts (superuser, FILE, …) are refused unless the deployment sets SQL_ALLOW_PRIVILEGED.',
   config: SqlStepConfig,
   resource: 'sql',
   validateRaw: checkSqlStepConfig,
@@ -37,11 +38,12 @@ import { toJsonSafeRows, toNamedParameters } from './sql-values';
 export class SqlStep implements StepRunner<SqlStepConfig, SqlStepResult>, OnModuleDestroy {
   private readonly drivers: ClientPool<SqlDriver, ResolvedResource>;
 
-  constructor(resources: ResourcesService) {
+  constructor(resources: ResourcesService, appConfig: AppConfig) {
+    const options = { allowPrivileged: appConfig.SQL_ALLOW_PRIVILEGED };
     this.drivers = resources.createClientPool<SqlDriver>({
       create: (resource) => {
         const settings = sqlResourceSettings(resource.config);
-        return settings.engine === 'postgres' ? new PostgresDriver(settings) : new MysqlDriver(settings);
+        return settings.engine === 'postgres' ? new PostgresDriver(settings, options) : new MysqlDriver(settings, options);
       },
       close: (driver) => driver.close(),
     });

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
+import { assertUnprivilegedSqlAccount } from './sql-account-privileges';
 import { mysqlConnectionOptions, pgClientConfig } from './sql-connection-options';
 import { SQL_SECRETS, SqlResourceConfig } from './sql-resource-config.dto';
 
@@ -15,6 +17,8 @@ import { SQL_SECRETS, SqlResourceConfig } from './sql-resource-config.dto';
 })
 @Injectable()
 export class SqlConnectionTester implements ResourceConnectionTester<SqlResourceConfig> {
+  constructor(private readonly appConfig: AppConfig) {}
+
   test(config: SqlResourceConfig, ctx: ConnectionTestContext): Promise<Record<string, unknown>> {
     return config.engine === 'postgres' ? this.testPostgres(config, ctx) : this.testMysql(config, ctx);
   }
@@ -28,6 +32,8 @@ export class SqlConnectionTester implements ResourceConnectionTester<SqlResource
     try {
       await client.connect();
       const result = await client.query<{ ok: number; version: string }>('SELECT 1 AS ok, current_setting(\'server_version\') AS version');
+      // The same refusal as the sql step's, so a privileged account fails here before any flow uses it.
+      if (!this.appConfig.SQL_ALLOW_PRIVILEGED) await assertUnprivilegedSqlAccount('postgres', async (sql) => (await client.query(sql)).rows);
       return { serverVersion: result.rows[0].version };
     } finally {
       signal.removeEventListener('abort', abort);
@@ -41,6 +47,8 @@ export class SqlConnectionTester implements ResourceConnectionTester<SqlResource
     signal.addEventListener('abort', abort, { once: true });
     try {
       const [rows] = await connection.query('SELECT 1 AS ok, VERSION() AS version');
+      // May SET ROLE: fine, this connection is closed right after.
+      if (!this.appConfig.SQL_ALLOW_PRIVILEGED) await assertUnprivilegedSqlAccount('mysql', async (sql) => (await connection.query(sql))[0] as Array<Record<string, unknown>>);
       return { serverVersion: (rows as Array<{ version: string }>)[0].version };
     } finally {
       signal.removeEventListener('abort', abort);
