@@ -19,7 +19,7 @@ export interface SqlAccountFindings {
 }
 
 const WHAT_TO_USE: Record<SqlEngine, string> = {
-  postgres: 'an account without superuser, CREATEROLE, pg_execute_server_program, pg_read_server_files or pg_write_server_files (directly or through a granted role)',
+  postgres: 'an account without superuser, CREATEROLE, pg_execute_server_program, pg_read_server_files or pg_write_server_files, also through granted roles',
   mysql:
     'an account without server-wide administrative privileges (FILE, SUPER, PROCESS, SHUTDOWN, RELOAD, CREATE USER, GRANT OPTION or ALL PRIVILEGES on *.*, … ADMIN) and without access to the mysql, performance_schema and sys schemas: grant privileges on the tested databases only',
 };
