@@ -246,6 +246,20 @@ describe('resource secrets stay where they belong', () => {
       noValues(JSON.stringify(execution));
     });
 
+    it('a connection test redirected to another host does not carry the secret headers there', async () => {
+      const probe = await createResource(t, owner, teamId, {
+        name: 'redirecting',
+        type: 'http',
+        config: { baseUrl: `${target.url}/to-other`, headers: { 'X-Api-Key': values.apiKey, 'X-Trace-Token': values.trace }, secretHeaders: ['X-Trace-Token'] },
+      });
+      target.redirectTo(`${other.url}/echo/probe-redirected`);
+      const res = await post(`/resources/${probe}/test`, {});
+      expect(res.status).toBe(200);
+      const redirected = other.seen.filter((s) => s.url === '/echo/probe-redirected');
+      expect(redirected.length).toBeGreaterThan(0);
+      redirected.forEach((s) => noValues(JSON.stringify(s.headers)));
+    });
+
     it('sending the returned config back keeps the stored values', async () => {
       const current = (await t.http.get(`${API}/teams/${teamId}/resources/${id}`).set(owner.auth).expect(200)).body;
       const updated = await patch(`/resources/${id}`, { description: 'edited', config: current.config }).expect(200);
