@@ -236,7 +236,8 @@ export class ResourcesService implements OnModuleDestroy {
       const secrets = this.openSecrets(row);
       const config = mergeSecrets(row.config, secrets);
       // Values an old row still holds in the clear (plain http headers) are redacted like encrypted ones.
-      const fields = this.registry.get(row.type) ? secretFieldsOf(this.registry.get(row.type)!.metadata.secrets, row.config) : [];
+      const metadata = this.registry.get(row.type)?.metadata;
+      const fields = metadata ? secretFieldsOf(metadata.secrets, row.config) : [];
       return {
         id: row.id,
         name: row.name,
