@@ -1,5 +1,5 @@
 import type { SecretField } from './resource-type';
-import { getPath, joinPath, maskSecrets, MASKED, mergeSecretUpdate, mergeSecrets, pathSegments, plainSecretsIn, secretStatus, splitSecrets } from './secret-fields';
+import { getPath, joinPath, maskSecrets, MASKED, mergeSecretUpdate, mergeSecrets, pathSegments, plainSecretsIn, secretFieldsOf, secretStatus, splitSecrets } from './secret-fields';
 
 const AUTH: SecretField[] = [
   { path: 'password' },
@@ -48,6 +48,13 @@ describe('secret fields', () => {
     expect(pathSegments(path)).toEqual(['headers', 'X.Trace~1']);
     expect(getPath({ headers: { 'X.Trace~1': 'v' } }, path)).toBe('v');
     expect(pathSegments('sasl.password')).toEqual(['sasl', 'password']);
+  });
+
+  it('derives fields from the config with a function, given an object even for a config that is not one', () => {
+    const derive = (config: Record<string, unknown>): SecretField[] => Object.keys(config).map((key) => ({ path: key }));
+    expect(secretFieldsOf(derive, { a: 1 })).toEqual([{ path: 'a' }]);
+    expect(secretFieldsOf(derive, null)).toEqual([]);
+    expect(secretFieldsOf(AUTH, null)).toBe(AUTH);
   });
 
   describe('masked fields', () => {

@@ -22,8 +22,9 @@ export function joinPath(...segments: string[]): string {
 }
 
 /** The secret fields of a type for one config: the static list, or what the type's function derives from the config. */
-export function secretFieldsOf(spec: SecretFieldsSpec, config: JsonObject): SecretField[] {
-  return typeof spec === 'function' ? spec(config) : spec;
+export function secretFieldsOf(spec: SecretFieldsSpec, config: unknown): SecretField[] {
+  // A config that is not an object (`null` sent in a PATCH) is the DTO's to refuse, with a 400.
+  return typeof spec === 'function' ? spec(isObject(config) ? config : {}) : spec;
 }
 
 export function getPath(target: unknown, path: string): unknown {
