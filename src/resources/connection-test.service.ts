@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import type { ResourceConnectionTester } from './resource-type';
-import { redactSecrets } from './secret-fields';
+import { redactDeep, redactText } from './secret-redaction';
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -36,11 +36,11 @@ export class ConnectionTestService {
       const attempt = Promise.resolve().then(() => tester.test(config, { signal: controller.signal, timeoutMs }));
       const details = await Promise.race([attempt, timeout]);
       const result: ConnectionTestResult = { ok: true, latencyMs: latency() };
-      if (details && Object.keys(details).length) result.details = redactDetails(details, options.secretValues);
+      if (details && Object.keys(details).length) result.details = redactDeep(details, options.secretValues) as Record<string, unknown>;
       return result;
     } catch (error) {
       controller.abort();
-      return { ok: false, latencyMs: latency(), error: redactSecrets(describe(error), options.secretValues) };
+      return { ok: false, latencyMs: latency(), error: redactText(describe(error), options.secretValues) };
     } finally {
       clearTimeout(timer);
     }
@@ -58,6 +58,3 @@ function describe(error: unknown): string {
   return message || 'connection failed without a message';
 }
 
-function redactDetails(details: Record<string, unknown>, secrets: string[]): Record<string, unknown> {
-  return JSON.parse(redactSecrets(JSON.stringify(details), secrets.map((s) => JSON.stringify(s).slice(1, -1))));
-}

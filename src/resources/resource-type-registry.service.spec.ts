@@ -15,7 +15,7 @@ class EchoConfig {
   @Optional() @IsString() password?: string;
 }
 
-@ResourceType({ type: 'echo', description: 'echo', config: EchoConfig, secrets: [{ path: 'password' }], example: { host: 'h' } })
+@ResourceType({ type: 'echo', description: 'echo', config: EchoConfig, secrets: [{ path: 'password' }], addressFields: ['host', 'port'], example: { host: 'h' } })
 @Injectable()
 class EchoTester implements ResourceConnectionTester<EchoConfig> {
   async test(config: EchoConfig) {
@@ -23,7 +23,7 @@ class EchoTester implements ResourceConnectionTester<EchoConfig> {
   }
 }
 
-@ResourceType({ type: 'echo', description: 'another echo', config: EchoConfig, secrets: [], example: {} })
+@ResourceType({ type: 'echo', description: 'another echo', config: EchoConfig, secrets: [], addressFields: [], example: {} })
 @Injectable()
 class SecondEchoTester implements ResourceConnectionTester {
   async test() {
@@ -53,8 +53,8 @@ describe('ResourceTypeRegistry', () => {
 
   it('refuses a duplicate or malformed type registered by hand', async () => {
     const { registry, close } = await registryWith(EchoTester);
-    expect(() => registry.register({ type: 'echo', description: '', config: EchoConfig, secrets: [], example: {} }, new SecondEchoTester())).toThrow('Duplicate resource type "echo"');
-    expect(() => registry.register({ type: 'Bad Type', description: '', config: EchoConfig, secrets: [], example: {} }, new SecondEchoTester())).toThrow('invalid type');
+    expect(() => registry.register({ type: 'echo', description: '', config: EchoConfig, secrets: [], addressFields: [], example: {} }, new SecondEchoTester())).toThrow('Duplicate resource type "echo"');
+    expect(() => registry.register({ type: 'Bad Type', description: '', config: EchoConfig, secrets: [], addressFields: [], example: {} }, new SecondEchoTester())).toThrow('invalid type');
     await close();
   });
 

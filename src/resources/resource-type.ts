@@ -9,7 +9,20 @@ import type { Type } from '@nestjs/common';
 export interface SecretField {
   path: string;
   appliesWhen?: { field: string; in: string[] };
+  /**
+   * Set for a secret that stays visible in its masked form instead of leaving the public config (a
+   * header's value shows as `***`, a URL keeps its host with the token as `***`). The value sent back
+   * exactly as masked means "keep the stored one"; absent, the field is gone.
+   */
+  mask?: (value: string) => string;
 }
+
+/**
+ * A type's secret fields: a fixed list, or a function of the config when which fields are secret depends
+ * on it (the http type: headers by name, a base URL only when it carries credentials). The function gets
+ * any form of the config (sent, validated or stored with masks) and must answer the same paths for each.
+ */
+export type SecretFieldsSpec = SecretField[] | ((config: Record<string, unknown>) => SecretField[]);
 
 /** What a resource type declares through @ResourceType. */
 export interface ResourceTypeMetadata {
@@ -20,7 +33,14 @@ export interface ResourceTypeMetadata {
   /** class-validator DTO of the full config, secret fields included. */
   config: Type<object>;
   /** Secret fields: encrypted at rest, never returned, kept on update when omitted. */
-  secrets: SecretField[];
+  secrets: SecretFieldsSpec;
+  /**
+   * Config fields that say where the resource connects (host, port, URL, brokers, database, engine).
+   * When an update or a connection test changes one, stored secrets are not reused: the caller must
+   * send them again, so whoever may edit a resource cannot send its password to a server of theirs.
+   * URL values compare by scheme, host and port (a path change is not a new address).
+   */
+  addressFields: string[];
   /** A realistic config for documentation (secret values are placeholders). */
   example: Record<string, unknown>;
 }

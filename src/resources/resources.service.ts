@@ -20,7 +20,19 @@ import type { ResourceTypeMetadata } from './resource-type';
 import { ResourceTypeRegistry } from './resource-type-registry.service';
 import { Resource } from './resource.entity';
 import { SecretCipher } from './secret-cipher.service';
-import { hasPath, mergeSecretUpdate, mergeSecrets, secretStatus, splitSecrets, type SecretValues } from './secret-fields';
+import { repointProblems } from './address-change';
+import { redactionValues } from './secret-redaction';
+import {
+  hasPath,
+  maskSecrets,
+  mergeSecretUpdate,
+  mergeSecrets,
+  plainSecretsIn,
+  secretFieldsOf,
+  secretStatus,
+  splitSecrets,
+  type SecretValues,
+} from './secret-fields';
 
 export interface ResourceSummary {
   id: string;
@@ -32,6 +44,12 @@ export interface ResourceSummary {
 export type ResourceUsageProbe = (teamId: string, resourceId: string) => Promise<string[]>;
 
 type ResourceChangeListener = (resourceId: string) => void;
+
+/** A stored resource's full config and its secrets, as an update or a test of changes starts from. */
+interface StoredConfig {
+  config: Record<string, unknown>;
+  secrets: SecretValues;
+}
 
 interface PreparedConfig {
   /** Validated config with defaults, secrets included (what testers and steps get). */
@@ -80,7 +98,7 @@ export class ResourcesService implements OnModuleDestroy {
 
   async create(team: TeamContext, dto: CreateResourceDto): Promise<ResourceDto> {
     const metadata = this.requireType(dto.type);
-    const prepared = this.prepareConfig(metadata, dto.config, {});
+    const prepared = this.prepareConfig(metadata, dto.config);
     const id = randomUUID();
     await this.uniqueName(dto.name, () =>
       this.resources.insert({
@@ -143,7 +161,8 @@ export class ResourcesService implements OnModuleDestroy {
         if (dto.group !== undefined) changes.group = dto.group;
         if (dto.namespace !== undefined) changes.namespace = dto.namespace;
         if (dto.config !== undefined) {
-          const prepared = this.prepareConfig(this.requireType(row.type), dto.config, this.storedSecretsFor(row, dto.config));
+          const metadata = this.requireType(row.type);
+          const prepared = this.prepareConfig(metadata, dto.config, this.storedConfigOf(metadata, row, dto.config));
           Object.assign(changes, { config: prepared.publicConfig }, this.seal(row.id, prepared.secrets));
         } else if (row.secretsCiphertext && this.cipher.isStale({ keyId: row.secretsKeyId!, ciphertext: row.secretsCiphertext })) {
           // Key rotation happens on write: any update moves the secrets to the current key.
@@ -180,22 +199,22 @@ export class ResourcesService implements OnModuleDestroy {
 
   async testUnsaved(teamId: string, dto: TestResourceConfigDto, timeoutMs?: number): Promise<ConnectionTestResult> {
     const metadata = this.requireType(dto.type);
-    let stored: SecretValues = {};
+    let stored: StoredConfig | undefined;
     if (dto.resourceId) {
       const row = await this.findRow(this.resources.manager, teamId, dto.resourceId, { withSecrets: true });
       if (row.type !== dto.type) throw AppException.validation([{ field: 'type', message: `resource ${row.name} is a ${row.type} resource` }]);
-      stored = this.storedSecretsFor(row, dto.config);
+      stored = this.storedConfigOf(metadata, row, dto.config);
     }
     const prepared = this.prepareConfig(metadata, dto.config, stored);
     const tester = this.registry.get(metadata.type)!.tester;
-    return this.connectionTests.run(tester, prepared.config, { timeoutMs, secretValues: Object.values(prepared.secrets) });
+    return this.connectionTests.run(tester, prepared.config, { timeoutMs, secretValues: redactionValues(prepared.secrets, prepared.config) });
   }
 
   types(): ResourceTypeDto[] {
     return this.registry.metadata().map((m) => ({
       type: m.type,
       description: m.description,
-      secretFields: m.secrets.map((s) => s.path),
+      secretFields: secretFieldsOf(m.secrets, m.example).map((s) => s.path),
       configSchema: m.config.name,
       example: m.example,
     }));
@@ -215,13 +234,17 @@ export class ResourcesService implements OnModuleDestroy {
     const resource = await this.cache.load(teamId, resourceId, async () => {
       const row = await this.findRow(this.resources.manager, teamId, resourceId, { withSecrets: true });
       const secrets = this.openSecrets(row);
+      const config = mergeSecrets(row.config, secrets);
+      // Values an old row still holds in the clear (plain http headers) are redacted like encrypted ones.
+      const metadata = this.registry.get(row.type)?.metadata;
+      const fields = metadata ? secretFieldsOf(metadata.secrets, row.config) : [];
       return {
         id: row.id,
         name: row.name,
         type: row.type,
         version: row.version,
-        config: mergeSecrets(row.config, secrets),
-        secretValues: Object.values(secrets),
+        config,
+        secretValues: redactionValues({ ...plainSecretsIn(row.config, fields), ...secrets }, config),
       };
     });
     return structuredClone(resource);
@@ -301,33 +324,41 @@ export class ResourcesService implements OnModuleDestroy {
   }
 
   /**
-   * Merges secrets (PATCH rules), validates with the type's DTO and splits the result. Problems name
-   * the field under `config.`.
+   * Merges secrets (PATCH rules), validates with the type's DTO and splits the result. Starting from a
+   * stored resource, kept secrets are refused when the address changed (see repointProblems). Problems
+   * name the field under `config.`.
    */
-  private prepareConfig(metadata: ResourceTypeMetadata, raw: Record<string, unknown>, stored: SecretValues): PreparedConfig {
-    const merged = mergeSecretUpdate(raw, stored, metadata.secrets);
+  private prepareConfig(metadata: ResourceTypeMetadata, raw: Record<string, unknown>, stored?: StoredConfig): PreparedConfig {
+    const merged = mergeSecretUpdate(raw, stored?.secrets ?? {}, secretFieldsOf(metadata.secrets, raw));
     const validated = this.registry.validateConfig(metadata.type, merged.config);
-    const problems: FieldProblem[] = [...merged.problems, ...validated.problems].map((p) => ({
+    const repointed = stored && validated.config ? repointProblems(metadata.addressFields, stored.config, validated.config, merged.kept) : [];
+    const problems: FieldProblem[] = [...merged.problems, ...repointed, ...validated.problems].map((p) => ({
       field: p.field ? `config.${p.field}` : 'config',
       message: p.message,
     }));
     if (problems.length || !validated.config) throw AppException.validation(problems);
-    const { publicConfig, secrets } = splitSecrets(validated.config, metadata.secrets);
+    const { publicConfig, secrets } = splitSecrets(validated.config, secretFieldsOf(metadata.secrets, validated.config));
     return { config: validated.config, publicConfig, secrets };
   }
 
   /**
-   * The stored secrets an update may keep. When they cannot be decrypted (their key was removed from
-   * SECRETS_KEYS), the update must send every secret field again — anything else would silently lose them.
+   * The stored config and the secrets an update may keep, plain values of old rows included (see
+   * plainSecretsIn). When the secrets cannot be decrypted (their key was removed from SECRETS_KEYS), the
+   * update must send every secret field again — anything else would silently lose them.
    */
-  private storedSecretsFor(row: Resource, incoming: Record<string, unknown>): SecretValues {
+  private storedConfigOf(metadata: ResourceTypeMetadata, row: Resource, incoming: Record<string, unknown>): StoredConfig {
+    const plain = plainSecretsIn(row.config, secretFieldsOf(metadata.secrets, row.config));
+    let secrets: SecretValues;
     try {
-      return this.openSecrets(row);
+      secrets = { ...plain, ...this.openSecrets(row) };
     } catch (error) {
       const missing = row.secretPaths.filter((path) => !hasPath(incoming, path));
-      if (!missing.length) return {};
-      throw AppException.conflict(`The stored secrets cannot be decrypted (${(error as Error).message}); send ${missing.map((p) => `config.${p}`).join(', ')} again`);
+      if (missing.length) {
+        throw AppException.conflict(`The stored secrets cannot be decrypted (${(error as Error).message}); send ${missing.map((p) => `config.${p}`).join(', ')} again`);
+      }
+      secrets = plain;
     }
+    return { config: mergeSecrets(row.config, secrets), secrets };
   }
 
   private openSecrets(row: Resource): SecretValues {
@@ -374,6 +405,7 @@ export class ResourcesService implements OnModuleDestroy {
 
   private toDto(row: Resource): ResourceDto {
     const metadata = this.registry.get(row.type)?.metadata;
+    const fields = metadata ? secretFieldsOf(metadata.secrets, row.config) : [];
     return {
       id: row.id,
       teamId: row.teamId,
@@ -383,8 +415,8 @@ export class ResourcesService implements OnModuleDestroy {
       labels: row.labels,
       group: row.group,
       namespace: row.namespace,
-      config: row.config,
-      secrets: metadata ? secretStatus(row.config, row.secretPaths, metadata.secrets) : Object.fromEntries(row.secretPaths.map((p) => [p, true])),
+      config: maskSecrets(row.config, fields),
+      secrets: metadata ? secretStatus(row.config, row.secretPaths, fields) : Object.fromEntries(row.secretPaths.map((p) => [p, true])),
       version: row.version,
       createdBy: row.createdBy,
       createdAt: row.createdAt,

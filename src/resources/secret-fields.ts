@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../common/errors/app.exception';
-import type { SecretField } from './resource-type';
+import type { SecretField, SecretFieldsSpec } from './resource-type';
 
 /** Secret values of one resource by dotted path, e.g. `{"sasl.password": "s3cret"}`. */
 export type SecretValues = Record<string, string>;
@@ -8,9 +8,28 @@ type JsonObject = Record<string, unknown>;
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Segments of a dotted path. A segment holding `.` or `~` (a header name such as `X.Trace`) is
+ * written with `~1` for `.` and `~0` for `~`, as JSON Pointer does for `/`; plain paths are unchanged.
+ */
+export function pathSegments(path: string): string[] {
+  return path.split('.').map((segment) => segment.replace(/~1/g, '.').replace(/~0/g, '~'));
+}
+
+/** The dotted path of these segments (see `pathSegments`). */
+export function joinPath(...segments: string[]): string {
+  return segments.map((segment) => segment.replace(/~/g, '~0').replace(/\./g, '~1')).join('.');
+}
+
+/** The secret fields of a type for one config: the static list, or what the type's function derives from the config. */
+export function secretFieldsOf(spec: SecretFieldsSpec, config: unknown): SecretField[] {
+  // A config that is not an object (`null` sent in a PATCH) is the DTO's to refuse, with a 400.
+  return typeof spec === 'function' ? spec(isObject(config) ? config : {}) : spec;
+}
+
 export function getPath(target: unknown, path: string): unknown {
   let current = target;
-  for (const segment of path.split('.')) {
+  for (const segment of pathSegments(path)) {
     if (!isObject(current)) return undefined;
     current = current[segment];
   }
@@ -19,7 +38,7 @@ export function getPath(target: unknown, path: string): unknown {
 
 /** The object that holds the last segment of `path`, or undefined when an ancestor is missing. */
 function parentOf(target: JsonObject, path: string): { parent: JsonObject; key: string } | undefined {
-  const segments = path.split('.');
+  const segments = pathSegments(path);
   const key = segments.pop()!;
   let current: unknown = target;
   for (const segment of segments) {
@@ -46,36 +65,62 @@ function describeCondition(field: SecretField): string {
   return `only allowed when ${on} is ${values.join(' or ')}`;
 }
 
+/** What a masked secret shows instead of its value (a whole header value, a URL's password or token). */
+export const MASKED = '***';
+
 /**
  * Builds the full config an update means, with PATCH semantics for secrets: a secret field that is
  * absent keeps the stored value (if its parent object is still there), an explicit `null` clears it,
  * a value replaces it. A stored secret that no longer applies (auth switched from basic to bearer) is
- * dropped; one sent explicitly where it does not apply is a problem. Non-secret fields are taken from
- * `incoming` as they are: the caller validates the result with the type's DTO.
+ * dropped; one sent explicitly where it does not apply is a problem. A masked field (it stays in the
+ * public config as its mask) keeps the stored value when it comes back exactly as masked; sent with
+ * `***` placeholders of a value not stored, it is a problem; absent, it is gone. Non-secret fields are
+ * taken from `incoming` as they are: the caller validates the result with the type's DTO. `kept` lists
+ * the paths whose value came from storage, not from the caller.
  */
 export function mergeSecretUpdate(
   incoming: JsonObject,
   stored: SecretValues,
   fields: SecretField[],
-): { config: JsonObject; problems: FieldProblem[] } {
+): { config: JsonObject; problems: FieldProblem[]; kept: string[] } {
   const config = structuredClone(incoming);
   const problems: FieldProblem[] = [];
+  const kept: string[] = [];
   for (const field of fields) {
     const at = parentOf(config, field.path);
+    if (field.mask) {
+      const value = at?.parent[at.key];
+      if (typeof value !== 'string') continue;
+      const storedValue = stored[field.path];
+      if (storedValue !== undefined && value === field.mask(storedValue)) {
+        at!.parent[at!.key] = storedValue;
+        kept.push(field.path);
+      } else if (value.includes(MASKED) && field.mask(value) === value) {
+        problems.push({ field: field.path, message: `holds ${MASKED} placeholders of a value that is not stored; send the value itself` });
+      }
+      continue;
+    }
     const explicit = hasPath(config, field.path);
     if (explicit && at!.parent[at!.key] === null) {
       delete at!.parent[at!.key];
       continue;
     }
-    if (!explicit && at && stored[field.path] !== undefined) at.parent[at.key] = stored[field.path];
-    if (!at || at.parent[at.key] === undefined || applies(field, config)) continue;
+    const keep = !explicit && !!at && stored[field.path] !== undefined;
+    if (keep) at.parent[at.key] = stored[field.path];
+    if (!at || at.parent[at.key] === undefined || applies(field, config)) {
+      if (keep) kept.push(field.path);
+      continue;
+    }
     if (explicit) problems.push({ field: field.path, message: describeCondition(field) });
     else delete at.parent[at.key];
   }
-  return { config, problems };
+  return { config, problems, kept };
 }
 
-/** Splits a validated config into what is stored as jsonb and the secrets that are encrypted. */
+/**
+ * Splits a validated config into what is stored as jsonb and the secrets that are encrypted. A masked
+ * field stays in the public config as its mask; other secret fields leave it.
+ */
 export function splitSecrets(config: JsonObject, fields: SecretField[]): { publicConfig: JsonObject; secrets: SecretValues } {
   const publicConfig = structuredClone(config);
   const secrets: SecretValues = {};
@@ -83,7 +128,8 @@ export function splitSecrets(config: JsonObject, fields: SecretField[]): { publi
     const at = parentOf(publicConfig, field.path);
     if (!at || !Object.prototype.hasOwnProperty.call(at.parent, at.key)) continue;
     const value = at.parent[at.key];
-    delete at.parent[at.key];
+    if (field.mask && typeof value === 'string') at.parent[at.key] = field.mask(value);
+    else delete at.parent[at.key];
     if (typeof value === 'string') secrets[field.path] = value;
   }
   return { publicConfig, secrets };
@@ -103,17 +149,33 @@ export function mergeSecrets(publicConfig: JsonObject, secrets: SecretValues): J
 export function secretStatus(publicConfig: JsonObject, setPaths: readonly string[], fields: SecretField[]): Record<string, boolean> {
   const status: Record<string, boolean> = {};
   for (const field of fields) {
-    if (applies(field, publicConfig) && parentOf(publicConfig, field.path)) status[field.path] = setPaths.includes(field.path);
+    if (field.mask) status[field.path] = typeof getPath(publicConfig, field.path) === 'string';
+    else if (applies(field, publicConfig) && parentOf(publicConfig, field.path)) status[field.path] = setPaths.includes(field.path);
   }
   return status;
 }
 
-/** Replaces every occurrence of a secret value in a text (driver messages can echo connection strings). */
-export function redactSecrets(text: string, values: Iterable<string>): string {
-  let result = text;
-  for (const value of values) {
-    // Replacing 1-3 character values would shred the message while hiding next to nothing.
-    if (value.length >= 4) result = result.split(value).join('[redacted]');
+/**
+ * Values of masked fields that a stored config still holds in the clear: rows written before the field
+ * became secret (plain http headers, tokens in a base URL). They keep working, are masked in responses
+ * (`maskSecrets`) and are encrypted by the next update, which keeps them like stored secrets.
+ */
+export function plainSecretsIn(publicConfig: JsonObject, fields: SecretField[]): SecretValues {
+  const plain: SecretValues = {};
+  for (const field of fields) {
+    const value = getPath(publicConfig, field.path);
+    if (field.mask && typeof value === 'string' && field.mask(value) !== value) plain[field.path] = value;
   }
-  return result;
+  return plain;
+}
+
+/** A stored config as responses show it: masked fields masked even where an old row holds them in the clear. */
+export function maskSecrets(publicConfig: JsonObject, fields: SecretField[]): JsonObject {
+  const masked = structuredClone(publicConfig);
+  for (const field of fields) {
+    const at = parentOf(masked, field.path);
+    const value = at?.parent[at.key];
+    if (field.mask && typeof value === 'string') at!.parent[at!.key] = field.mask(value);
+  }
+  return masked;
 }

@@ -78,7 +78,8 @@ describe('resources (CRUD, validation, secrets)', () => {
     expect(moved.body).toMatchObject({ version: 3, config: { poolSize: 9 }, secrets: { password: true } });
     const resolved = await service.resolve(teamId, id);
     expect(resolved).toMatchObject({ id, name: 'orders-db', type: 'sql', version: 3, config: { ...sqlConfig(password), poolSize: 9 } });
-    expect(resolved.secretValues).toEqual([password]);
+    // Every form the secret may take is redacted: the value, and the Basic header of user:password.
+    expect(resolved.secretValues).toEqual([Buffer.from(`postgres:${password}`).toString('base64'), password]);
 
     // A new value replaces it; null clears it.
     const replaced = remember(secret('pg-password-2'));

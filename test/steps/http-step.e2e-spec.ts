@@ -235,15 +235,17 @@ describe('http step (API → worker → local HTTP targets)', () => {
     ]);
     expect(execution.status).toBe('COMPLETED');
     const [relative, post, absolute] = execution.steps.map((s: any) => s.response.body);
+    // The target echoes the token; the stored response carries it redacted (#14 item 5).
+    const authorization = 'Bearer [REDACTED]';
     expect(relative.url).toBe('/api/v2/echo/orders?page=1');
-    expect(relative.headers).toMatchObject({ 'x-tenant': 'acme', accept: 'text/csv', authorization: 'Bearer resource-token-123' });
+    expect(relative.headers).toMatchObject({ 'x-tenant': 'acme', accept: 'text/csv', authorization });
     // The resource's content-type is a default like the others: a JSON body does not replace it.
     expect(post).toMatchObject({ method: 'POST', url: '/api/v2/echo/orders', body: '{"a":1}' });
-    expect(post.headers).toMatchObject({ 'content-type': 'application/vnd.orders+json', accept: 'application/xml', authorization: 'Bearer resource-token-123' });
+    expect(post.headers).toMatchObject({ 'content-type': 'application/vnd.orders+json', accept: 'application/xml', authorization });
     expect(absolute.url).toBe('/echo/absolute');
-    expect(absolute.headers).toMatchObject({ 'x-tenant': 'acme', authorization: 'Bearer resource-token-123' });
-    // The secret is redacted from the stored request, not from what the target echoed.
-    expect(JSON.stringify(execution.steps[0].request)).not.toContain('resource-token-123');
+    // An absolute URL on the resource's own origin gets its headers and auth too.
+    expect(absolute.headers).toMatchObject({ 'x-tenant': 'acme', authorization });
+    expect(JSON.stringify(execution)).not.toContain('resource-token-123');
   });
 
   it('follows each redirect code with the method and body rules of browsers and follow-redirects', async () => {

@@ -73,6 +73,7 @@ export class FlowRunner {
       executionStartedAt: (execution.startedAt ?? new Date()).getTime(),
       signal,
       scope,
+      secretValues: new Set(),
     };
     const background: Array<{ step: StepDefinition; row: ExecutionStep; done: Promise<ExecutedStep> }> = [];
     let failure: string | null = null;
@@ -135,7 +136,7 @@ export class FlowRunner {
     const cancelled = signal.aborted && signal.reason instanceof CancelledError;
     if (signal.aborted && signal.reason instanceof WorkerShutdownError) throw signal.reason;
     const status = cancelled && outcome.status === 'ERROR' ? 'CANCELLED' : outcome.status;
-    scope.steps[step.name] = { response: outcome.response, request: outcome.request, status };
+    scope.steps[step.name] = { response: outcome.liveResponse ?? outcome.response, request: outcome.request, status };
     // Not awaited (write-behind); a failure to store it surfaces through assertRecording / drain.
     void this.progress.stepFinished(execution, row, { ...outcome, status }, next);
     if (status === 'ERROR' && !step.continueOnFailure) return `step "${step.name}" failed: ${outcome.error}`;

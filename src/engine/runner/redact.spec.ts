@@ -1,4 +1,5 @@
-import { REDACTED, redactRequest } from './redact';
+import { REDACTED } from '../../resources/secret-redaction';
+import { redactRequest } from './redact';
 
 describe('redactRequest', () => {
   it('masks secret-looking keys at any depth', () => {

@@ -9,6 +9,7 @@ import { evaluateAssertions } from '../assertions/evaluate-assertions';
 import { resolveRetryPolicy, retryDelayMs } from '../retry/retry-policy';
 import { sleep } from '../retry/sleep';
 import { substitute } from '../substitution/substitute';
+import { redactDeep, redactText } from '../../resources/secret-redaction';
 import { redactRequest } from './redact';
 import type { StepRunContext } from './step-run-context';
 import type { BackgroundStepHandle, ExecutedStep } from './step-outcome';
@@ -20,7 +21,10 @@ class PermanentStepFailure extends Error {}
 
 interface Attempt {
   request: unknown;
+  /** Redacted: what is stored and published. */
   response?: StepResult;
+  /** The plugin's own result, for later steps' references only. */
+  liveResponse?: StepResult;
   assertions: AssertionResult[];
   error?: string;
   permanent?: boolean;
@@ -83,6 +87,8 @@ export class StepExecutor {
     invoke: (runner: StepRunner, runCtx: Parameters<StepRunner['run']>[0]) => Promise<StepResult>,
   ): Promise<Attempt> {
     let request: unknown = null;
+    // Secrets of the execution's resources (every form they may take), redacted from all that is stored or published.
+    let secretValues = knownSecrets(ctx);
     const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
     try {
       const plugin = this.registry.get(step.type);
@@ -94,7 +100,11 @@ export class StepExecutor {
         throw new PermanentStepFailure(`invalid config after substitution: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`);
       }
       const resource = await this.resolveResource(plugin.metadata.resource, validated!, ctx.teamId);
-      request = redactRequest(config, resource?.secretValues);
+      if (resource?.secretValues?.length) {
+        resource.secretValues.forEach((value) => ctx.secretValues.add(value));
+        secretValues = knownSecrets(ctx);
+      }
+      request = redactRequest(config, secretValues);
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
       const result = await invoke(plugin.runner, {
         config: validated!,
@@ -111,12 +121,18 @@ export class StepExecutor {
       const failed = assertions.filter((a) => !a.passed);
       return {
         request,
-        response: result,
-        assertions,
-        error: failed.length ? `assertion failed: ${failed.map((a) => a.message).join('; ')}` : undefined,
+        response: redactDeep(result, secretValues) as StepResult,
+        liveResponse: result,
+        assertions: redactDeep(assertions, secretValues) as AssertionResult[],
+        error: failed.length ? redactText(`assertion failed: ${failed.map((a) => a.message).join('; ')}`, secretValues) : undefined,
       };
     } catch (error) {
-      return { request, assertions: [], error: describe(error, ctx, timeoutMs), permanent: error instanceof PermanentStepFailure || isSubstitution(error) };
+      return {
+        request,
+        assertions: [],
+        error: redactText(describe(error, ctx, timeoutMs), secretValues),
+        permanent: error instanceof PermanentStepFailure || isSubstitution(error),
+      };
     }
   }
 
@@ -138,12 +154,18 @@ export class StepExecutor {
       status: attempt.error ? 'ERROR' : 'SUCCESS',
       request: attempt.request,
       response: attempt.response,
+      liveResponse: attempt.liveResponse,
       assertions: attempt.assertions,
       attempts,
       error: attempt.error ?? null,
       durationMs: performance.now() - started,
     };
   }
+}
+
+/** Longest first, so a secret is not half-replaced by a shorter one it contains. */
+function knownSecrets(ctx: StepRunContext): string[] {
+  return [...ctx.secretValues].sort((a, b) => b.length - a.length);
 }
 
 function isSubstitution(error: unknown): boolean {

@@ -3,6 +3,12 @@ import type { StepOutcome } from '../../executions/execution-progress.service';
 export interface ExecutedStep extends StepOutcome {
   /** Substituted, redacted config of the last attempt (null when substitution itself failed). */
   request: unknown;
+  /**
+   * The plugin's result before redaction (`response` is redacted): kept in this worker's memory so a
+   * later step's `${step.response…}` can still use a value the resource's secrets appear in. Never
+   * stored, published or logged.
+   */
+  liveResponse?: unknown;
 }
 
 /** A step that runs in the background: `ready` once positioned (the flow may go on), `done` at the end. */

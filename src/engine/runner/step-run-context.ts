@@ -8,4 +8,10 @@ export interface StepRunContext {
   /** Aborted on cancel, execution timeout or worker shutdown. */
   signal: AbortSignal;
   scope: SubstitutionScope;
+  /**
+   * Secret values (every form, see redactionValues) of each resource this execution's steps used so
+   * far. A later step may copy one out of an earlier response (`${first.response…}` is not redacted in
+   * memory), so every step's stored result is redacted with all of them, not only its own resource's.
+   */
+  secretValues: Set<string>;
 }

@@ -10,8 +10,11 @@ export function Optional(): PropertyDecorator {
   return ValidateIf((_, value) => value !== undefined);
 }
 
-/** An absolute http(s) URL without credentials (those belong in the encrypted auth fields). */
-export function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
+/**
+ * An absolute http(s) URL, without credentials (those belong in the encrypted auth fields) unless the
+ * type stores the URL as a secret when it carries them (`credentialsAllowed`, the http type's baseUrl).
+ */
+export function IsHttpUrl(settings: { credentialsAllowed?: boolean } = {}, options?: ValidationOptions): PropertyDecorator {
   return custom('isHttpUrl', options, (value) => {
     if (typeof value !== 'string' || value.length > 2048) return 'must be an http:// or https:// URL';
     let url: URL;
@@ -21,7 +24,7 @@ export function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
       return 'must be an http:// or https:// URL';
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http:// or https:// URL';
-    if (url.username || url.password) return 'must not contain credentials; use the auth fields, which are stored encrypted';
+    if (!settings.credentialsAllowed && (url.username || url.password)) return 'must not contain credentials; use the auth fields, which are stored encrypted';
     return null;
   });
 }

@@ -73,6 +73,8 @@ export interface HttpRequestOptions {
   /** The step's signal (step timeout, cancel, shutdown). */
   signal: AbortSignal;
   agents: HttpAgents;
+  /** Lower-case names of more headers that a redirect to another origin drops (a resource's secret headers). */
+  originBoundHeaders?: readonly string[];
 }
 
 export interface HttpResponse {
@@ -191,6 +193,8 @@ export interface Hop {
   method: string;
   headers: Record<string, string>;
   body?: Buffer;
+  /** See HttpRequestOptions.originBoundHeaders. */
+  originBound?: readonly string[];
 }
 
 /** Headers a redirect to another origin (scheme, host or port) must not carry. */
@@ -227,9 +231,9 @@ export function nextHop(hop: Hop, status: number, location: string): Hop | strin
     for (const name of Object.keys(headers)) if (name.startsWith('content-')) delete headers[name];
   }
   delete headers.host;
-  if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
+  if (url.origin !== hop.url.origin) for (const name of [...CREDENTIAL_HEADERS, ...(hop.originBound ?? [])]) delete headers[name];
   moveUrlCredentials(url, headers);
-  return { url, method, headers, body };
+  return { url, method, headers, body, originBound: hop.originBound };
 }
 
 /** Response headers as the step reports them: lower-case names, arrays (set-cookie) joined with ', '. */
@@ -355,7 +359,7 @@ class HttpExchange {
     appendQuery(url, query);
     const merged = { ...DEFAULT_REQUEST_HEADERS, ...headers };
     moveUrlCredentials(url, merged);
-    return { url, method, headers: merged, body: body === undefined ? undefined : Buffer.from(body, 'utf8') };
+    return { url, method, headers: merged, body: body === undefined ? undefined : Buffer.from(body, 'utf8'), originBound: this.options.originBoundHeaders };
   }
 
   private send(hop: Hop): void {

@@ -6,7 +6,7 @@ import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
 import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type HttpAgents, type HttpResponse } from './http-client';
 import { HttpStepConfig, type HttpStepResult } from './http-step.config';
-import { httpResourceSettings, resolveUrl } from './http-resource-settings';
+import { httpResourceSettings, type HttpResourceSettings } from './http-resource-settings';
 
 @StepPlugin({
   type: 'http',
@@ -38,13 +38,13 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
 
   async run(ctx: StepContext<HttpStepConfig>): Promise<HttpStepResult> {
     const { config } = ctx;
-    const resource = httpResourceSettings(ctx.resource);
-    let url: string;
+    let resource: HttpResourceSettings;
     try {
-      url = resolveUrl(config.url, resource.baseUrl);
+      resource = httpResourceSettings(ctx.resource, config.url);
     } catch (error) {
       throw new StepError((error as Error).message);
     }
+    const { url } = resource;
     const tlsVerify = config.tlsVerify ?? resource.tlsVerify ?? true;
     const method = (config.method ?? 'GET').toUpperCase();
     // Resource defaults, then the step's own headers; names lower-cased so each header is set once.
@@ -65,6 +65,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
         timeoutMs: config.timeoutMs ?? resource.timeoutMs,
         signal: ctx.signal,
         agents: tlsVerify ? this.agents : this.insecureAgents,
+        originBoundHeaders: resource.originBoundHeaders,
       });
     } catch (error) {
       throw new StepError(error instanceof HttpRequestError ? error.message : `request to ${url} failed: ${(error as Error).message}`);

@@ -63,6 +63,9 @@ export async function probeHttp(request: {
       responseType: 'stream',
       validateStatus: () => true,
       maxRedirects: 5,
+      // Every header a tester passes comes from the resource (auth, X-Api-Key, Cookie, tenant): none
+      // of them goes along when a redirect leads to another host.
+      sensitiveHeaders: Object.keys(request.headers),
       httpsAgent: request.tlsVerify ? undefined : new https.Agent({ rejectUnauthorized: false }),
     });
   } catch (error) {

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
 import { authHeaders, probeHttp } from '../common/http-probe';
-import { HTTP_SECRETS, HttpResourceConfig } from './http-resource-config.dto';
+import { HttpResourceConfig, httpSecretFields } from './http-resource-config.dto';
 
 @ResourceType({
   type: 'http',
   description: 'HTTP service: base URL, default headers, bearer / basic / API-key auth',
   config: HttpResourceConfig,
-  secrets: HTTP_SECRETS,
+  secrets: httpSecretFields,
+  addressFields: ['baseUrl'],
   example: {
     baseUrl: 'https://orders.staging.example.com/api',
     headers: { Accept: 'application/json' },

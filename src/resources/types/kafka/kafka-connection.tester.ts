@@ -10,6 +10,7 @@ import { KAFKA_SECRETS, KafkaResourceConfig } from './kafka-resource-config.dto'
   description: 'Kafka cluster for publish and subscribe steps (TLS, SASL plain / SCRAM)',
   config: KafkaResourceConfig,
   secrets: KAFKA_SECRETS,
+  addressFields: ['brokers'],
   example: {
     brokers: ['kafka-1.internal:9092', 'kafka-2.internal:9092'],
     clientId: 'ats-orders-tests',

@@ -9,6 +9,7 @@ import { LOKI_SECRETS, LokiResourceConfig } from './loki-resource-config.dto';
   description: 'Grafana Loki for log steps (tenant via X-Scope-OrgID, bearer or basic auth)',
   config: LokiResourceConfig,
   secrets: LOKI_SECRETS,
+  addressFields: ['url'],
   example: { url: 'https://loki.monitoring.internal', tenant: 'team-orders', auth: { type: 'basic', username: 'grafana', password: 'change-me' }, timeoutMs: 15000 },
 })
 @Injectable()

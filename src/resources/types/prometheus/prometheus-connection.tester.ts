@@ -9,6 +9,7 @@ import { PROMETHEUS_SECRETS, PrometheusResourceConfig } from './prometheus-resou
   description: 'Prometheus HTTP API for metric steps (bearer or basic auth)',
   config: PrometheusResourceConfig,
   secrets: PROMETHEUS_SECRETS,
+  addressFields: ['url'],
   example: { url: 'https://prometheus.monitoring.internal', auth: { type: 'bearer', token: 'change-me' }, timeoutMs: 15000 },
 })
 @Injectable()

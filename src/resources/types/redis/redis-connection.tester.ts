@@ -10,6 +10,7 @@ import { REDIS_SECRETS, RedisResourceConfig } from './redis-resource-config.dto'
   description: 'Redis server (URL or host/port, ACL user, TLS)',
   config: RedisResourceConfig,
   secrets: REDIS_SECRETS,
+  addressFields: ['url', 'host', 'port'],
   example: { host: 'cache.internal', port: 6379, db: 0, username: 'qa', password: 'change-me' },
 })
 @Injectable()

@@ -13,6 +13,7 @@ import { SQL_SECRETS, SqlResourceConfig } from './sql-resource-config.dto';
   description: 'PostgreSQL or MySQL/MariaDB database for SQL steps (read-only unless allowWrites)',
   config: SqlResourceConfig,
   secrets: SQL_SECRETS,
+  addressFields: ['engine', 'host', 'port', 'database'],
   example: { engine: 'postgres', host: 'orders-db.internal', port: 5432, database: 'orders', user: 'qa_reader', password: 'change-me', allowWrites: false },
 })
 @Injectable()
