@@ -24,6 +24,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
   // `verify` is body-parser's own option; Nest's narrower typing leaves it out but passes it through.
   app.useBodyParser('json', { limit: '2mb', verify: verifyJsonDepth } as Parameters<NestExpressApplication['useBodyParser']>[1]);
   app.useBodyParser('text', { type: ['application/yaml', 'text/yaml'], limit: '2mb' });

@@ -7,7 +7,7 @@ export type AppMode = (typeof APP_MODES)[number];
 const toBool = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
-/** Defaults that would be dangerous in production; bootstrap refuses them when NODE_ENV=production. */
+/** Public development defaults; loadConfig accepts them only when NODE_ENV is set to development or test. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 export const DEV_SECRETS_KEY = 'dev:ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhISE='; // 32 bytes: "dev-only-secrets-key-32-bytes!!!"
 
@@ -71,6 +71,19 @@ export class AppConfig {
 
   @Type(() => Number) @IsInt() @Min(1)
   LOGIN_WINDOW_SEC = 60;
+
+  /** Login attempts, and separately registrations, per client IP per LOGIN_WINDOW_SEC (an office shares one IP). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000000)
+  LOGIN_MAX_PER_IP = 20;
+
+  /**
+   * Express `trust proxy`: which hops in front of the API may set X-Forwarded-For, so the login and
+   * register limiters key on the real client IP behind a load balancer. `false` (default: the header is
+   * ignored and cannot be spoofed), `true` (trust every hop), a hop count, or comma-separated
+   * addresses/CIDRs/`loopback`/`linklocal`/`uniquelocal`.
+   */
+  @Matches(/^(true|false|\d{1,2}|[0-9a-zA-Z.:/\s,]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count or comma-separated addresses/CIDRs' })
+  TRUST_PROXY = 'false';
 
   @Transform(toBool) @IsBoolean()
   SEED_DEMO = false;
@@ -152,6 +165,13 @@ export class AppConfig {
 
   flowEnv(name: string): string | undefined {
     return this.flowEnvValues[name];
+  }
+
+  /** TRUST_PROXY as Express's `trust proxy` setting takes it. */
+  get trustProxy(): boolean | number | string {
+    const value = this.TRUST_PROXY.trim();
+    if (value === 'true' || value === 'false') return value === 'true';
+    return /^\d+$/.test(value) ? Number(value) : value;
   }
 
   get isApi(): boolean {

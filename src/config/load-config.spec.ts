@@ -2,7 +2,7 @@ import { loadConfig } from './load-config';
 
 describe('loadConfig', () => {
   it('uses development defaults that work on the development machine', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.APP_MODE).toBe('all');
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/async_testing');
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
@@ -11,7 +11,7 @@ describe('loadConfig', () => {
   });
 
   it('converts strings from the environment to typed values', () => {
-    const config = loadConfig({ PORT: '8080', MIGRATIONS_RUN: 'false', APP_MODE: 'worker' });
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '8080', MIGRATIONS_RUN: 'false', APP_MODE: 'worker' });
     expect(config.PORT).toBe(8080);
     expect(config.MIGRATIONS_RUN).toBe(false);
     expect(config.isApi).toBe(false);
@@ -33,5 +33,28 @@ describe('loadConfig', () => {
 
   it('refuses development secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEYS/);
+  });
+
+  it('accepts the built-in secrets only when NODE_ENV is explicitly development or test', () => {
+    expect(() => loadConfig({})).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEYS/);
+    expect(() => loadConfig({ NODE_ENV: '' })).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEYS/);
+    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(40) })).toThrow(/SECRETS_KEYS/);
+    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(40) })).not.toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'development' }).NODE_ENV).toBe('development');
+    expect(loadConfig({ NODE_ENV: 'test' }).NODE_ENV).toBe('test');
+    const real = { JWT_SECRET: 'x'.repeat(40), SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+    expect(loadConfig(real).NODE_ENV).toBe('development');
+    expect(loadConfig({ ...real, NODE_ENV: 'production' }).NODE_ENV).toBe('production');
+  });
+
+  it('reads TRUST_PROXY as Express takes it: false by default, a boolean, a hop count or addresses', () => {
+    const trust = (TRUST_PROXY?: string) => loadConfig({ NODE_ENV: 'test', ...(TRUST_PROXY !== undefined && { TRUST_PROXY }) }).trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback')).toBe('loopback');
+    expect(trust('loopback, 10.0.0.0/8, fd00::/8')).toBe('loopback, 10.0.0.0/8, fd00::/8');
+    expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'yes please!' })).toThrow(/TRUST_PROXY/);
   });
 });

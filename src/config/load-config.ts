@@ -19,9 +19,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const problems = validateSync(config, { forbidUnknownValues: true }).flatMap(describe);
-  if (config.NODE_ENV === 'production') {
-    if (config.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: the development default must not be used in production');
-    if (config.SECRETS_KEYS === DEV_SECRETS_KEY) problems.push('SECRETS_KEYS: the development default must not be used in production');
+  // The built-in secrets are public (they are in this repository): only a run that says it is a
+  // development or test run may use them; a forgotten NODE_ENV must not mean "development".
+  if (raw.NODE_ENV !== 'development' && raw.NODE_ENV !== 'test') {
+    const hint = 'set a real one, or NODE_ENV=development for a local run';
+    if (config.JWT_SECRET === DEV_JWT_SECRET) problems.push(`JWT_SECRET: the built-in development secret is refused unless NODE_ENV is development or test; ${hint}`);
+    if (config.SECRETS_KEYS === DEV_SECRETS_KEY) problems.push(`SECRETS_KEYS: the built-in development key is refused unless NODE_ENV is development or test; ${hint}`);
   }
   if (problems.length) throw new ConfigValidationError(problems);
   for (const name of config.FLOW_ENV_ALLOWLIST.split(',').map((n) => n.trim()).filter(Boolean)) {

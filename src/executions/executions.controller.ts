@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Observable } from 'rxjs';
+import { type Observable, takeUntil } from 'rxjs';
 import { toServerSentEvents } from '../common/http/event-stream';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorator';
+import { TeamAccessRevocations } from '../identity/tenancy/team-access-revocations';
 import { ExecutionDto, ExecutionPageDto, ListExecutionsQuery } from './dto/execution.dto';
 import { RunFlowDto } from './dto/run-flow.dto';
 import { ExecutionsService, type ExecutionView } from './executions.service';
@@ -15,6 +16,7 @@ export class ExecutionsController {
   constructor(
     private readonly executions: ExecutionsService,
     private readonly hub: ExecutionStreamHub,
+    private readonly revocations: TeamAccessRevocations,
   ) {}
 
   @Post('flows/run')
@@ -59,6 +61,6 @@ export class ExecutionsController {
       (sink) => this.hub.subscribe(id, sink),
       (event) => ({ type: event.type, data: event.data, seq: event.data.seq }),
       isFinalEvent,
-    );
+    ).pipe(takeUntil(this.revocations.lost(team))); // ends when the caller loses access to the team
   }
 }

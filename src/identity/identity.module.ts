@@ -18,6 +18,7 @@ import { TeamMembership } from './teams/team-membership.entity';
 import { TeamsService } from './teams/teams.service';
 import { AuthenticationGuard } from './tenancy/authentication.guard';
 import { TeamAccessGuard } from './tenancy/team-access.guard';
+import { TeamAccessRevocations } from './tenancy/team-access-revocations';
 import { TenancyService } from './tenancy/tenancy.service';
 import { UsersService } from './users/users.service';
 import { User } from './users/user.entity';
@@ -42,11 +43,13 @@ import { User } from './users/user.entity';
     TeamsService,
     MembersService,
     TenancyService,
+    TeamAccessRevocations,
     TeamAccessGuard,
     AuthenticationGuard,
   ],
   exports: [
     TenancyService,
+    TeamAccessRevocations,
     TeamAccessGuard,
     AuthenticationGuard,
     AuthService,

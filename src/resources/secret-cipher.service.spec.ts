@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load-config';
 import { SecretCipher } from './secret-cipher.service';
 
 const key = () => randomBytes(32).toString('base64');
-const cipherWith = (keys: string) => new SecretCipher(loadConfig({ SECRETS_KEYS: keys }));
+const cipherWith = (keys: string) => new SecretCipher(loadConfig({ NODE_ENV: 'test', SECRETS_KEYS: keys }));
 
 describe('SecretCipher', () => {
   const k1 = `k1:${key()}`;

@@ -36,7 +36,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     const password = this.config.DEMO_PASSWORD;
     let user = await this.users.findByEmail(DEMO_EMAIL);
     if (!user) {
-      await this.auth.register({ email: DEMO_EMAIL, password, displayName: 'Demo User' });
+      await this.auth.createAccount({ email: DEMO_EMAIL, password, displayName: 'Demo User' });
       user = (await this.users.findByEmail(DEMO_EMAIL))!;
       const org = await this.orgs.create(user.id, 'Demo Org');
       const team = await this.orgs.createTeam(user.id, org.id, 'Demo Team');

@@ -6,6 +6,7 @@ import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createSuite, runSuite, waitForSuiteRun } from './suite-helpers';
+import { verifyWebhookSignature } from '../../src/suites/notifications/webhook-signature';
 
 interface Received {
   route: string;
@@ -88,7 +89,7 @@ describe('suite webhooks: signed, retried with backoff, Slack format, delivery l
     expect((await t.http.get(`${API}/teams/${other.teamId}/suites/${suite.id}/webhooks`).set(other.user.auth)).status).toBe(404);
   });
 
-  it('delivers a signed JSON event, retries after a 500 with the same body and signature, and logs every attempt', async () => {
+  it('delivers a signed JSON event, retries after a 500 with the same body freshly signed, and logs every attempt', async () => {
     const suite = await createSuite(t, user, teamId, { name: 'signed', entries: [{ flowId: okFlow }, { flowId: failFlow }] });
     const hook = (await t.http.post(hooksOf(suite.id)).set(user.auth).send({ name: 'flaky receiver', url: `${receiver.url}/flaky`, secret: SECRET }).expect(201)).body;
     const run = await waitForSuiteRun(t, user, teamId, (await runSuite(t, user, teamId, suite.id)).id);
@@ -98,8 +99,13 @@ describe('suite webhooks: signed, retried with backoff, Slack format, delivery l
     });
     expect([first.status, second.status]).toEqual([500, 200]);
     for (const attempt of [first, second]) {
-      const expected = `sha256=${createHmac('sha256', SECRET).update(Buffer.from(attempt.body, 'utf8')).digest('hex')}`;
-      expect(attempt.headers['x-ats-signature']).toBe(expected);
+      const signature = String(attempt.headers['x-ats-signature']);
+      const [, t] = /^t=(\d+),v1=[0-9a-f]{64}$/.exec(signature)!;
+      expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(120);
+      const expected = `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${attempt.body}`, 'utf8').digest('hex')}`;
+      expect(signature).toBe(expected);
+      expect(verifyWebhookSignature(SECRET, signature, attempt.body)).toBe(true);
+      expect(verifyWebhookSignature(SECRET, signature, `${attempt.body} `)).toBe(false);
       expect(attempt.headers['content-type']).toBe('application/json');
       expect(attempt.headers['x-ats-event']).toBe('suite_run.finished');
     }

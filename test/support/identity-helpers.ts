@@ -14,7 +14,8 @@ export interface TestUser {
 
 export async function registerUser(t: TestApp, name: string): Promise<TestUser> {
   const email = `${name}-${randomBytes(3).toString('hex')}@example.com`;
-  const res = await t.http.post(`${API}/auth/register`).send({ email, password: PASSWORD, displayName: name }).expect(201);
+  await t.http.post(`${API}/auth/register`).send({ email, password: PASSWORD, displayName: name }).expect(202);
+  const res = await t.http.post(`${API}/auth/login`).send({ email, password: PASSWORD }).expect(200);
   const auth = { Authorization: `Bearer ${res.body.accessToken}` };
   const me = await t.http.get(`${API}/auth/me`).set(auth).expect(200);
   return { id: me.body.id, email, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, auth };

@@ -1,6 +1,7 @@
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import { AuthenticationGuard } from '../../identity/tenancy/authentication.guard';
+import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revocations';
 import { TeamStreamSockets } from '../../identity/tenancy/team-stream-sockets';
 import { TenancyService } from '../../identity/tenancy/tenancy.service';
 import { ExecutionsService } from '../executions.service';
@@ -15,8 +16,8 @@ import { ExecutionStreamHub } from './execution-stream.hub';
 export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly sockets: TeamStreamSockets;
 
-  constructor(auth: AuthenticationGuard, tenancy: TenancyService, executions: ExecutionsService, hub: ExecutionStreamHub) {
-    this.sockets = new TeamStreamSockets(auth, tenancy, {
+  constructor(auth: AuthenticationGuard, tenancy: TenancyService, revocations: TeamAccessRevocations, executions: ExecutionsService, hub: ExecutionStreamHub) {
+    this.sockets = new TeamStreamSockets(auth, tenancy, revocations, {
       room: 'execution',
       notFound: 'Execution not found',
       teamOf: (id) => executions.teamOf(id),

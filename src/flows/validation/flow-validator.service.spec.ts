@@ -39,7 +39,7 @@ function validator(): FlowValidator {
     findByNames: () => Promise.resolve([]),
     namesByIds: () => Promise.resolve(new Map()),
   };
-  return new FlowValidator(registry, resources, loadConfig({ FLOW_ENV_ALLOWLIST: 'ORDERS_URL' }));
+  return new FlowValidator(registry, resources, loadConfig({ NODE_ENV: 'test', FLOW_ENV_ALLOWLIST: 'ORDERS_URL' }));
 }
 
 const topicStep = (name: string, config: Record<string, unknown>) => ({ name, type: 'fake-topic', config });

@@ -23,10 +23,12 @@ export class ApiKeysService {
   async create(team: TeamContext, name: string, role: ApiKeyRole): Promise<{ key: ApiKey; secret: string }> {
     // A caller cannot mint a key stronger than itself.
     if (!hasTeamRole(team.role, role)) throw AppException.forbidden(`role: you cannot create a key with the ${role} role`);
+    // A key created by a key answers to the same person: the creator of the creating key.
+    const createdBy = team.principal.kind === 'apiKey' ? team.principal.createdBy : team.userId;
     const prefix = randomBytes(6).toString('hex');
     const secret = `ats_${prefix}_${randomSecret()}`;
     const key = await this.keys.save(
-      this.keys.create({ teamId: team.teamId, name, role, keyPrefix: prefix, keyHash: sha256(secret), createdBy: team.userId }),
+      this.keys.create({ teamId: team.teamId, name, role, keyPrefix: prefix, keyHash: sha256(secret), createdBy }),
     );
     return { key, secret };
   }
@@ -52,6 +54,6 @@ export class ApiKeysService {
     if (!key || key.revokedAt || !hashMatches(credential, key.keyHash)) throw AppException.unauthenticated('Invalid or revoked API key');
     // Recording use must not slow the request or fail it; a lost timestamp update is harmless.
     void this.keys.update({ id: key.id, revokedAt: IsNull() }, { lastUsedAt: new Date() }).catch(() => undefined);
-    return { kind: 'apiKey', keyId: key.id, teamId: key.teamId, role: key.role };
+    return { kind: 'apiKey', keyId: key.id, teamId: key.teamId, role: key.role, createdBy: key.createdBy };
   }
 }

@@ -3,11 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { JwtModuleOptions, JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
 import { AppException } from '../../common/errors/app.exception';
+import { isUuid } from '../tenancy/tenancy.service';
 
 interface AccessClaims {
   sub: string;
   typ: 'access';
+  iat?: number;
+  exp?: number;
 }
+
+/** Clock difference tolerated between the instance that issued a token and the one checking it. */
+const CLOCK_SKEW_SEC = 30;
 
 /**
  * How access tokens are signed, for the JwtModule registration. The secret is a KeyObject built once:
@@ -18,7 +24,9 @@ export function accessTokenJwtOptions(config: AppConfig): JwtModuleOptions {
   return {
     secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
     signOptions: { algorithm: 'HS256', expiresIn: config.JWT_ACCESS_TTL_SEC },
-    verifyOptions: { algorithms: ['HS256'] },
+    // maxAge makes jsonwebtoken require `iat` and refuse tokens issued longer ago than one lifetime, so
+    // a token forged or minted with a far `exp` (or none) still dies with the configured TTL.
+    verifyOptions: { algorithms: ['HS256'], maxAge: config.JWT_ACCESS_TTL_SEC + CLOCK_SKEW_SEC },
   };
 }
 
@@ -40,7 +48,10 @@ export class AccessTokenService {
   verify(token: string): string {
     try {
       const claims = this.jwt.verify<AccessClaims>(token);
-      if (claims.typ !== 'access' || typeof claims.sub !== 'string') throw new Error('wrong token type');
+      if (claims.typ !== 'access' || typeof claims.exp !== 'number') throw new Error('wrong token type');
+      if (claims.iat! > Date.now() / 1000 + CLOCK_SKEW_SEC) throw new Error('issued in the future'); // maxAge made iat required
+      // A malformed id would reach Postgres as a uuid parameter and fail there: refuse it here.
+      if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw new Error('malformed subject');
       return claims.sub;
     } catch {
       throw AppException.unauthenticated('Invalid or expired access token');

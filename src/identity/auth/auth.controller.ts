@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../common/http/public.decorator';
 import type { Principal } from '../tenancy/principal';
 import { CurrentPrincipal } from '../tenancy/team-access.decorator';
 import { AppException } from '../../common/errors/app.exception';
 import { AuthService } from './auth.service';
-import { LoginDto, MeDto, RefreshDto, RegisterDto, TokenPairDto } from './dto/auth.dto';
+import { LoginDto, MeDto, RefreshDto, RegisterDto, RegisteredDto, TokenPairDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -14,10 +14,15 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create an account and sign in' })
-  @ApiCreatedResponse({ type: TokenPairDto })
-  register(@Body() dto: RegisterDto): Promise<TokenPairDto> {
-    return this.auth.register(dto);
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Create an account, then sign in with POST /auth/login (rate-limited per IP)',
+    description: 'The answer is the same whether or not the email already has an account, so it cannot be used to find accounts; a taken email is left as it is.',
+  })
+  @ApiAcceptedResponse({ type: RegisteredDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this IP; Retry-After says when to try again' })
+  register(@Body() dto: RegisterDto, @Ip() ip: string): Promise<RegisteredDto> {
+    return this.auth.register(dto, ip);
   }
 
   @Public()

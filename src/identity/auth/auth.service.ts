@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
-import type { LoginDto, MeDto, RegisterDto, TokenPairDto } from './dto/auth.dto';
+import type { LoginDto, MeDto, RegisterDto, RegisteredDto, TokenPairDto } from './dto/auth.dto';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password-hasher';
 import { RefreshTokenService } from './refresh-token.service';
@@ -18,9 +18,20 @@ export class AuthService {
     private readonly dataSource: DataSource,
   ) {}
 
-  async register(dto: RegisterDto): Promise<TokenPairDto> {
-    const user = await this.users.create(dto.email, dto.displayName, await hashPassword(dto.password));
-    return this.tokensFor(user.id);
+  /**
+   * Answers the same whether or not the email is taken, after the same work (the hash is computed
+   * either way), so registration cannot tell which emails have accounts. Hence no tokens here: the
+   * client signs in with POST /auth/login, which only the account's owner can.
+   */
+  async register(dto: RegisterDto, ip: string): Promise<RegisteredDto> {
+    await this.limiter.hitRegistration(ip);
+    await this.createAccount(dto);
+    return { email: dto.email, message: 'Registration received; sign in with POST /api/v1/auth/login' };
+  }
+
+  /** Creates the account unless the email is taken (then nothing changes). Not rate-limited: for trusted callers (the demo seed). */
+  async createAccount(dto: RegisterDto): Promise<void> {
+    await this.users.createIfAbsent(dto.email, dto.displayName, await hashPassword(dto.password));
   }
 
   async login(dto: LoginDto, ip: string): Promise<TokenPairDto> {

@@ -7,7 +7,8 @@ import { REDIS_CLIENT } from '../../redis/redis.constants';
 import { RedisFactory } from '../../redis/redis.factory';
 
 /**
- * Fixed-window login limiter in Redis, per email and per client IP, shared by every API instance.
+ * Fixed-window login limiter in Redis, per email and per client IP, shared by every API instance; it
+ * also limits registrations per client IP.
  * Both counters grow on every attempt; a successful login clears the email counter only (an IP may
  * be shared by many users behind a NAT, and must not be reset by one of them).
  */
@@ -20,24 +21,28 @@ export class LoginRateLimiter {
   ) {}
 
   async hit(email: string, ip: string): Promise<void> {
+    // An IP gets more room than a single account (LOGIN_MAX_PER_IP): several people may sign in from one office.
+    await this.count('login', [
+      { key: this.emailKey(email), max: this.config.LOGIN_MAX_ATTEMPTS },
+      { key: this.ipKey('login', ip), max: this.config.LOGIN_MAX_PER_IP },
+    ]);
+  }
+
+  /** Registrations per client IP (LOGIN_MAX_PER_IP per window, counted apart from logins): slows account farming and email probing. */
+  async hitRegistration(ip: string): Promise<void> {
+    await this.count('registration', [{ key: this.ipKey('register', ip), max: this.config.LOGIN_MAX_PER_IP }]);
+  }
+
+  private async count(what: string, counters: { key: string; max: number }[]): Promise<void> {
     const window = this.config.LOGIN_WINDOW_SEC;
-    const results = await this.redis
-      .multi()
-      .incr(this.emailKey(email))
-      .expire(this.emailKey(email), window, 'NX')
-      .ttl(this.emailKey(email))
-      .incr(this.ipKey(ip))
-      .expire(this.ipKey(ip), window, 'NX')
-      .ttl(this.ipKey(ip))
-      .exec();
+    const multi = this.redis.multi();
+    for (const { key } of counters) multi.incr(key).expire(key, window, 'NX').ttl(key);
+    const results = await multi.exec();
     const value = (i: number) => Number(results?.[i]?.[1] ?? 0);
-    const emailCount = value(0);
-    const ipCount = value(3);
-    // An IP gets more room than a single account: several people may sign in from one office.
-    const limited = emailCount > this.config.LOGIN_MAX_ATTEMPTS || ipCount > this.config.LOGIN_MAX_ATTEMPTS * 4;
+    const limited = counters.some(({ max }, i) => value(i * 3) > max);
     if (limited) {
-      const retryAfterSec = Math.max(value(2), value(5), 1);
-      throw new AppException(ErrorCode.RATE_LIMITED, `Too many login attempts; retry in ${retryAfterSec} s`, { retryAfterSec });
+      const retryAfterSec = Math.max(...counters.map((_, i) => value(i * 3 + 2)), 1);
+      throw new AppException(ErrorCode.RATE_LIMITED, `Too many ${what} attempts; retry in ${retryAfterSec} s`, { retryAfterSec });
     }
   }
 
@@ -49,7 +54,7 @@ export class LoginRateLimiter {
     return this.keys.key('login', 'email', email.toLowerCase());
   }
 
-  private ipKey(ip: string): string {
-    return this.keys.key('login', 'ip', ip);
+  private ipKey(scope: 'login' | 'register', ip: string): string {
+    return this.keys.key(scope, 'ip', ip);
   }
 }

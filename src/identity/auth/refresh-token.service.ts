@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, type Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AppException } from '../../common/errors/app.exception';
+import { isUuid } from '../tenancy/tenancy.service';
 import { hashMatches, randomSecret, sha256 } from './opaque-token';
 import { RefreshToken } from './refresh-token.entity';
 
@@ -64,7 +65,7 @@ export class RefreshTokenService {
 
   private async find(presented: string, repo: Repository<RefreshToken>, lock: boolean): Promise<RefreshToken> {
     const [id, secret] = presented.split('.');
-    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) throw AppException.unauthenticated('Malformed refresh token');
+    if (!id || !secret || !isUuid(id)) throw AppException.unauthenticated('Malformed refresh token');
     const row = await repo.findOne({ where: { id }, lock: lock ? { mode: 'pessimistic_write' } : undefined });
     if (!row || !hashMatches(secret, row.tokenHash)) throw AppException.unauthenticated('Unknown refresh token');
     return row;

@@ -5,6 +5,7 @@ import { AppException } from '../../common/errors/app.exception';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import type { TeamContext } from '../tenancy/principal';
+import { TeamAccessRevocations } from '../tenancy/team-access-revocations';
 import { isUuid } from '../tenancy/tenancy.service';
 import type { TeamRole } from '../tenancy/roles';
 import { TeamMembership } from './team-membership.entity';
@@ -23,6 +24,7 @@ export class MembersService {
     @InjectRepository(TeamMembership) private readonly members: Repository<TeamMembership>,
     private readonly users: UsersService,
     private readonly dataSource: DataSource,
+    private readonly revocations: TeamAccessRevocations,
   ) {}
 
   async list(teamId: string): Promise<MemberView[]> {
@@ -61,6 +63,7 @@ export class MembersService {
       if (row.role === 'owner') await this.assertAnotherOwner(m, team.teamId);
       await m.delete(TeamMembership, { teamId: team.teamId, userId });
     });
+    await this.revocations.publish(team.teamId, userId);
   }
 
   private assertMayGrant(team: TeamContext, role: TeamRole): void {

@@ -7,7 +7,11 @@ export type Principal =
    * a team-scoped route (one statement fewer per request; see AuthenticationGuard).
    */
   | { kind: 'user'; userId: string; unverified?: boolean }
-  | { kind: 'apiKey'; keyId: string; teamId: string; role: ApiKeyRole };
+  /**
+   * `role` is what the key was created with; it acts with at most its creator's current role in the
+   * team (TenancyService), so removing or demoting the creator takes the key down with them.
+   */
+  | { kind: 'apiKey'; keyId: string; teamId: string; role: ApiKeyRole; createdBy: string | null };
 
 /** The team a team-scoped request acts on, and the caller's effective role in it. */
 export interface TeamContext {

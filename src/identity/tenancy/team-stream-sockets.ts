@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { AuthenticationGuard } from './authentication.guard';
 import type { Principal } from './principal';
+import type { TeamAccessRevocations } from './team-access-revocations';
 import type { TenancyService } from './tenancy.service';
 
 /** What a live-stream gateway streams: objects that belong to a team, looked up by id. */
@@ -23,7 +24,8 @@ interface SocketState {
 /**
  * The socket side of a team-scoped live stream, shared by the `/executions` and `/suite-runs`
  * gateways: authenticate in the handshake, `join` an object of a team the caller may view (same answer
- * for missing and foreign ids), `leave`, and stop every stream on disconnect.
+ * for missing and foreign ids; checked again on every join), `leave`, stop every stream on disconnect,
+ * and disconnect a client who loses access to the team of one of its streams.
  */
 export class TeamStreamSockets {
   private readonly states = new WeakMap<Socket, SocketState>();
@@ -31,6 +33,7 @@ export class TeamStreamSockets {
   constructor(
     private readonly auth: AuthenticationGuard,
     private readonly tenancy: TenancyService,
+    private readonly revocations: TeamAccessRevocations,
     private readonly target: TeamStreamTarget,
   ) {}
 
@@ -64,7 +67,16 @@ export class TeamStreamSockets {
       return { ok: false, error: this.target.notFound };
     }
     await client.join(`${this.target.room}:${id}`);
-    const stop = await this.target.subscribe(teamId, id, client);
+    const unsubscribe = await this.target.subscribe(teamId, id, client);
+    const unwatch = this.revocations.watch(principal, teamId, () => {
+      // Access to the team is gone (member removed): this socket sees nothing more of it.
+      client.emit('error', { code: 'FORBIDDEN', message: 'You no longer have access to this team' });
+      client.disconnect(true);
+    });
+    const stop = () => {
+      unwatch();
+      unsubscribe();
+    };
     if (client.disconnected) stop(); // left while the snapshot was read: disconnect already ran
     else state.streams.set(id, stop);
     return { ok: true };

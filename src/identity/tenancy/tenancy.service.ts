@@ -51,10 +51,11 @@ export class TenancyService {
   /**
    * Whether the user exists, the team and the user's two memberships, in one prepared statement: this
    * runs on every team-scoped request, where four ORM lookups were a measurable share of the API's CPU
-   * (bench/RESULTS.md). Always one row; `id` is null when the team does not exist.
+   * (bench/RESULTS.md). Always one row; `id` is null when the team does not exist. For an API key the
+   * user is the key's creator, whose current role caps the key's.
    */
   private async lookUp(principal: Principal, teamId: string): Promise<TeamRow> {
-    const userId = principal.kind === 'user' ? principal.userId : null;
+    const userId = principal.kind === 'user' ? principal.userId : principal.createdBy;
     const [row] = await preparedQuery<TeamRow>(
       this.db,
       'tenancy-team-roles',
@@ -70,8 +71,13 @@ export class TenancyService {
 
 
   private roleIn(principal: Principal, team: TeamRow): TeamRole | undefined {
-    if (principal.kind === 'apiKey') return principal.teamId === team.id ? principal.role : undefined;
-    return effectiveTeamRole(team.team_role ?? undefined, team.org_role ?? undefined);
+    const userRole = team.user_exists ? effectiveTeamRole(team.team_role ?? undefined, team.org_role ?? undefined) : undefined;
+    if (principal.kind === 'user') return userRole;
+    if (principal.teamId !== team.id) return undefined;
+    // Checked at use rather than revoked on every membership change: one rule, in the statement that
+    // runs anyway, covers removal from the team or org, demotion and deleted accounts alike.
+    if (!userRole) throw AppException.unauthenticated('API key revoked: the member who created it no longer has access to this team');
+    return hasTeamRole(userRole, principal.role) ? principal.role : userRole;
   }
 }
 

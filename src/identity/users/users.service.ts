@@ -9,9 +9,10 @@ import { User } from './user.entity';
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  async create(email: string, displayName: string, passwordHash: string): Promise<User> {
-    if (await this.users.exists({ where: { email } })) throw AppException.conflict('email: an account with this email already exists');
-    return this.users.save(this.users.create({ email, displayName, passwordHash }));
+  /** Creates the account unless the email is taken (ON CONFLICT: no race, no error); true when created. */
+  async createIfAbsent(email: string, displayName: string, passwordHash: string): Promise<boolean> {
+    const result = await this.users.createQueryBuilder().insert().values({ email, displayName, passwordHash }).orIgnore().returning('id').execute();
+    return result.raw.length > 0;
   }
 
   findByEmailWithHash(email: string): Promise<User | null> {

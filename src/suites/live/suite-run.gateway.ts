@@ -1,6 +1,7 @@
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import { AuthenticationGuard } from '../../identity/tenancy/authentication.guard';
+import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revocations';
 import { TeamStreamSockets } from '../../identity/tenancy/team-stream-sockets';
 import { TenancyService } from '../../identity/tenancy/tenancy.service';
 import { SuiteRunStore } from '../runs/suite-run-store';
@@ -14,8 +15,8 @@ import { SuiteRunStreamHub } from './suite-run-stream.hub';
 export class SuiteRunGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly sockets: TeamStreamSockets;
 
-  constructor(auth: AuthenticationGuard, tenancy: TenancyService, store: SuiteRunStore, hub: SuiteRunStreamHub) {
-    this.sockets = new TeamStreamSockets(auth, tenancy, {
+  constructor(auth: AuthenticationGuard, tenancy: TenancyService, revocations: TeamAccessRevocations, store: SuiteRunStore, hub: SuiteRunStreamHub) {
+    this.sockets = new TeamStreamSockets(auth, tenancy, revocations, {
       room: 'suite-run',
       notFound: 'Suite run not found',
       teamOf: (id) => store.teamOf(id),

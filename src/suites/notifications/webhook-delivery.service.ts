@@ -48,7 +48,7 @@ export class WebhookDeliveryService {
           'X-ATS-Event': WEBHOOK_EVENT,
           'X-ATS-Delivery': data.deliveryId,
           'X-ATS-Attempt': String(attempt),
-          [SIGNATURE_HEADER]: signWebhookBody(secret, body),
+          [SIGNATURE_HEADER]: signWebhookBody(secret, body), // signed per attempt: a retry carries a fresh timestamp
         },
         timeout: this.config.WEBHOOK_TIMEOUT_MS,
         maxRedirects: 0,

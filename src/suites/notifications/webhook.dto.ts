@@ -23,7 +23,7 @@ export class CreateWebhookDto {
 
   @ApiProperty({
     example: 'whsec-3f9c1e0b7a5d4c2e9f1a8b7c6d5e4f3a',
-    description: 'Signing secret (16–256 characters): each request carries `X-ATS-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. Stored encrypted, never returned.',
+    description: 'Signing secret (16–256 characters): each request carries `X-ATS-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Stored encrypted, never returned.',
     writeOnly: true,
   })
   @IsString() @MinLength(16) @MaxLength(256)

@@ -30,7 +30,7 @@ export class WebhooksController {
     summary: 'Add a webhook called when a run of the suite finishes',
     description:
       'POST with the JSON event (or a Slack message), headers `X-ATS-Event`, `X-ATS-Delivery` (same on retries), `X-ATS-Attempt` and ' +
-      '`X-ATS-Signature: sha256=<hex HMAC-SHA256 of the raw body under the secret>`. A non-2xx answer or a timeout is retried with exponential backoff.',
+      '`X-ATS-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the secret>`; refuse timestamps older than a few minutes. A non-2xx answer or a timeout is retried with exponential backoff.',
   })
   @ApiBody({ type: CreateWebhookDto, examples: { slack: { summary: 'Slack, when the outcome changes', value: EXAMPLE_WEBHOOK }, json: { summary: 'JSON on every failure', value: { ...EXAMPLE_WEBHOOK, url: 'https://ci.example.com/hooks/ats', format: 'json', notifyOn: 'on-failure' } } } })
   @ApiCreatedResponse({ type: WebhookDto })

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, type MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Observable } from 'rxjs';
+import { type Observable, takeUntil } from 'rxjs';
 import { toServerSentEvents } from '../../common/http/event-stream';
 import type { TeamContext } from '../../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../../identity/tenancy/team-access.decorator';
+import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revocations';
 import { ListSuiteRunsQuery, SuiteRunDto, SuiteRunPageDto } from '../dto/suite-run.dto';
 import { isFinalSuiteEvent, SuiteRunStreamHub } from '../live/suite-run-stream.hub';
 import { SuiteRunsService } from './suite-runs.service';
@@ -17,6 +18,7 @@ export class SuiteRunsController {
   constructor(
     private readonly runs: SuiteRunsService,
     private readonly hub: SuiteRunStreamHub,
+    private readonly revocations: TeamAccessRevocations,
   ) {}
 
   @Get()
@@ -75,6 +77,6 @@ export class SuiteRunsController {
         seq: event.type === 'snapshot' ? event.data.seq : 'seq' in event.data ? event.data.seq : undefined,
       }),
       isFinalSuiteEvent,
-    );
+    ).pipe(takeUntil(this.revocations.lost(team))); // ends when the caller loses access to the team
   }
 }

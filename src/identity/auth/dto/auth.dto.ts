@@ -18,6 +18,11 @@ export class RegisterDto {
   displayName: string;
 }
 
+export class RegisteredDto {
+  @ApiProperty({ example: 'ada@example.com' }) email: string;
+  @ApiProperty({ example: 'Registration received; sign in with POST /api/v1/auth/login' }) message: string;
+}
+
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(lowerTrim) @IsEmail() @MaxLength(254)
