@@ -81,7 +81,10 @@ describe('resource secrets stay where they belong', () => {
 
   beforeAll(async () => {
     [target, other, attacker] = await Promise.all([startEchoTarget(), startEchoTarget(), startRecorder()]);
-    t = await startTestApp('resource_secrets');
+    // The sql resource here is the machine's shared Postgres as `postgres`: this file is about where
+    // secrets go, not about which accounts or addresses are allowed (sql-privileged-accounts and
+    // egress-policy test those), so both protections are opted out of explicitly.
+    t = await startTestApp('resource_secrets', { env: { SQL_ALLOW_PRIVILEGED: 'true', EGRESS_ALLOW_CONTROL_PLANE: 'true' } });
     ({ user: owner, teamId } = await ownerWithTeam(t, 'secrets-owner'));
     viewer = await registerUser(t, 'secrets-viewer');
     await addMember(t, owner, teamId, viewer, 'viewer');
