@@ -20,6 +20,9 @@ describe('user regexes run in linear time', () => {
       'GET /text': (_req, _body, res) => {
         res.writeHead(200, { 'content-type': 'text/plain' }).end(hostileBody);
       },
+      'GET /json': (_req, _body, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: hostileBody }));
+      },
     });
   });
   afterAll(async () => {
@@ -121,6 +124,21 @@ describe('user regexes run in linear time', () => {
     expect(done.steps[0].assertions[0]).toMatchObject({
       passed: false,
       message: expect.stringMatching(/^body: invalid matches assertion: .*\/a\(\?=b\)\/ \(lookahead and lookbehind .* not supported by the linear-time regex engine\)$/),
+    });
+  });
+
+  it('refuses a regex inside a JSONPath filter instead of running it on the backtracking engine', async () => {
+    const path = '$.body[?(@.match(/^(a+)+$/))]';
+    const flowId = await createFlow(t, owner.user, owner.teamId, {
+      name: 'regex in a JSONPath filter',
+      steps: [noRetry({ name: 'fetch', type: 'http', config: { url: `${target.url}/json` }, assertions: [{ path, operator: 'exists' }] })],
+    });
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    const done = await waitForExecution(t, owner.user, owner.teamId, run.id, 20_000);
+    expect(done.status).toBe('FAILED');
+    expect(done.steps[0].assertions[0]).toMatchObject({
+      passed: false,
+      message: expect.stringContaining('the regular expression /^(a+)+$/ is not allowed in a JSONPath filter'),
     });
   });
 });
