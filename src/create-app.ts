@@ -9,6 +9,7 @@ import { verifyJsonDepth } from './common/http/json-depth';
 import { setupSwagger } from './common/http/swagger';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { runMigrations } from './database/run-migrations';
+import { checkRedisCredentials } from './redis/check-redis-credentials';
 
 export const API_PREFIX = 'api/v1';
 
@@ -17,6 +18,7 @@ export const API_PREFIX = 'api/v1';
  * exactly what production runs. Migrations run before init because worker processors start during init.
  */
 export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
+  await checkRedisCredentials(config);
   if (config.MIGRATIONS_RUN) await runMigrations(config);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

@@ -154,4 +154,10 @@ export class ExecutionsService {
     this.logger.log({ executionId: id }, 'Cancellation requested');
     return this.get(teamId, id);
   }
+
+  /** Whether `cancel` recorded a request for the run: a cancel message over Redis alone is not trusted. */
+  async isCancelRequested(id: string): Promise<boolean> {
+    const row = await this.repo.executions.findOne({ where: { id }, select: { id: true, cancelRequestedAt: true } });
+    return !!row?.cancelRequestedAt;
+  }
 }

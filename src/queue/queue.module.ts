@@ -55,7 +55,7 @@ class QueueErrorLogger implements OnModuleInit {
           connection: {
             host: url.hostname,
             port: Number(url.port || 6379),
-            username: url.username || undefined,
+            username: url.username ? decodeURIComponent(url.username) : undefined,
             password: url.password ? decodeURIComponent(url.password) : undefined,
             db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
             tls: url.protocol === 'rediss:' ? {} : undefined,

@@ -21,6 +21,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse another app's database and Redis prefix (e.g. an API-only and a worker-only process). */
   shareWith?: TestApp;
+  /** Run on this ready database (e.g. one owned by a non-superuser role) instead of a fresh one; the caller drops it. */
+  databaseUrl?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface TestAppOptions {
  * listening on a random loopback port.
  */
 export async function startTestApp(label: string, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = options.shareWith ? undefined : await createTestDatabase(label);
+  const database = options.shareWith || options.databaseUrl ? undefined : await createTestDatabase(label);
   const prefix = options.shareWith?.config.REDIS_PREFIX ?? `ats-e2e-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -37,7 +39,7 @@ export async function startTestApp(label: string, options: TestAppOptions = {}):
     // Every test signs in from 127.0.0.1: only the tests of the limiters themselves set a low budget.
     LOGIN_MAX_PER_IP: '100000',
     ...options.env,
-    DATABASE_URL: options.shareWith?.config.DATABASE_URL ?? database!.url,
+    DATABASE_URL: options.shareWith?.config.DATABASE_URL ?? options.databaseUrl ?? database!.url,
     REDIS_PREFIX: prefix,
   });
   const app = await createApp(config);
@@ -51,10 +53,8 @@ export async function startTestApp(label: string, options: TestAppOptions = {}):
     http: request(app.getHttpServer()),
     async close() {
       await app.close();
-      if (database) {
-        await database.drop();
-        await deleteRedisKeys(prefix);
-      }
+      if (database) await database.drop();
+      if (!options.shareWith) await deleteRedisKeys(prefix);
     },
   };
 }

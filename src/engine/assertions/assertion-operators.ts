@@ -1,7 +1,7 @@
 import { describeJsonType, jsonTypeOf } from '../substitution/json-type';
 import { ASSERTION_VALUE_TYPES, type AssertionOperator } from './assertion';
 import { formatValue } from './format-value';
-import { compilePattern, formatPattern } from './regex-pattern';
+import { compilePattern, formatPattern, type CompiledPattern } from './regex-pattern';
 import { compareForOrder, isIsoDate } from './value-ordering';
 import { valuesEqual } from './value-equality';
 
@@ -106,7 +106,7 @@ export const ASSERTION_OPERATOR_SPECS: Readonly<Record<AssertionOperator, Operat
       if (!['string', 'number', 'boolean'].includes(typeof actual)) {
         return { passed: false, but: `but was ${formatValue(actual)} (not text)` };
       }
-      return { passed: (compilePattern(expected as string) as RegExp).test(String(actual)) };
+      return { passed: (compilePattern(expected as string) as CompiledPattern).test(String(actual)) };
     },
   },
   gt: ordered('>', (difference) => difference > 0),

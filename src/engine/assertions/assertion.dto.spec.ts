@@ -49,7 +49,10 @@ describe('AssertionDto', () => {
     expect(problems({ path: 'status', operator: 'equals' })).toEqual(['expected: expected is required for operator "equals"']);
     expect(problems({ path: 'status', operator: 'in', expected: 201 })).toEqual(['expected: expected must be an array for operator "in"']);
     expect(problems({ path: 'a', operator: 'matches', expected: '(' })).toEqual([
-      'expected: expected is not a valid regular expression /(/ (Unterminated group) for operator "matches"',
+      'expected: expected is not a valid regular expression /(/ (missing closing )) for operator "matches"',
+    ]);
+    expect(problems({ path: 'a', operator: 'matches', expected: '(a)\\1' })).toEqual([
+      'expected: expected is not a valid regular expression /(a)\\1/ (backreferences (\\1...) are not supported by the linear-time regex engine) for operator "matches"',
     ]);
     expect(problems({ path: 'a', operator: 'gt', expected: 'soon' })).toEqual([
       'expected: expected must be a number or an ISO date for operator "gt"',

@@ -27,7 +27,8 @@ export class AssertionDto implements Assertion {
   @ApiPropertyOptional({
     description:
       'Value to compare with; its shape depends on the operator: any JSON for equals/notEquals/contains, an array ' +
-      'for in/notIn, a regex string (`^2\\d\\d$` or `/abc/i`) for matches, a number or ISO date for gt/gte/lt/lte, ' +
+      'for in/notIn, a regex string (`^2\\d\\d$` or `/abc/i`; flags i, m, s; matched in linear time by RE2, so no ' +
+      'backreferences or lookaround) for matches, a number or ISO date for gt/gte/lt/lte, ' +
       'an integer for lengthEquals, a type name for isType, nothing for exists/notExists. May hold `${...}` references.',
     example: 201,
     examples: [201, 'application/json', ['PAID', 'SHIPPED'], '^ord-[0-9]+$', 'array'],

@@ -181,7 +181,7 @@ describe('evaluateAssertions', () => {
     it('explains an invalid pattern instead of throwing', () => {
       expect(check(http, 'body.id', 'matches', '[unclosed')).toMatchObject({
         passed: false,
-        message: 'body.id: invalid matches assertion: the expected value is not a valid regular expression /[unclosed/ (Unterminated character class)',
+        message: 'body.id: invalid matches assertion: the expected value is not a valid regular expression /[unclosed/ (missing closing ])',
       });
       expect(check(http, 'body.id', 'matches', 5).message).toContain('must be a regular expression string');
     });

@@ -1,4 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
+import { RegexFreeScript } from '../../common/json-path/regex-free-script';
 import { parseJsonContainer, type JsonTextCache } from './value-path';
 
 /**
@@ -18,9 +19,9 @@ function countCacheUse(): void {
 /**
  * Every match of a JSONPath over `value`, in document order. Strings holding JSON objects or arrays
  * are parsed first, at any depth, so `$.body.items[0]` works when the body is JSON text — the same
- * rule as plain paths. Filters run in jsonpath-plus's "safe" interpreter (never `eval`), and a filter
- * that throws on one node (`@.a.b` where `a` is absent) just does not match that node.
- * Throws an Error naming the path when it is not a valid JSONPath.
+ * rule as plain paths. Filters run in jsonpath-plus's "safe" interpreter (never `eval`) with regexes
+ * refused (RegexFreeScript), and a filter that throws on one node (`@.a.b` where `a` is absent) just
+ * does not match that node. Throws an Error naming the path when it is not a valid JSONPath.
  */
 export function queryJsonPath(value: unknown, path: string, cache?: JsonTextCache): unknown[] {
   if (!path.trimStart().startsWith('$')) throw new Error(`JSONPath "${path}" must start with "$"`);
@@ -29,7 +30,7 @@ export function queryJsonPath(value: unknown, path: string, cache?: JsonTextCach
   let matches: unknown;
   try {
     countCacheUse();
-    matches = JSONPath({ path: path.trim(), json, wrap: true, eval: 'safe', ignoreEvalErrors: true });
+    matches = JSONPath({ path: path.trim(), json, wrap: true, eval: RegexFreeScript, ignoreEvalErrors: true });
   } catch (error) {
     throw new Error(`invalid JSONPath "${path}": ${(error as Error).message}`);
   }

@@ -38,7 +38,7 @@ export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.cancelSubscriber = this.redisFactory.create('execution-cancel-sub');
-    this.cancelSubscriber.on('message', (_channel: string, executionId: string) => this.running.cancel(executionId));
+    this.cancelSubscriber.on('message', (_channel: string, executionId: string) => void this.onCancelMessage(executionId));
     await this.cancelSubscriber.subscribe(this.publisher.cancelChannel);
 
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
@@ -51,6 +51,22 @@ export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplica
     });
     this.worker.on('failed', (job, error) => void this.onJobFailed(job, error));
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'Queue worker error'));
+  }
+
+  /**
+   * Anyone who can publish on the service's Redis could send a cancel, so the message only says
+   * "look": the run is aborted when the database holds the request ExecutionsService.cancel wrote
+   * before publishing. Only the worker running the execution reads the database.
+   */
+  private async onCancelMessage(executionId: string): Promise<void> {
+    if (!this.running.ids().includes(executionId)) return;
+    try {
+      if (await this.executions.isCancelRequested(executionId)) this.running.cancel(executionId);
+      else this.logger.warn({ executionId }, 'Ignoring a cancel message without a cancel request in the database');
+    } catch (error) {
+      // The runner also checks the flag between steps, so the cancel still happens, only later.
+      this.logger.error({ err: error, executionId }, 'Could not check a cancel request');
+    }
   }
 
   private async process(job: Job<ExecutionJobData>): Promise<void> {

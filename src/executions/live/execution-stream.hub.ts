@@ -6,21 +6,27 @@ import { type ExecutionStatusUpdate, peekExecutionId } from '../execution-update
 import { ExecutionUpdatePublisher } from '../execution-update.publisher';
 import { ExecutionsRepository } from '../executions.repository';
 import type { ExecutionView } from '../executions.service';
+import { admitLiveUpdate } from './live-update-admission';
 
 export type StreamEvent = { type: 'snapshot'; data: ExecutionView } | { type: 'update'; data: ExecutionStatusUpdate };
 export type StreamSink = (event: StreamEvent) => void;
 
 interface Subscription {
+  executionId: string;
   sink: StreamSink;
-  /** Updates that arrived while the snapshot was being read; flushed after it, filtered by seq. */
+  /** Updates that arrived while a snapshot was being read; flushed after it, filtered by seq. */
   buffer: ExecutionStatusUpdate[] | null;
   lastSeq: number;
+  /** The execution's team, from the snapshot: updates naming another team are dropped. */
+  teamId: string;
 }
 
 /**
  * Fans the Redis update channel out to the live clients of this API instance (Socket.IO and SSE).
  * Each subscriber gets a snapshot first, then only updates newer than it, in sequence order — so a
- * client never misses or double-applies a change, whenever it joins.
+ * client never misses or double-applies a change, whenever it joins. Updates are checked against the
+ * database's view (team, next seq; see live-update-admission.ts), so a lost or forged update costs a
+ * fresh snapshot, never a frozen view.
  */
 @Injectable()
 export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
@@ -46,7 +52,7 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
 
   /** Streams one execution to `sink`; returns the function that stops it. */
   async subscribe(executionId: string, sink: StreamSink): Promise<() => void> {
-    const subscription: Subscription = { sink, buffer: [], lastSeq: 0 };
+    const subscription: Subscription = { executionId, sink, buffer: [], lastSeq: 0, teamId: '' };
     let set = this.subscriptions.get(executionId);
     if (!set) this.subscriptions.set(executionId, (set = new Set()));
     set.add(subscription);
@@ -54,17 +60,12 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
       set!.delete(subscription);
       if (set!.size === 0 && this.subscriptions.get(executionId) === set) this.subscriptions.delete(executionId);
     };
-    const found = await this.repo.findWithSteps(executionId);
-    if (!found) {
+    const snapshot = await this.readSnapshot(executionId);
+    if (!snapshot) {
       unsubscribe();
       throw new Error('Execution not found');
     }
-    const snapshot: ExecutionView = { ...found.execution, steps: found.steps };
-    subscription.lastSeq = snapshot.seq;
-    sink({ type: 'snapshot', data: snapshot });
-    const buffered = subscription.buffer!.sort((a, b) => a.seq - b.seq);
-    subscription.buffer = null;
-    for (const update of buffered) this.deliver(subscription, update);
+    this.sendSnapshot(subscription, snapshot);
     return unsubscribe;
   }
 
@@ -86,16 +87,57 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
     }
     const set = this.subscriptions.get(update.executionId);
     if (!set) return;
-    for (const subscription of set) {
-      if (subscription.buffer) subscription.buffer.push(update);
-      else this.deliver(subscription, update);
-    }
+    for (const subscription of set) this.route(subscription, update);
   }
 
   private deliver(subscription: Subscription, update: ExecutionStatusUpdate): void {
-    if (update.seq <= subscription.lastSeq) return;
-    subscription.lastSeq = update.seq;
-    subscription.sink({ type: 'update', data: update });
+    switch (admitLiveUpdate(subscription, update)) {
+      case 'deliver':
+        subscription.lastSeq = update.seq;
+        subscription.sink({ type: 'update', data: update });
+        return;
+      case 'resync':
+        void this.resync(subscription);
+        return;
+      case 'drop':
+        return;
+    }
+  }
+
+  /** Replaces a gap in the updates with a fresh snapshot; updates arriving meanwhile are buffered. */
+  private async resync(subscription: Subscription): Promise<void> {
+    subscription.buffer = [];
+    let snapshot: ExecutionView | undefined;
+    try {
+      snapshot = await this.readSnapshot(subscription.executionId);
+    } catch (error) {
+      this.logger.warn({ err: error, executionId: subscription.executionId }, 'Could not re-read an execution after a gap in its updates');
+    }
+    if (!snapshot || !this.subscriptions.get(subscription.executionId)?.has(subscription)) {
+      subscription.buffer = null; // the next update out of order tries again
+      return;
+    }
+    this.sendSnapshot(subscription, snapshot);
+  }
+
+  private async readSnapshot(executionId: string): Promise<ExecutionView | undefined> {
+    const found = await this.repo.findWithSteps(executionId);
+    return found ? { ...found.execution, steps: found.steps } : undefined;
+  }
+
+  private sendSnapshot(subscription: Subscription, snapshot: ExecutionView): void {
+    subscription.teamId = snapshot.teamId;
+    subscription.lastSeq = snapshot.seq;
+    subscription.sink({ type: 'snapshot', data: snapshot });
+    const buffered = subscription.buffer!.sort((a, b) => a.seq - b.seq);
+    subscription.buffer = null;
+    // A gap among them starts another resync, which buffers the rest again.
+    for (const update of buffered) this.route(subscription, update);
+  }
+
+  private route(subscription: Subscription, update: ExecutionStatusUpdate): void {
+    if (subscription.buffer) subscription.buffer.push(update);
+    else this.deliver(subscription, update);
   }
 }
 

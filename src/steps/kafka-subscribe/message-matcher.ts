@@ -1,4 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
+import { RegexFreeScript } from '../../common/json-path/regex-free-script';
 import { StepError } from '../step-plugin';
 
 /**
@@ -76,7 +77,7 @@ function select(path: string, json: unknown): unknown[] {
   // ignoreEvalErrors: a filter reading a field some messages lack (`@.order.id` on `{}`) is simply
   // false for them instead of aborting the search of the whole message. jsonpath-plus answers
   // undefined (not []) for a null document.
-  const result: unknown = JSONPath({ path, json: json as object, wrap: true, eval: 'safe', ignoreEvalErrors: true });
+  const result: unknown = JSONPath({ path, json: json as object, wrap: true, eval: RegexFreeScript, ignoreEvalErrors: true });
   return Array.isArray(result) ? result : [];
 }
 
@@ -102,7 +103,7 @@ function validateJsonPath(path: string): string[] {
       try {
         // Evaluating the expression alone against one empty object compiles it: syntax errors throw
         // (outside jsonpath-plus' ignoreEvalErrors), runtime errors on the empty object are ignored.
-        JSONPath({ path: `$[${segment}]`, json: [{}], wrap: true, eval: 'safe', ignoreEvalErrors: true });
+        JSONPath({ path: `$[${segment}]`, json: [{}], wrap: true, eval: RegexFreeScript, ignoreEvalErrors: true });
       } catch (error) {
         throw FAIL(path, `in ${segment}: ${(error as Error).message}`);
       }

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type Redis from 'ioredis';
 import { type ExecutionStatusUpdate, peekExecutionId } from '../../executions/execution-update';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
+import { admitLiveUpdate } from '../../executions/live/live-update-admission';
 import { RedisFactory } from '../../redis/redis.factory';
 import { SuiteRunStore } from '../runs/suite-run-store';
 import type { SuiteRunView } from '../runs/suite-run-view';
@@ -31,6 +32,8 @@ interface Subscription {
  * executions: a snapshot first, then only newer updates in `seq` order. One Redis connection subscribes
  * to both the suite channel and the executions channel, so an execution's start (relayed from the
  * executions channel) and its finish (suite channel) arrive in the order they were published.
+ * Messages naming another team are dropped, and a gap in the suite `seq` (a lost or forged update) is
+ * answered with a fresh snapshot (see live-update-admission.ts).
  */
 @Injectable()
 export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
@@ -76,15 +79,7 @@ export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
       unsubscribe();
       throw error;
     }
-    subscription.lastSeq = snapshot.seq;
-    for (const item of snapshot.items) {
-      const known = subscription.executionSeqs.get(item.executionId);
-      if (known) known.seq = item.executionSeq;
-    }
-    sink({ type: 'snapshot', data: snapshot });
-    const buffered = subscription.buffer!;
-    subscription.buffer = null;
-    for (const message of buffered) this.deliver(subscription, message);
+    this.sendSnapshot(subscription, snapshot);
     return unsubscribe;
   }
 
@@ -109,22 +104,28 @@ export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
     if (incoming.kind === 'execution' && incoming.update.updateType !== 'EXECUTION_STARTED') return;
     const targets = incoming.kind === 'suite' ? this.byRun.get(incoming.update.suiteRunId) : this.byExecution.get(incoming.update.executionId);
     if (!targets) return;
-    for (const subscription of targets) {
-      if (subscription.buffer) subscription.buffer.push(incoming);
-      else this.deliver(subscription, incoming);
-    }
+    for (const subscription of targets) this.route(subscription, incoming);
+  }
+
+  private route(subscription: Subscription, incoming: Incoming): void {
+    if (subscription.buffer) subscription.buffer.push(incoming);
+    else this.deliver(subscription, incoming);
   }
 
   private deliver(subscription: Subscription, incoming: Incoming): void {
     if (incoming.kind === 'suite') {
-      if (incoming.update.seq <= subscription.lastSeq) return;
+      const admission = admitLiveUpdate(subscription, incoming.update);
+      if (admission === 'resync') void this.resync(subscription);
+      if (admission !== 'deliver') return;
       subscription.lastSeq = incoming.update.seq;
       subscription.sink({ type: 'update', data: incoming.update });
       return;
     }
     const update = incoming.update;
+    // Execution seqs are not contiguous here (only starts are relayed): newer is enough, from the same team.
+    if (update.teamId !== subscription.teamId) return;
     const known = subscription.executionSeqs.get(update.executionId);
-    if (!known || update.seq <= known.seq) return;
+    if (!known || typeof update.seq !== 'number' || update.seq <= known.seq) return;
     known.seq = update.seq;
     subscription.sink({
       type: 'update',
@@ -137,6 +138,35 @@ export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
         at: update.at,
       },
     });
+  }
+
+  /** Replaces a gap in the suite updates with a fresh snapshot; messages arriving meanwhile are buffered. */
+  private async resync(subscription: Subscription): Promise<void> {
+    subscription.buffer = [];
+    let snapshot: SuiteRunView | undefined;
+    try {
+      snapshot = await this.store.view(subscription.teamId, subscription.suiteRunId);
+    } catch (error) {
+      this.logger.warn({ err: error, suiteRunId: subscription.suiteRunId }, 'Could not re-read a suite run after a gap in its updates');
+    }
+    if (!snapshot || !this.byRun.get(subscription.suiteRunId)?.has(subscription)) {
+      subscription.buffer = null; // the next update out of order tries again
+      return;
+    }
+    this.sendSnapshot(subscription, snapshot);
+  }
+
+  private sendSnapshot(subscription: Subscription, snapshot: SuiteRunView): void {
+    subscription.lastSeq = snapshot.seq;
+    for (const item of snapshot.items) {
+      const known = subscription.executionSeqs.get(item.executionId);
+      if (known) known.seq = Math.max(known.seq, item.executionSeq);
+    }
+    subscription.sink({ type: 'snapshot', data: snapshot });
+    const buffered = subscription.buffer!;
+    subscription.buffer = null;
+    // A gap among them starts another resync, which buffers the rest again.
+    for (const message of buffered) this.route(subscription, message);
   }
 }
 
