@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
-import type { AssertionResult } from '../engine/assertions/assertion';
+import type { AssertionResult } from '../flow-language/assertions/assertion';
 import type { ExecutionStatus, StepStatus } from './execution-status';
 import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';

@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { AssertionResult } from '../engine/assertions/assertion';
+import type { AssertionResult } from '../flow-language/assertions/assertion';
 import type { StepStatus } from './execution-status';
 import { Execution } from './execution.entity';
 

@@ -26,7 +26,7 @@ import {
   FlowVersionPageDto,
 } from './dto/flow.dto';
 import { FlowsService } from './flows.service';
-import { invalidFlow } from './validation/flow-problem';
+import { invalidFlow } from '../flow-language/flow-problem';
 
 const FLOW_ID = { name: 'flowId', format: 'uuid' } as const;
 const VERSION = { name: 'version', type: Number, example: 1 } as const;

@@ -11,7 +11,7 @@ import { normalizeSteps, normalizeVariables, stepTypesOf } from './flow-normaliz
 import { FlowVersion } from './flow-version.entity';
 import { type FlowSummaryView, type FlowVersionView, type FlowView, type Page, toFlowView, toSummaryView, toVersionView } from './flow-view';
 import { Flow } from './flow.entity';
-import { type FlowProblem, invalidFlow } from './validation/flow-problem';
+import { type FlowProblem, invalidFlow } from '../flow-language/flow-problem';
 import { FlowValidator } from './validation/flow-validator.service';
 import { validateShape } from './validation/validate-shape';
 import { jsonEqual } from './versions/canonical-json';

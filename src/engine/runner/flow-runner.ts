@@ -6,7 +6,7 @@ import type { Execution } from '../../executions/execution.entity';
 import type { ExecutionStep } from '../../executions/execution-step.entity';
 import type { StepDefinition } from '../../flows/flow-definition';
 import { FlowVersionReader } from '../../flows/versions/flow-version-reader';
-import type { SubstitutionScope } from '../substitution/substitution-scope';
+import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
 import { CancelledError, ExecutionTimeoutError, RunningExecutions, WorkerShutdownError } from './running-executions';
 import { reasonText, StepExecutor } from './step-executor';
 import type { ExecutedStep } from './step-outcome';

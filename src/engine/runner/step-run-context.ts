@@ -1,4 +1,4 @@
-import type { SubstitutionScope } from '../substitution/substitution-scope';
+import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
 
 /** What the executor needs to know about the execution a step belongs to. */
 export interface StepRunContext {

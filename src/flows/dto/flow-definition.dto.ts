@@ -17,8 +17,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AssertionDto } from '../../engine/assertions/assertion.dto';
-import { RetryPolicyDto } from '../../engine/retry/retry-policy.dto';
+import { AssertionDto } from '../../flow-language/assertions/assertion.dto';
+import { RetryPolicyDto } from '../../flow-language/retry/retry-policy.dto';
 import type { StepDefinition, VariableDeclaration, VariableType } from '../flow-definition';
 import { FLOW_LIMITS, REFERENCE_NAME, STEP_ID } from '../flow-limits';
 

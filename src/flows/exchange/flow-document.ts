@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { StepDefinition } from '../flow-definition';
 import { FLOW_LIMITS } from '../flow-limits';
 import type { FlowView } from '../flow-view';
-import { pointerOf, problem, type FlowProblem } from '../validation/flow-problem';
+import { pointerOf, problem, type FlowProblem } from '../../flow-language/flow-problem';
 
 export const EXPORT_FORMAT = 'ats.flows';
 export const EXPORT_FORMAT_VERSION = 1;

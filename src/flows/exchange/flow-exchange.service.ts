@@ -5,7 +5,7 @@ import type { TeamContext } from '../../identity/tenancy/principal';
 import type { FlowDefinitionDto } from '../dto/flow-definition.dto';
 import { FlowsService } from '../flows.service';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
-import { type FlowProblem, invalidFlow, prefixProblems, problem } from '../validation/flow-problem';
+import { type FlowProblem, invalidFlow, prefixProblems, problem } from '../../flow-language/flow-problem';
 import {
   bindResources,
   type FlowExportDocument,

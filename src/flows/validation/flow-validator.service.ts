@@ -4,8 +4,8 @@ import { AppConfig } from '../../config/app-config';
 import { StepRegistry } from '../../steps/step-registry.service';
 import { FLOW_LIMITS, RESERVED_ROOTS } from '../flow-limits';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
-import { dedupeProblems, pointerOf, problem, type FlowProblem } from './flow-problem';
-import { checkReferences } from './reference-rules';
+import { dedupeProblems, pointerOf, problem, type FlowProblem } from '../../flow-language/flow-problem';
+import { checkReferences } from '../../flow-language/references/reference-rules';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../../common/errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../../common/validation/dto-input';
-import { problem, type FlowProblem } from './flow-problem';
+import { problem, type FlowProblem } from '../../flow-language/flow-problem';
 
 /**
  * Validates a raw document against a DTO class with the global pipe's rules (unknown fields refused)

@@ -1,5 +1,5 @@
-import type { FieldProblem } from '../../common/errors/app.exception';
-import { AppException } from '../../common/errors/app.exception';
+import type { FieldProblem } from '../common/errors/app.exception';
+import { AppException } from '../common/errors/app.exception';
 
 /**
  * One problem in a flow document. `pointer` is a JSON pointer into the submitted document

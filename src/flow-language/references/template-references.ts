@@ -1,6 +1,6 @@
-import { findReferences, type FoundReference } from '../../engine/substitution/find-references';
-import { SubstitutionError } from '../../engine/substitution/substitution-error';
-import { pointerOf } from './flow-problem';
+import { findReferences, type FoundReference } from '../substitution/find-references';
+import { SubstitutionError } from '../substitution/substitution-error';
+import { pointerOf } from '../flow-problem';
 
 export interface TemplateScan {
   references: FoundReference[];

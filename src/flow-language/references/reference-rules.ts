@@ -1,6 +1,6 @@
-import { ENV_ROOT } from '../../engine/substitution/expression-node';
-import type { FoundReference } from '../../engine/substitution/find-references';
-import { pointerOf, problem, type FlowProblem } from './flow-problem';
+import { ENV_ROOT } from '../substitution/expression-node';
+import type { FoundReference } from '../substitution/find-references';
+import { pointerOf, problem, type FlowProblem } from '../flow-problem';
 import { scanTemplates } from './template-references';
 
 /** What the reference rules need of a flow; loose on purpose so a half-valid document can still be checked. */
