@@ -34,4 +34,18 @@ describe('loadConfig', () => {
   it('refuses development secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEYS/);
   });
+
+  it('defaults EGRESS_DEFAULT to deny-private in production and allow elsewhere', () => {
+    expect(loadConfig({}).EGRESS_DEFAULT).toBe('allow');
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+    expect(loadConfig(production).EGRESS_DEFAULT).toBe('deny-private');
+    expect(loadConfig({ ...production, EGRESS_DEFAULT: 'allow' }).EGRESS_DEFAULT).toBe('allow');
+    expect(loadConfig({}).EGRESS_ALLOW_CONTROL_PLANE).toBe(false);
+  });
+
+  it('names bad egress entries and modes at boot', () => {
+    expect(() => loadConfig({ EGRESS_ALLOW: '10.0.0.0/8,10.0.0.0/33', EGRESS_DENY: 'db:0', EGRESS_DEFAULT: 'deny' })).toThrow(
+      /EGRESS_DEFAULT must be one of: allow, deny-private[\s\S]*EGRESS_ALLOW: "10\.0\.0\.0\/33" is not a CIDR[\s\S]*EGRESS_DENY: "db:0" has an invalid port/,
+    );
+  });
 });
