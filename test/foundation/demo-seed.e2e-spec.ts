@@ -15,7 +15,8 @@ async function freePort(): Promise<number> {
 describe('demo seed (SEED_DEMO=true)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('seed', { env: { SEED_DEMO: 'true', PORT: String(await freePort()) } });
+    // The demo's sql resource is the service's own database (the quickstart is single-team local use).
+    t = await startTestApp('seed', { env: { SEED_DEMO: 'true', PORT: String(await freePort()), EGRESS_ALLOW_CONTROL_PLANE: 'true' } });
   });
   afterAll(() => t.close());
 

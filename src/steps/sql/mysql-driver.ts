@@ -1,4 +1,5 @@
 import mysql from 'mysql2';
+import type { EgressService } from '../../egress/egress.service';
 import { mysqlConnectionOptions } from '../../resources/types/sql/sql-connection-options';
 import type { SqlResourceConfig } from '../../resources/types/sql/sql-resource-config.dto';
 import { SQL_CANCEL_GRACE_MS, SQL_CONNECT_TIMEOUT_MS, type SqlDriver, type SqlStatement, type SqlStatementOutcome } from './sql-driver';
@@ -20,9 +21,12 @@ export class MysqlDriver implements SqlDriver {
   private readonly pool: mysql.Pool;
   private flavour?: Promise<Flavour>;
 
-  constructor(private readonly settings: SqlResourceConfig) {
+  constructor(
+    private readonly settings: SqlResourceConfig,
+    egress: EgressService,
+  ) {
     this.options = {
-      ...(mysqlConnectionOptions(settings, SQL_CONNECT_TIMEOUT_MS) as mysql.ConnectionOptions),
+      ...(mysqlConnectionOptions(settings, SQL_CONNECT_TIMEOUT_MS, egress) as mysql.ConnectionOptions),
       // Big integers and decimals as exact strings; DATE as `YYYY-MM-DD`; DATETIME/TIMESTAMP as Dates
       // read in UTC (the session time zone below), converted to ISO-8601 by the step.
       supportBigNumbers: true,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { EgressService } from '../../egress/egress.service';
 import { pgClientConfig } from '../../resources/types/sql/sql-connection-options';
 import type { SqlResourceConfig } from '../../resources/types/sql/sql-resource-config.dto';
 import { SQL_CANCEL_GRACE_MS, SQL_CONNECT_TIMEOUT_MS, type SqlDriver, type SqlStatement, type SqlStatementOutcome } from './sql-driver';
@@ -30,8 +31,8 @@ export class PostgresDriver implements SqlDriver {
   private readonly clientConfig: pg.ClientConfig;
   private readonly pool: pg.Pool;
 
-  constructor(settings: SqlResourceConfig) {
-    this.clientConfig = pgClientConfig(settings, SQL_CONNECT_TIMEOUT_MS);
+  constructor(settings: SqlResourceConfig, egress: EgressService) {
+    this.clientConfig = pgClientConfig(settings, SQL_CONNECT_TIMEOUT_MS, egress);
     this.pool = new pg.Pool({ ...this.clientConfig, max: settings.poolSize, idleTimeoutMillis: 30_000, types: PG_RESULT_TYPES });
     // An idle client losing its connection is dropped by the pool; without a listener it would crash the worker.
     this.pool.on('error', () => undefined);

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { EgressService } from '../../egress/egress.service';
 import type { ClientPool } from '../../resources/client-pool';
 import { ResourcesService } from '../../resources/resources.service';
 import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../step-plugin';
@@ -37,11 +38,11 @@ import { toJsonSafeRows, toNamedParameters } from './sql-values';
 export class SqlStep implements StepRunner<SqlStepConfig, SqlStepResult>, OnModuleDestroy {
   private readonly drivers: ClientPool<SqlDriver, ResolvedResource>;
 
-  constructor(resources: ResourcesService) {
+  constructor(resources: ResourcesService, egress: EgressService) {
     this.drivers = resources.createClientPool<SqlDriver>({
       create: (resource) => {
         const settings = sqlResourceSettings(resource.config);
-        return settings.engine === 'postgres' ? new PostgresDriver(settings) : new MysqlDriver(settings);
+        return settings.engine === 'postgres' ? new PostgresDriver(settings, egress) : new MysqlDriver(settings, egress);
       },
       close: (driver) => driver.close(),
     });
