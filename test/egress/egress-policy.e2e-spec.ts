@@ -5,6 +5,7 @@ import { kafkaClientConfig } from '../../src/resources/types/kafka/kafka-client-
 import type { KafkaResourceConfig } from '../../src/resources/types/kafka/kafka-resource-config.dto';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
+import { runSuite } from '../suites/suite-helpers';
 import { startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -92,7 +93,7 @@ describe('egress policy: the control plane and metadata are out of tenants\' rea
 
   beforeAll(async () => {
     relay = await startRedisRelay();
-    t = await startTestApp('egress', { env: { REDIS_URL: `redis://127.0.0.1:${relay.port}` } });
+    t = await startTestApp('egress', { env: { REDIS_URL: `redis://127.0.0.1:${relay.port}`, WEBHOOK_MAX_ATTEMPTS: '1' } });
     team = await teamOn(t, 'egress');
     pgPort = Number(new URL(t.config.DATABASE_URL).port || 5432);
     target = await startHttpTarget({
@@ -231,6 +232,23 @@ describe('egress policy: the control plane and metadata are out of tenants\' rea
       .send({ name: 'metadata-http', type: 'http', config: { baseUrl: 'http://[fd00:ec2::254]/' } })
       .expect(400);
     expect(http.body.details.problems).toEqual([{ field: 'config.baseUrl', message: expect.stringContaining('[fd00:ec2::254]:80 is a cloud metadata address') }]);
+  });
+
+  it('webhook delivery to a host name that resolves to the control plane is refused and recorded', async () => {
+    const seenBefore = relay.firstBytes.length;
+    const flowId = await createFlow(t, team.user, team.teamId, { name: 'egress-hook-flow', steps: [{ name: 'wait', type: 'delay', config: { delayMs: 1 } }] });
+    const suite = (await t.http.post(`${API}/teams/${team.teamId}/suites`).set(team.user.auth).send({ name: 'egress-hook', entries: [{ flowId }] }).expect(201)).body;
+    const hooks = `${API}/teams/${team.teamId}/suites/${suite.id}/webhooks`;
+    const hook = (await t.http.post(hooks).set(team.user.auth).send({ name: 'own-redis', url: `http://localhost:${relay.port}/`, secret: 'whsec-0123456789abcdef' }).expect(201)).body;
+    await runSuite(t, team.user, team.teamId, suite.id);
+    const deadline = Date.now() + 20_000;
+    let deliveries: Array<{ outcome: string; error: string | null }> = [];
+    while (deliveries.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      deliveries = (await t.http.get(`${hooks}/${hook.id}/deliveries`).set(team.user.auth).expect(200)).body.items;
+    }
+    expect(deliveries).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/egress refused: localhost → .* is the service's own Redis/) })]);
+    expect(relay.firstBytes.slice(seenBefore).filter((first) => first.includes('HTTP/1.1'))).toEqual([]);
   });
 });
 
