@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { type ISocketFactory, type KafkaConfig, type SASLOptions, logLevel } from 'kafkajs';
+import { EgressRefusedError } from '../../../egress/egress-refused.error';
 import type { EgressService } from '../../../egress/egress.service';
 import type { ResourceEgressTarget } from '../../resource-type';
 import { tlsConnectionOptions } from '../common/resource-tls-options.dto';
@@ -32,7 +33,15 @@ function egressSocketFactory(egress: EgressService): ISocketFactory {
  * refused whichever broker kafkajs would have picked.
  */
 export async function kafkaClientConfig(config: KafkaResourceConfig, egress: EgressService, overrides: Partial<KafkaConfig> = {}): Promise<KafkaConfig> {
-  await Promise.all(config.brokers.map((broker) => brokerEndpoint(broker)).map(({ host, port }) => egress.assertAllowed(host, port)));
+  await Promise.all(
+    config.brokers.map(async (broker) => {
+      const { host, port } = brokerEndpoint(broker);
+      // Only refusals count here: a seed that does not resolve is kafkajs' to skip, as before.
+      await egress.assertAllowed(host, port).catch((error: unknown) => {
+        if (error instanceof EgressRefusedError) throw error;
+      });
+    }),
+  );
   const options = config.clientOptions ?? {};
   return {
     clientId: config.clientId,
