@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common'
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EgressModule } from './egress/egress.module';
 import { EngineModule } from './engine/engine.module';
 import { ExecutionsApiModule } from './executions/executions-api.module';
 import { FlowsApiModule } from './flows/flows-api.module';
@@ -34,7 +35,7 @@ const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule];
 
 /**
  * One build, three roles: APP_MODE decides which modules are loaded. Infrastructure (config, logging,
- * database, Redis, queue registration, health) is present in every mode.
+ * database, Redis, queue registration, health, the egress gate) is present in every mode.
  */
 @Module({})
 export class AppModule {
@@ -48,6 +49,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         HealthModule,
+        EgressModule,
         ...(config.isApi ? API_MODULES : []),
         ...(config.isWorker ? WORKER_MODULES : []),
       ],

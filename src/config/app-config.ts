@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { EGRESS_DEFAULTS, type EgressDefault } from '../egress/egress-policy';
 
 export const APP_MODES = ['api', 'worker', 'all'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -154,6 +155,34 @@ export class AppConfig {
    */
   @Type(() => Number) @IsInt() @Min(100) @Max(600000)
   EXECUTION_HEARTBEAT_INTERVAL_MS = 5000;
+
+  /**
+   * Where tenant-driven connections (steps, connection tests, webhooks) may go beyond the default:
+   * comma-separated CIDRs (`10.20.0.0/16`) and `host[:port]` (`orders-db.internal:5432`, `[::1]:8080`).
+   * Checked after DNS resolution; entries are validated at boot (loadConfig).
+   */
+  @IsString()
+  EGRESS_ALLOW = '';
+
+  /** Same syntax as EGRESS_ALLOW; refused even when EGRESS_ALLOW also lists them (deny wins). */
+  @IsString()
+  EGRESS_DENY = '';
+
+  /**
+   * `deny-private` refuses loopback, RFC 1918, CGNAT, link-local, unique-local and unspecified
+   * addresses unless EGRESS_ALLOW lists them; `allow` lets them through. Unset: `deny-private` when
+   * NODE_ENV=production, else `allow` (filled by loadConfig).
+   */
+  @IsOptional() @IsIn(EGRESS_DEFAULTS, { message: `EGRESS_DEFAULT must be one of: ${EGRESS_DEFAULTS.join(', ')}` })
+  EGRESS_DEFAULT?: EgressDefault = undefined;
+
+  /**
+   * The service's own Postgres and Redis (DATABASE_URL, REDIS_URL) and cloud metadata addresses are
+   * refused to tenants in every mode; `true` lifts that, for single-team local use only (a tenant could
+   * then read other teams' data straight from the service's stores).
+   */
+  @Transform(toBool) @IsBoolean()
+  EGRESS_ALLOW_CONTROL_PLANE = false;
 
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};

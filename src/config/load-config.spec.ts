@@ -57,4 +57,18 @@ describe('loadConfig', () => {
     expect(trust('loopback, 10.0.0.0/8, fd00::/8')).toBe('loopback, 10.0.0.0/8, fd00::/8');
     expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'yes please!' })).toThrow(/TRUST_PROXY/);
   });
+
+  it('defaults EGRESS_DEFAULT to deny-private in production and allow elsewhere', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).EGRESS_DEFAULT).toBe('allow');
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+    expect(loadConfig(production).EGRESS_DEFAULT).toBe('deny-private');
+    expect(loadConfig({ ...production, EGRESS_DEFAULT: 'allow' }).EGRESS_DEFAULT).toBe('allow');
+    expect(loadConfig({ NODE_ENV: 'test' }).EGRESS_ALLOW_CONTROL_PLANE).toBe(false);
+  });
+
+  it('names bad egress entries and modes at boot', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', EGRESS_ALLOW: '10.0.0.0/8,10.0.0.0/33', EGRESS_DENY: 'db:0', EGRESS_DEFAULT: 'deny' })).toThrow(
+      /EGRESS_DEFAULT must be one of: allow, deny-private[\s\S]*EGRESS_ALLOW: "10\.0\.0\.0\/33" is not a CIDR[\s\S]*EGRESS_DENY: "db:0" has an invalid port/,
+    );
+  });
 });

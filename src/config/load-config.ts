@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { parseEgressList } from '../egress/egress-policy';
 import { AppConfig, DEV_JWT_SECRET, DEV_SECRETS_KEY } from './app-config';
 
 export class ConfigValidationError extends Error {
@@ -26,6 +27,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (config.JWT_SECRET === DEV_JWT_SECRET) problems.push(`JWT_SECRET: the built-in development secret is refused unless NODE_ENV is development or test; ${hint}`);
     if (config.SECRETS_KEYS === DEV_SECRETS_KEY) problems.push(`SECRETS_KEYS: the built-in development key is refused unless NODE_ENV is development or test; ${hint}`);
   }
+  problems.push(...parseEgressList('EGRESS_ALLOW', config.EGRESS_ALLOW).problems, ...parseEgressList('EGRESS_DENY', config.EGRESS_DENY).problems);
+  config.EGRESS_DEFAULT ??= config.NODE_ENV === 'production' ? 'deny-private' : 'allow';
   if (problems.length) throw new ConfigValidationError(problems);
   for (const name of config.FLOW_ENV_ALLOWLIST.split(',').map((n) => n.trim()).filter(Boolean)) {
     const value = env[name];

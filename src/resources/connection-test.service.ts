@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { EgressService } from '../egress/egress.service';
 import type { ResourceConnectionTester } from './resource-type';
 import { redactDeep, redactText } from './secret-redaction';
 
@@ -17,7 +18,10 @@ export interface ConnectionTestResult {
  */
 @Injectable()
 export class ConnectionTestService {
-  constructor(private readonly appConfig: AppConfig) {}
+  constructor(
+    private readonly appConfig: AppConfig,
+    private readonly egress: EgressService,
+  ) {}
 
   async run(
     tester: ResourceConnectionTester,
@@ -33,7 +37,7 @@ export class ConnectionTestService {
     });
     const latency = () => Math.round(performance.now() - started);
     try {
-      const attempt = Promise.resolve().then(() => tester.test(config, { signal: controller.signal, timeoutMs }));
+      const attempt = Promise.resolve().then(() => tester.test(config, { signal: controller.signal, timeoutMs, egress: this.egress }));
       const details = await Promise.race([attempt, timeout]);
       const result: ConnectionTestResult = { ok: true, latencyMs: latency() };
       if (details && Object.keys(details).length) result.details = redactDeep(details, options.secretValues) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { EgressService } from '../egress/egress.service';
 
 /**
  * A config field holding a secret, as a dotted path into the type's config (`password`, `sasl.password`).
@@ -43,6 +44,18 @@ export interface ResourceTypeMetadata {
   addressFields: string[];
   /** A realistic config for documentation (secret values are placeholders). */
   example: Record<string, unknown>;
+  /**
+   * The endpoints a config connects to, so saving a resource whose IP-literal address the egress
+   * policy refuses is a 400 naming the field (host names are checked when they resolve, at connect).
+   */
+  egressTargets?: (config: object) => ResourceEgressTarget[];
+}
+
+/** One endpoint of a resource config: `field` is the config path to name in a 400 (`host`, `brokers.1`). */
+export interface ResourceEgressTarget {
+  field: string;
+  host: string;
+  port: number;
 }
 
 export interface ConnectionTestContext {
@@ -50,6 +63,8 @@ export interface ConnectionTestContext {
   signal: AbortSignal;
   /** The whole test's budget; testers pass it to their driver's own connect/request timeouts. */
   timeoutMs: number;
+  /** Where testers get their connections (agents, sockets, checked addresses): the test goes only where tenants may. */
+  egress: EgressService;
 }
 
 /**

@@ -5,6 +5,7 @@ import { isUUID } from 'class-validator';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
 import { AppException, type FieldProblem } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
+import { EgressService } from '../egress/egress.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import type { ResolvedResource } from '../steps/step-plugin';
 import { ClientPool, type ClientPoolOptions } from './client-pool';
@@ -15,6 +16,7 @@ import type { ResourceDto, ResourcePageDto, ResourceTypeDto } from './dto/resour
 import type { TestResourceConfigDto } from './dto/test-resource-config.dto';
 import type { UpdateResourceDto } from './dto/update-resource.dto';
 import { ResolvedResourceCache } from './resolved-resource-cache';
+import { assertEgressAllowed } from './resource-egress-check';
 import { ResourceChangeBus } from './resource-change-bus.service';
 import type { ResourceTypeMetadata } from './resource-type';
 import { ResourceTypeRegistry } from './resource-type-registry.service';
@@ -82,6 +84,7 @@ export class ResourcesService implements OnModuleDestroy {
     private readonly bus: ResourceChangeBus,
     private readonly connectionTests: ConnectionTestService,
     private readonly appConfig: AppConfig,
+    private readonly egress: EgressService,
   ) {
     this.cache = new ResolvedResourceCache(appConfig.RESOURCE_CACHE_TTL_SEC * 1000);
     bus.onChange((change) => this.forget(change.resourceId));
@@ -99,6 +102,7 @@ export class ResourcesService implements OnModuleDestroy {
   async create(team: TeamContext, dto: CreateResourceDto): Promise<ResourceDto> {
     const metadata = this.requireType(dto.type);
     const prepared = this.prepareConfig(metadata, dto.config);
+    assertEgressAllowed(metadata, prepared.config, this.egress);
     const id = randomUUID();
     await this.uniqueName(dto.name, () =>
       this.resources.insert({
@@ -163,6 +167,7 @@ export class ResourcesService implements OnModuleDestroy {
         if (dto.config !== undefined) {
           const metadata = this.requireType(row.type);
           const prepared = this.prepareConfig(metadata, dto.config, this.storedConfigOf(metadata, row, dto.config));
+          assertEgressAllowed(metadata, prepared.config, this.egress);
           Object.assign(changes, { config: prepared.publicConfig }, this.seal(row.id, prepared.secrets));
         } else if (row.secretsCiphertext && this.cipher.isStale({ keyId: row.secretsKeyId!, ciphertext: row.secretsCiphertext })) {
           // Key rotation happens on write: any update moves the secrets to the current key.

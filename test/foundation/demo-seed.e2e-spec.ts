@@ -16,8 +16,9 @@ describe('demo seed (SEED_DEMO=true)', () => {
   let t: TestApp;
   beforeAll(async () => {
     // The demo's sql resource reads the service's own database as its owner (postgres, a superuser on
-    // the development machine): the quickstart allows privileged accounts, and so does this test of it.
-    t = await startTestApp('seed', { env: { SEED_DEMO: 'true', SQL_ALLOW_PRIVILEGED: 'true', PORT: String(await freePort()) } });
+    // the development machine): the quickstart (single-team local use) allows privileged accounts and
+    // the control plane, and so does this test of it.
+    t = await startTestApp('seed', { env: { SEED_DEMO: 'true', SQL_ALLOW_PRIVILEGED: 'true', EGRESS_ALLOW_CONTROL_PLANE: 'true', PORT: String(await freePort()) } });
   });
   afterAll(() => t.close());
 

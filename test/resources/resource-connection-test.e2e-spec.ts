@@ -79,7 +79,8 @@ describe('resource connection tests (real services)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp('resource-tests');
+    // The shared Postgres and Redis are the systems under test here, and also this app's own stores.
+    t = await startTestApp('resource-tests', { env: { EGRESS_ALLOW_CONTROL_PLANE: 'true' } });
     ({ user, teamId } = await ownerWithTeam(t, 'res-tester'));
     api = new RecordingClient(t, user, bodies);
     secrets.push(mariaPassword);

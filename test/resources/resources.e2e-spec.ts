@@ -32,7 +32,8 @@ describe('resources (CRUD, validation, secrets)', () => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp('resources');
+    // Configs here point at the shared Postgres and Redis, which are also this app's own stores.
+    t = await startTestApp('resources', { env: { EGRESS_ALLOW_CONTROL_PLANE: 'true' } });
     ({ user: owner, teamId } = await ownerWithTeam(t, 'res-owner'));
     api = new RecordingClient(t, owner, bodies);
     service = t.app.get(ResourcesService);
@@ -251,7 +252,7 @@ describe('resources (CRUD, validation, secrets)', () => {
   });
 
   it('invalidates the cache of another process through Redis pub/sub', async () => {
-    const other = await startTestApp('resources-b', { shareWith: t });
+    const other = await startTestApp('resources-b', { shareWith: t, env: { EGRESS_ALLOW_CONTROL_PLANE: 'true' } });
     try {
       const remote = other.app.get(ResourcesService);
       const id = (await api.send('post', `/teams/${teamId}/resources`, { name: 'shared-prom', type: 'prometheus', config: { url: 'http://127.0.0.1:9090' } }, 201)).body.id;

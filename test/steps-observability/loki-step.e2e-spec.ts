@@ -2,6 +2,8 @@ import { StepError, type ResolvedResource, type StepContext } from '../../src/st
 import { LokiStep } from '../../src/steps/loki/loki.step';
 import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
+import { loadConfig } from '../../src/config/load-config';
+import { EgressService } from '../../src/egress/egress.service';
 
 /**
  * The Loki step's `run` against the Loki contract fake (test/support/fake-loki-server.ts: Loki's
@@ -17,7 +19,7 @@ let step: LokiStep;
 let loki: FakeLoki;
 
 beforeAll(async () => {
-  step = new LokiStep();
+  step = new LokiStep(new EgressService(loadConfig({ NODE_ENV: 'test' })));
   loki = await startFakeLoki({ requireTenant: TENANT });
 });
 afterAll(async () => {

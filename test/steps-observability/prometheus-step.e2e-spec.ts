@@ -6,6 +6,8 @@ import type { PrometheusStepConfig } from '../../src/steps/prometheus/prometheus
 import { escapePromQLLabelValue } from '../../src/steps/shared/promql-string';
 import { buildFixture, type Fixture } from '../infra/prometheus/prometheus-fixture';
 import { testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';
+import { loadConfig } from '../../src/config/load-config';
+import { EgressService } from '../../src/egress/egress.service';
 
 /**
  * The Prometheus step's `run` against the real Prometheus 2.42 that the e2e global setup starts over
@@ -20,7 +22,7 @@ let A: { startTime: number; endTime: number };
 let B: { startTime: number; endTime: number };
 
 beforeAll(() => {
-  step = new PrometheusStep();
+  step = new PrometheusStep(new EgressService(loadConfig({ NODE_ENV: 'test' })));
   fixture = buildFixture(testPrometheusNowSec());
   A = { startTime: fixture.windows.A.start * 1000, endTime: fixture.windows.A.end * 1000 };
   B = { startTime: fixture.windows.B.start * 1000, endTime: fixture.windows.B.end * 1000 };

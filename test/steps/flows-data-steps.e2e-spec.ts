@@ -36,7 +36,8 @@ describe('flows with sql, redis and kafka steps (API → worker → real servers
     (await t.http.post(`${API}/teams/${teamId}/resources`).set(user.auth).send({ name, type, config }).expect(201)).body.id;
 
   beforeAll(async () => {
-    t = await startTestApp('flows_data_steps');
+    // The sql and redis steps run against the shared Postgres and Redis, which are also this app's own stores.
+    t = await startTestApp('flows_data_steps', { env: { EGRESS_ALLOW_CONTROL_PLANE: 'true' } });
     ({ user, teamId } = await ownerWithTeam(t, 'data-steps'));
     database = await createTestDatabase('flows_orders');
     db = new Client({ connectionString: database.url });

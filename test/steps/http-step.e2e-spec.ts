@@ -5,7 +5,8 @@ import zlib from 'node:zlib';
 import { HttpStep } from '../../src/steps/http/http.step';
 import type { HttpStepConfig } from '../../src/steps/http/http-step.config';
 import { StepError } from '../../src/steps/step-plugin';
-import type { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { EgressService } from '../../src/egress/egress.service';
 import { createResource } from '../resources/resource-helpers';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { ownerWithTeam, type TestUser } from '../support/identity-helpers';
@@ -399,7 +400,8 @@ describe('http step (API → worker → local HTTP targets)', () => {
 /** The plugin called directly, for what a flow cannot observe: abort wording and released listeners. */
 describe('http step (plugin called directly)', () => {
   let target: Awaited<ReturnType<typeof startTarget>>;
-  const step = new HttpStep({ HTTP_STEP_MAX_RESPONSE_BYTES: LIMIT } as AppConfig);
+  const config = Object.assign(loadConfig({ NODE_ENV: 'test' }), { HTTP_STEP_MAX_RESPONSE_BYTES: LIMIT });
+  const step = new HttpStep(config, new EgressService(config));
 
   beforeAll(async () => {
     target = await startTarget();

@@ -9,7 +9,7 @@ import type { KafkaSubscribeStepConfig } from '../../src/steps/kafka-subscribe/k
 import { KafkaSubscribeStep } from '../../src/steps/kafka-subscribe/kafka-subscribe.step';
 import { StepError } from '../../src/steps/step-plugin';
 import { TEST_KAFKA_BROKERS, TEST_REDIS_URL } from '../support/test-env';
-import { poolOnlyResources, resource, sleep, stepContext } from './step-test-support';
+import { poolOnlyResources, resource, sleep, stepContext, testEgress } from './step-test-support';
 
 jest.setTimeout(60_000);
 
@@ -23,8 +23,8 @@ describe('kafka-publish and kafka-subscribe steps (real Kafka)', () => {
   const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `ats-kafka-steps-${run}` });
   const redis = new Redis(TEST_REDIS_URL);
   const resources = poolOnlyResources();
-  const publisher = new KafkaPublishStep(resources);
-  const subscriber = new KafkaSubscribeStep(resources, redis, new RedisFactory(config));
+  const publisher = new KafkaPublishStep(resources, testEgress());
+  const subscriber = new KafkaSubscribeStep(resources, redis, new RedisFactory(config), testEgress());
   const kafkaResource = resource('kafka', { brokers: TEST_KAFKA_BROKERS, clientId: 'ats-step-tests' }, 'local-kafka');
   const admin = new Kafka({ brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
   const topic = (name: string) => `ats-steps-${run}-${name}`;

@@ -11,7 +11,7 @@ import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_MARIADB_URL } from '../support/test-env';
-import { poolOnlyResources, resource, stepContext } from './step-test-support';
+import { poolOnlyResources, resource, stepContext, testEgress } from './step-test-support';
 
 jest.setTimeout(60_000);
 
@@ -54,7 +54,9 @@ describe('privileged SQL accounts (real PostgreSQL and MariaDB)', () => {
   let dblinkInstalled = false;
 
   const resources = poolOnlyResources();
-  const step = new SqlStep(resources, new AppConfig());
+  // The shared Postgres/MariaDB are the systems under test; the control plane check is egress-policy's subject.
+  const egress = testEgress({ EGRESS_ALLOW_CONTROL_PLANE: 'true' });
+  const step = new SqlStep(resources, new AppConfig(), egress);
 
   const pgConfig = (role: string, extra: object = {}) => ({ engine: 'postgres', host: '127.0.0.1', port: 5432, database: database.name, user: role, password, ...extra });
   const mariaConfig = (name: string, extra: object = {}) => ({
@@ -226,7 +228,7 @@ describe('privileged SQL accounts (real PostgreSQL and MariaDB)', () => {
     expect(await connectionTest(allowing, pgConfig(pgRoles.superuser))).toMatchObject({ ok: true });
     expect(await connectionTest(allowing, pgConfig(pgRoles.program))).toMatchObject({ ok: true });
     expect(await connectionTest(allowing, mariaConfig(mariaUsers.file))).toMatchObject({ ok: true });
-    const allowedStep = new SqlStep(resources, Object.assign(new AppConfig(), { SQL_ALLOW_PRIVILEGED: true }));
+    const allowedStep = new SqlStep(resources, Object.assign(new AppConfig(), { SQL_ALLOW_PRIVILEGED: true }), egress);
     try {
       const r = resource('sql', pgConfig(pgRoles.superuser), 'pg-allowed');
       expect((await allowedStep.run(stepContext({ resourceId: r.id, query: 'SELECT 1 AS one' }, { resource: r }))).rows).toEqual([{ one: 1 }]);

@@ -7,7 +7,7 @@ import type { SqlStepConfig } from '../../src/steps/sql/sql-step.config';
 import { SqlStep } from '../../src/steps/sql/sql.step';
 import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_MARIADB_URL } from '../support/test-env';
-import { poolOnlyResources, resource, sleep, stepContext } from './step-test-support';
+import { poolOnlyResources, resource, sleep, stepContext, testEgress } from './step-test-support';
 
 /**
  * The SQL step against the machine's real PostgreSQL and MariaDB: bound parameters, JSON-typed values,
@@ -92,7 +92,8 @@ describe.each([
 ] as const)('sql step on %s (real server)', (_name, createEngine) => {
   let engine: Engine;
   const resources = poolOnlyResources();
-  const step = new SqlStep(resources, new AppConfig());
+  // The shared Postgres is both the system under test and the default config's own database.
+  const step = new SqlStep(resources, new AppConfig(), testEgress({ EGRESS_ALLOW_CONTROL_PLANE: 'true' }));
   let readOnly: ResolvedResource;
   let writable: ResolvedResource;
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config/load-config';
+import { EgressService } from '../../src/egress/egress.service';
 import { ClientPool, type ClientPoolOptions } from '../../src/resources/client-pool';
 import type { ResourcesService } from '../../src/resources/resources.service';
 import type { ResolvedResource, StepContext } from '../../src/steps/step-plugin';
@@ -47,3 +49,12 @@ export function stepContext<T>(config: T, options: { resource?: ResolvedResource
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The egress gate as a plugin built outside Nest gets it, with the control plane of the default
+ * config (the shared Postgres 127.0.0.1:5432 and Redis 127.0.0.1:6379). Tests whose system under test
+ * is one of those pass `EGRESS_ALLOW_CONTROL_PLANE: 'true'`.
+ */
+export function testEgress(env: NodeJS.ProcessEnv = {}): EgressService {
+  return new EgressService(loadConfig({ NODE_ENV: 'test', ...env }));
+}

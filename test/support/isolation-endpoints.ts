@@ -36,7 +36,7 @@ export const TEAM_ENDPOINTS: EndpointCase[] = [
   { name: 'revoke api key', method: 'delete', path: (o) => `/teams/${o.teamId}/api-keys/${o.apiKeyId}`, role: 'admin', safe: false },
   { name: 'list resources', method: 'get', path: (o) => `/teams/${o.teamId}/resources`, role: 'viewer', safe: true },
   { name: 'get resource', method: 'get', path: (o) => `/teams/${o.teamId}/resources/${o.resourceId}`, role: 'viewer', safe: true },
-  { name: 'create resource', method: 'post', path: (o) => `/teams/${o.teamId}/resources`, body: () => ({ name: 'x', type: 'redis', config: { host: '127.0.0.1' } }), role: 'editor', safe: false },
+  { name: 'create resource', method: 'post', path: (o) => `/teams/${o.teamId}/resources`, body: () => ({ name: 'x', type: 'redis', config: { host: 'cache.internal' } }), role: 'editor', safe: false },
   { name: 'update resource', method: 'patch', path: (o) => `/teams/${o.teamId}/resources/${o.resourceId}`, body: () => ({ description: 'x' }), role: 'editor', safe: false },
   { name: 'delete resource', method: 'delete', path: (o) => `/teams/${o.teamId}/resources/${o.resourceId}`, role: 'editor', safe: false },
   { name: 'test resource', method: 'post', path: (o) => `/teams/${o.teamId}/resources/${o.resourceId}/test`, role: 'editor', safe: true },

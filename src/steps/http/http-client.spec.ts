@@ -231,6 +231,11 @@ describe('http client: error wording (kept from the axios-based step)', () => {
     expect(describeNetworkError(error('ETIMEDOUT', 'connect ETIMEDOUT'), url)).toBe('request to http://127.0.0.1:1/orders timed out');
   });
 
+  it('passes an egress refusal on as is (it names the address and the setting already)', () => {
+    const refusal = 'egress refused: 10.0.0.5:80 is a private address (EGRESS_DEFAULT=deny-private); add it to EGRESS_ALLOW to permit';
+    expect(describeNetworkError(error('EEGRESS', refusal), url)).toBe(refusal);
+  });
+
   it('otherwise gives code and message', () => {
     expect(describeNetworkError(error('ECONNRESET', 'socket hang up'), url)).toBe('request to http://127.0.0.1:1/orders failed: ECONNRESET socket hang up');
     expect(describeNetworkError(error(undefined, 'odd'), url)).toBe('request to http://127.0.0.1:1/orders failed: odd');

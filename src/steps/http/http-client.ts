@@ -72,6 +72,7 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
   /** The step's signal (step timeout, cancel, shutdown). */
   signal: AbortSignal;
+  /** From EgressService: they check every connection (each redirect hop's included) against the egress policy. */
   agents: HttpAgents;
   /** Lower-case names of more headers that a redirect to another origin drops (a resource's secret headers). */
   originBoundHeaders?: readonly string[];
@@ -248,6 +249,8 @@ export function flattenHeaders(headers: Record<string, unknown>): Record<string,
 /** The tester-facing text of a network error (wording kept from the axios-based step). */
 export function describeNetworkError(error: NodeJS.ErrnoException, url: string): string {
   switch (error.code) {
+    case 'EEGRESS':
+      return error.message; // names the host, the address and the setting already
     case 'ECONNREFUSED':
       return `connection refused by ${url}`;
     case 'ENOTFOUND':

@@ -1,7 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
 import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type HttpAgents, type HttpResponse } from './http-client';
@@ -26,15 +27,25 @@ import { httpResourceSettings, type HttpResourceSettings } from './http-resource
 })
 @Injectable()
 export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnModuleDestroy {
-  // Keep-alive agents shared by all executions of this worker: chained steps reuse connections.
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly insecureAgent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+  // Keep-alive agents shared by all executions of this worker: chained steps reuse connections. They
+  // come from the egress gate, so every connection — each redirect hop's included — is policy-checked.
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly insecureAgent: https.Agent;
   /** Agent per protocol, chosen by the step's tlsVerify (a redirect may switch protocol). */
-  private readonly agents: HttpAgents = { http: this.httpAgent, https: this.httpsAgent };
-  private readonly insecureAgents: HttpAgents = { http: this.httpAgent, https: this.insecureAgent };
+  private readonly agents: HttpAgents;
+  private readonly insecureAgents: HttpAgents;
 
-  constructor(private readonly appConfig: AppConfig) {}
+  constructor(
+    private readonly appConfig: AppConfig,
+    egress: EgressService,
+  ) {
+    this.httpAgent = egress.httpAgent({ keepAlive: true, maxSockets: 256 });
+    this.httpsAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 256 });
+    this.insecureAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+    this.agents = { http: this.httpAgent, https: this.httpsAgent };
+    this.insecureAgents = { http: this.httpAgent, https: this.insecureAgent };
+  }
 
   async run(ctx: StepContext<HttpStepConfig>): Promise<HttpStepResult> {
     const { config } = ctx;

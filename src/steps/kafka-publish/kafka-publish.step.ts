@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { CompressionTypes, Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { EgressService } from '../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
 import { ResourcesService } from '../../resources/resources.service';
 import { untilAborted } from '../sql/until-aborted';
@@ -36,10 +37,10 @@ import { KafkaPublishStepConfig, type KafkaPublishMessage, type KafkaPublishStep
 export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, KafkaPublishStepResult>, OnModuleDestroy {
   private readonly producers: ClientPool<Producer, ResolvedResource>;
 
-  constructor(resources: ResourcesService) {
+  constructor(resources: ResourcesService, egress: EgressService) {
     this.producers = resources.createClientPool<Producer>({
       create: async (resource) => {
-        const producer = new Kafka(kafkaStepClientConfig(resource)).producer({ allowAutoTopicCreation: true });
+        const producer = new Kafka(await kafkaStepClientConfig(resource, egress)).producer({ allowAutoTopicCreation: true });
         await producer.connect();
         return producer;
       },

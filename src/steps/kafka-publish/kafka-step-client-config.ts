@@ -1,4 +1,5 @@
 import type { KafkaConfig } from 'kafkajs';
+import type { EgressService } from '../../egress/egress.service';
 import { kafkaClientConfig } from '../../resources/types/kafka/kafka-client-config';
 import type { KafkaResourceConfig } from '../../resources/types/kafka/kafka-resource-config.dto';
 import type { ResolvedResource } from '../step-plugin';
@@ -9,8 +10,8 @@ import type { ResolvedResource } from '../step-plugin';
  * tune it) would replace the default with undefined — and `retryCount < undefined` means no retry at
  * all (a producer's first send to a just-created topic then fails instead of waiting for its leader).
  */
-export function kafkaStepClientConfig(resource: ResolvedResource): KafkaConfig {
-  const config = kafkaClientConfig(resource.config as unknown as KafkaResourceConfig);
+export async function kafkaStepClientConfig(resource: ResolvedResource, egress: EgressService): Promise<KafkaConfig> {
+  const config = await kafkaClientConfig(resource.config as unknown as KafkaResourceConfig, egress);
   const retry = Object.fromEntries(Object.entries(config.retry ?? {}).filter(([, value]) => value !== undefined));
   return { ...config, retry };
 }

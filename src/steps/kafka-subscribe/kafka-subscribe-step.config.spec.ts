@@ -7,6 +7,7 @@ import { StepPlugin } from '../step-plugin.decorator';
 import { StepRegistry } from '../step-registry.service';
 import type { KafkaSubscribeStepConfig } from './kafka-subscribe-step.config';
 import { KafkaSubscribeStep } from './kafka-subscribe.step';
+import type { EgressService } from '../../egress/egress.service';
 
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
@@ -14,7 +15,7 @@ function registry(): StepRegistry {
   const registry = new StepRegistry({} as DiscoveryService);
   const metadata = Reflect.getMetadata(StepPlugin.KEY, KafkaSubscribeStep) as StepPluginMetadata;
   const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new KafkaSubscribeStep(resources, {} as Redis, { key: (...parts: string[]) => parts.join(':') } as RedisFactory));
+  registry.register(metadata, new KafkaSubscribeStep(resources, {} as Redis, { key: (...parts: string[]) => parts.join(':') } as RedisFactory, {} as EgressService));
   return registry;
 }
 

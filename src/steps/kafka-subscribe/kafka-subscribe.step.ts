@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Kafka, type Admin, type Consumer } from 'kafkajs';
+import { EgressService } from '../../egress/egress.service';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
 import { RedisFactory } from '../../redis/redis.factory';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
@@ -56,11 +57,11 @@ export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, 
   private readonly consumers = new Set<Consumer>();
   private readonly subscriptions = new Set<KafkaSubscription>();
 
-  constructor(resources: ResourcesService, @Inject(REDIS_CLIENT) redis: Redis, redisFactory: RedisFactory) {
+  constructor(resources: ResourcesService, @Inject(REDIS_CLIENT) redis: Redis, redisFactory: RedisFactory, egress: EgressService) {
     this.groupLock = new KafkaGroupLock(redis, (group, topic) => redisFactory.key('lock', 'kafka-group', group, topic));
     this.clusters = resources.createClientPool<KafkaCluster>({
       create: async (resource) => {
-        const kafka = new Kafka(kafkaStepClientConfig(resource));
+        const kafka = new Kafka(await kafkaStepClientConfig(resource, egress));
         const admin = kafka.admin();
         await admin.connect();
         return { kafka, admin };

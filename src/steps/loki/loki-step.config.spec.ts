@@ -6,13 +6,15 @@ import { StepPlugin } from '../step-plugin.decorator';
 import { StepRegistry } from '../step-registry.service';
 import { LokiStep } from './loki.step';
 import { LokiStepConfig } from './loki-step.config';
+import { loadConfig } from '../../config/load-config';
+import { EgressService } from '../../egress/egress.service';
 
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
   const registry = new StepRegistry({} as DiscoveryService);
   const metadata = Reflect.getMetadata(StepPlugin.KEY, LokiStep) as StepPluginMetadata;
-  registry.register(metadata, new LokiStep());
+  registry.register(metadata, new LokiStep(new EgressService(loadConfig({ NODE_ENV: 'test' }))));
   return registry;
 }
 

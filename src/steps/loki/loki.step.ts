@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
 import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiResponse } from '../shared/read-api-client';
@@ -44,7 +45,11 @@ import { parseQueryRangeResponse } from './query-range-response';
 })
 @Injectable()
 export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult>, OnModuleDestroy {
-  private readonly client = new ReadApiClient('Loki');
+  private readonly client: ReadApiClient;
+
+  constructor(egress: EgressService) {
+    this.client = new ReadApiClient('Loki', egress);
+  }
 
   async run(ctx: StepContext<LokiStepConfig>): Promise<LokiStepResult> {
     const { config } = ctx;

@@ -6,13 +6,15 @@ import { StepPlugin } from '../step-plugin.decorator';
 import { StepRegistry } from '../step-registry.service';
 import { PrometheusStep } from './prometheus.step';
 import { PrometheusStepConfig } from './prometheus-step.config';
+import { loadConfig } from '../../config/load-config';
+import { EgressService } from '../../egress/egress.service';
 
 const RESOURCE_ID = '0b6f4c1e-7d2a-4f3b-8c9d-5e6f7a8b9c0d';
 
 function registry(): StepRegistry {
   const registry = new StepRegistry({} as DiscoveryService);
   const metadata = Reflect.getMetadata(StepPlugin.KEY, PrometheusStep) as StepPluginMetadata;
-  registry.register(metadata, new PrometheusStep());
+  registry.register(metadata, new PrometheusStep(new EgressService(loadConfig({ NODE_ENV: 'test' }))));
   return registry;
 }
 

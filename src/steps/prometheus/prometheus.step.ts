@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
 import { quotePromQLString } from '../shared/promql-string';
@@ -91,7 +92,11 @@ const windowResultSchema = {
 })
 @Injectable()
 export class PrometheusStep implements StepRunner<PrometheusStepConfig, PrometheusStepResult>, OnModuleDestroy {
-  private readonly client = new ReadApiClient('Prometheus');
+  private readonly client: ReadApiClient;
+
+  constructor(egress: EgressService) {
+    this.client = new ReadApiClient('Prometheus', egress);
+  }
 
   async run(ctx: StepContext<PrometheusStepConfig>): Promise<PrometheusStepResult> {
     const { config } = ctx;

@@ -5,6 +5,7 @@ import { StepPlugin } from '../step-plugin.decorator';
 import { StepRegistry } from '../step-registry.service';
 import type { RedisStepConfig } from './redis-step.config';
 import { RedisStep } from './redis.step';
+import type { EgressService } from '../../egress/egress.service';
 
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
@@ -12,7 +13,7 @@ function registry(): StepRegistry {
   const registry = new StepRegistry({} as DiscoveryService);
   const metadata = Reflect.getMetadata(StepPlugin.KEY, RedisStep) as StepPluginMetadata;
   const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new RedisStep(resources));
+  registry.register(metadata, new RedisStep(resources, {} as EgressService));
   return registry;
 }
 

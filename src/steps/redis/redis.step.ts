@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { EgressService } from '../../egress/egress.service';
 import type { ClientPool } from '../../resources/client-pool';
 import { ResourcesService } from '../../resources/resources.service';
 import { redisClientOptions } from '../../resources/types/redis/redis-client-options';
@@ -35,11 +36,11 @@ import { REDIS_OPERATIONS, RedisStepConfig, type RedisStepResult } from './redis
 export class RedisStep implements StepRunner<RedisStepConfig, RedisStepResult>, OnModuleDestroy {
   private readonly clients: ClientPool<Redis, ResolvedResource>;
 
-  constructor(resources: ResourcesService) {
+  constructor(resources: ResourcesService, egress: EgressService) {
     this.clients = resources.createClientPool<Redis>({
-      create: (resource) => {
+      create: async (resource) => {
         const client = new Redis({
-          ...redisClientOptions(resource.config as unknown as RedisResourceConfig),
+          ...(await redisClientOptions(resource.config as unknown as RedisResourceConfig, egress)),
           connectionName: 'ats-redis-step',
           connectTimeout: 10_000,
           // Fail the step instead of queueing its command while the server is unreachable.

@@ -1,6 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import axios, { AxiosError, type AxiosResponse } from 'axios';
+import type { EgressService } from '../../egress/egress.service';
 import { StepError, type ResolvedResource } from '../step-plugin';
 
 /**
@@ -75,15 +76,23 @@ export interface ReadApiResponse {
 
 /**
  * GET requests over keep-alive agents shared by every execution in this worker. One instance per step
- * plugin; `destroy()` on module shutdown.
+ * plugin; `destroy()` on module shutdown. The agents come from the egress gate, so every connection —
+ * redirect hops' included — is checked against the egress policy.
  */
 export class ReadApiClient {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly insecureAgent = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly insecureAgent: https.Agent;
 
   /** `service` names the server in messages: "Loki", "Prometheus". */
-  constructor(private readonly service: string) {}
+  constructor(
+    private readonly service: string,
+    egress: EgressService,
+  ) {
+    this.httpAgent = egress.httpAgent({ keepAlive: true, maxSockets: 64 });
+    this.httpsAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 64 });
+    this.insecureAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+  }
 
   async get(
     settings: ReadApiSettings,
@@ -138,6 +147,7 @@ export class ReadApiClient {
       }
       if (error.message.includes('maxContentLength')) return `${where} sent more than ${MAX_RESPONSE_BYTES} bytes; narrow the query or the time range`;
       if (error.code === 'ECONNREFUSED') return `cannot reach ${where}: connection refused`;
+      if (error.code === 'EEGRESS') return `cannot reach ${where}: ${error.message}`;
       if (error.code === 'ENOTFOUND') return `cannot reach ${where}: host not found`;
       const cause = (error.cause as Error | undefined)?.message;
       return `request to ${where} failed: ${[error.code, cause && !error.message.includes(cause) ? `${error.message} (${cause})` : error.message].filter(Boolean).join(' ')}`;

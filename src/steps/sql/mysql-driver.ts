@@ -30,7 +30,7 @@ export class MysqlDriver implements SqlDriver {
   ) {
     this.gate = new SqlAccountGate(options.allowPrivileged);
     this.options = {
-      ...(mysqlConnectionOptions(settings, SQL_CONNECT_TIMEOUT_MS) as mysql.ConnectionOptions),
+      ...(mysqlConnectionOptions(settings, SQL_CONNECT_TIMEOUT_MS, options.egress) as mysql.ConnectionOptions),
       // Big integers and decimals as exact strings; DATE as `YYYY-MM-DD`; DATETIME/TIMESTAMP as Dates
       // read in UTC (the session time zone below), converted to ISO-8601 by the step.
       supportBigNumbers: true,

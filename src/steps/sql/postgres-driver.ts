@@ -36,7 +36,7 @@ export class PostgresDriver implements SqlDriver {
 
   constructor(settings: SqlResourceConfig, options: SqlDriverOptions) {
     this.gate = new SqlAccountGate(options.allowPrivileged);
-    this.clientConfig = pgClientConfig(settings, SQL_CONNECT_TIMEOUT_MS);
+    this.clientConfig = pgClientConfig(settings, SQL_CONNECT_TIMEOUT_MS, options.egress);
     this.pool = new pg.Pool({ ...this.clientConfig, max: settings.poolSize, idleTimeoutMillis: 30_000, types: PG_RESULT_TYPES });
     // An idle client losing its connection is dropped by the pool; without a listener it would crash the worker.
     this.pool.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import type { EgressService } from '../../egress/egress.service';
 import type { SqlResourceConfig } from '../../resources/types/sql/sql-resource-config.dto';
 import type { SqlDialect } from './sql-values';
 
@@ -23,6 +24,8 @@ export interface SqlStatementOutcome {
 export interface SqlDriverOptions {
   /** SQL_ALLOW_PRIVILEGED: skip the privileged-account check. */
   allowPrivileged: boolean;
+  /** Every connection of the driver's pool goes through the egress policy. */
+  egress: EgressService;
 }
 
 /** A pooled connection to one resource version (pg.Pool or mysql2 pool), kept by the step's ClientPool. */

@@ -6,6 +6,7 @@ import { StepPlugin } from '../step-plugin.decorator';
 import { StepRegistry } from '../step-registry.service';
 import type { SqlStepConfig } from './sql-step.config';
 import { SqlStep } from './sql.step';
+import type { EgressService } from '../../egress/egress.service';
 
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
@@ -13,7 +14,7 @@ function registry(): StepRegistry {
   const registry = new StepRegistry({} as DiscoveryService);
   const metadata = Reflect.getMetadata(StepPlugin.KEY, SqlStep) as StepPluginMetadata;
   const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new SqlStep(resources, new AppConfig()));
+  registry.register(metadata, new SqlStep(resources, new AppConfig(), {} as EgressService));
   return registry;
 }
 

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { EgressService } from '../../egress/egress.service';
 import { AppConfig } from '../../config/app-config';
 import type { ClientPool } from '../../resources/client-pool';
 import { ResourcesService } from '../../resources/resources.service';
@@ -38,8 +39,8 @@ import { toJsonSafeRows, toNamedParameters } from './sql-values';
 export class SqlStep implements StepRunner<SqlStepConfig, SqlStepResult>, OnModuleDestroy {
   private readonly drivers: ClientPool<SqlDriver, ResolvedResource>;
 
-  constructor(resources: ResourcesService, appConfig: AppConfig) {
-    const options = { allowPrivileged: appConfig.SQL_ALLOW_PRIVILEGED };
+  constructor(resources: ResourcesService, appConfig: AppConfig, egress: EgressService) {
+    const options = { allowPrivileged: appConfig.SQL_ALLOW_PRIVILEGED, egress };
     this.drivers = resources.createClientPool<SqlDriver>({
       create: (resource) => {
         const settings = sqlResourceSettings(resource.config);

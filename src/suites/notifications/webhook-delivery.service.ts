@@ -1,9 +1,12 @@
+import type http from 'node:http';
+import type https from 'node:https';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import axios, { type AxiosError } from 'axios';
 import type { Job } from 'bullmq';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { EgressService } from '../../egress/egress.service';
 import { DeliverWebhookJob, parseJobData } from '../suites-queue.jobs';
 import { SuiteWebhook } from './suite-webhook.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
@@ -20,13 +23,20 @@ export class WebhookAttemptFailed extends Error {}
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
+  // From the egress gate: a webhook URL goes only where tenants may connect (checked after DNS).
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
 
   constructor(
     @InjectRepository(SuiteWebhook) private readonly webhooks: Repository<SuiteWebhook>,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly cipher: WebhookSecretCipher,
     private readonly config: AppConfig,
-  ) {}
+    egress: EgressService,
+  ) {
+    this.httpAgent = egress.httpAgent();
+    this.httpsAgent = egress.httpsAgent();
+  }
 
   async deliver(job: Job): Promise<void> {
     const data = parseJobData(DeliverWebhookJob, job.data);
@@ -52,6 +62,8 @@ export class WebhookDeliveryService {
         },
         timeout: this.config.WEBHOOK_TIMEOUT_MS,
         maxRedirects: 0,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
         responseType: 'text',
         transformResponse: [(d: unknown) => d],
         maxContentLength: 1024 * 1024,

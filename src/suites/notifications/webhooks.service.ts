@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
+import { EgressService } from '../../egress/egress.service';
 import { SuitesService } from '../suites.service';
 import type { CreateWebhookDto, ListDeliveriesQuery, UpdateWebhookDto } from './webhook.dto';
 import { SuiteWebhook } from './suite-webhook.entity';
@@ -35,6 +36,7 @@ export class WebhooksService {
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly suites: SuitesService,
     private readonly cipher: WebhookSecretCipher,
+    private readonly egress: EgressService,
   ) {}
 
   async list(teamId: string, suiteId: string): Promise<WebhookView[]> {
@@ -44,6 +46,7 @@ export class WebhooksService {
 
   async create(teamId: string, suiteId: string, dto: CreateWebhookDto): Promise<WebhookView> {
     await this.suites.find(teamId, suiteId);
+    this.assertUrlAllowed(dto.url);
     const id = randomUUID();
     const sealed = this.cipher.encrypt(dto.secret, id);
     const saved = await this.webhooks.save(
@@ -66,7 +69,10 @@ export class WebhooksService {
   async update(teamId: string, suiteId: string, id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
     const hook = await this.find(teamId, suiteId, id);
     if (dto.name !== undefined) hook.name = dto.name;
-    if (dto.url !== undefined) hook.url = dto.url;
+    if (dto.url !== undefined) {
+      this.assertUrlAllowed(dto.url);
+      hook.url = dto.url;
+    }
     if (dto.notifyOn !== undefined) hook.notifyOn = dto.notifyOn;
     if (dto.format !== undefined) hook.format = dto.format;
     if (dto.enabled !== undefined) hook.enabled = dto.enabled;
@@ -93,6 +99,13 @@ export class WebhooksService {
       take: pageSize,
     });
     return { items, total, page, pageSize };
+  }
+
+  /** A URL whose IP-literal host the egress policy refuses is a 400 now; host names are checked at each delivery. */
+  private assertUrlAllowed(text: string): void {
+    const url = new URL(text);
+    const refusal = this.egress.checkLiteral(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
+    if (refusal) throw AppException.validation([{ field: 'url', message: refusal }]);
   }
 
   private async find(teamId: string, suiteId: string, id: string): Promise<SuiteWebhook> {

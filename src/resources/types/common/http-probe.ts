@@ -1,6 +1,7 @@
-import * as https from 'node:https';
 import axios, { type AxiosResponse } from 'axios';
 import type { Readable } from 'node:stream';
+import type { EgressService } from '../../../egress/egress.service';
+import type { ResourceEgressTarget } from '../../resource-type';
 
 export interface HttpAuthSettings {
   type: string;
@@ -23,6 +24,16 @@ export function authHeaders(auth: HttpAuthSettings | undefined): Record<string, 
       return { [auth.headerName ?? 'X-API-Key']: auth.value ?? '' };
     default:
       return {};
+  }
+}
+
+/** The endpoint of a URL field, for a type's `egressTargets` (unparseable URLs are the DTO's problem). */
+export function urlEgressTarget(field: string, text: string): ResourceEgressTarget[] {
+  try {
+    const url = new URL(text);
+    return [{ field, host: url.hostname, port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) }];
+  } catch {
+    return [];
   }
 }
 
@@ -51,6 +62,8 @@ export async function probeHttp(request: {
   tlsVerify: boolean;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Every connection (redirect hops' included) goes through its agents. */
+  egress: EgressService;
 }): Promise<ProbeResponse> {
   let response: AxiosResponse<Readable>;
   try {
@@ -66,7 +79,8 @@ export async function probeHttp(request: {
       // Every header a tester passes comes from the resource (auth, X-Api-Key, Cookie, tenant): none
       // of them goes along when a redirect leads to another host.
       sensitiveHeaders: Object.keys(request.headers),
-      httpsAgent: request.tlsVerify ? undefined : new https.Agent({ rejectUnauthorized: false }),
+      httpAgent: request.egress.httpAgent(),
+      httpsAgent: request.egress.httpsAgent({ rejectUnauthorized: request.tlsVerify }),
     });
   } catch (error) {
     throw new Error(describeAxiosError(error));

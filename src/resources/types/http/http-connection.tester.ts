@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
-import { authHeaders, probeHttp } from '../common/http-probe';
+import { authHeaders, probeHttp, urlEgressTarget } from '../common/http-probe';
 import { HttpResourceConfig, httpSecretFields } from './http-resource-config.dto';
 
 @ResourceType({
@@ -10,6 +10,7 @@ import { HttpResourceConfig, httpSecretFields } from './http-resource-config.dto
   config: HttpResourceConfig,
   secrets: httpSecretFields,
   addressFields: ['baseUrl'],
+  egressTargets: (config) => urlEgressTarget('baseUrl', (config as HttpResourceConfig).baseUrl),
   example: {
     baseUrl: 'https://orders.staging.example.com/api',
     headers: { Accept: 'application/json' },
@@ -24,13 +25,14 @@ export class HttpConnectionTester implements ResourceConnectionTester<HttpResour
    * HEAD the base URL, then GET it when HEAD is not answered usefully (many APIs refuse HEAD). The
    * service is reachable when it answers below 500; 401/403 fail, since they mean the credentials are wrong.
    */
-  async test(config: HttpResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+  async test(config: HttpResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
     const request = {
       url: config.baseUrl,
       headers: { ...config.headers, ...authHeaders(config.auth) },
       tlsVerify: config.tlsVerify,
       timeoutMs: Math.min(timeoutMs, config.timeoutMs),
       signal,
+      egress,
     };
     let method: 'HEAD' | 'GET' = 'HEAD';
     let response = await probeHttp({ ...request, method });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
-import { kafkaClientConfig } from './kafka-client-config';
+import { kafkaClientConfig, kafkaEgressTargets } from './kafka-client-config';
 import { KAFKA_SECRETS, KafkaResourceConfig } from './kafka-resource-config.dto';
 
 @ResourceType({
@@ -11,6 +11,7 @@ import { KAFKA_SECRETS, KafkaResourceConfig } from './kafka-resource-config.dto'
   config: KafkaResourceConfig,
   secrets: KAFKA_SECRETS,
   addressFields: ['brokers'],
+  egressTargets: (config) => kafkaEgressTargets(config as KafkaResourceConfig),
   example: {
     brokers: ['kafka-1.internal:9092', 'kafka-2.internal:9092'],
     clientId: 'ats-orders-tests',
@@ -20,10 +21,10 @@ import { KAFKA_SECRETS, KafkaResourceConfig } from './kafka-resource-config.dto'
 })
 @Injectable()
 export class KafkaConnectionTester implements ResourceConnectionTester<KafkaResourceConfig> {
-  async test(config: KafkaResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+  async test(config: KafkaResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
     // One attempt with the test's budget: kafkajs' default retries would outlive the test's timeout.
     const kafka = new Kafka(
-      kafkaClientConfig(config, {
+      await kafkaClientConfig(config, egress, {
         connectionTimeout: Math.min(config.clientOptions?.connectionTimeoutMs ?? timeoutMs, timeoutMs),
         authenticationTimeout: timeoutMs,
         requestTimeout: timeoutMs,

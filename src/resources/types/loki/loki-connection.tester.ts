@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
-import { authHeaders, expectReady, urlUnder } from '../common/http-probe';
+import { authHeaders, urlEgressTarget, expectReady, urlUnder } from '../common/http-probe';
 import { LOKI_SECRETS, LokiResourceConfig } from './loki-resource-config.dto';
 
 @ResourceType({
@@ -10,11 +10,12 @@ import { LOKI_SECRETS, LokiResourceConfig } from './loki-resource-config.dto';
   config: LokiResourceConfig,
   secrets: LOKI_SECRETS,
   addressFields: ['url'],
+  egressTargets: (config) => urlEgressTarget('url', (config as LokiResourceConfig).url),
   example: { url: 'https://loki.monitoring.internal', tenant: 'team-orders', auth: { type: 'basic', username: 'grafana', password: 'change-me' }, timeoutMs: 15000 },
 })
 @Injectable()
 export class LokiConnectionTester implements ResourceConnectionTester<LokiResourceConfig> {
-  test(config: LokiResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+  test(config: LokiResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
     return expectReady({
       method: 'GET',
       url: urlUnder(config.url, 'ready'),
@@ -22,6 +23,7 @@ export class LokiConnectionTester implements ResourceConnectionTester<LokiResour
       tlsVerify: config.tlsVerify,
       timeoutMs: Math.min(timeoutMs, config.timeoutMs),
       signal,
+      egress,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
-import { authHeaders, expectReady, urlUnder } from '../common/http-probe';
+import { authHeaders, urlEgressTarget, expectReady, urlUnder } from '../common/http-probe';
 import { PROMETHEUS_SECRETS, PrometheusResourceConfig } from './prometheus-resource-config.dto';
 
 @ResourceType({
@@ -10,11 +10,12 @@ import { PROMETHEUS_SECRETS, PrometheusResourceConfig } from './prometheus-resou
   config: PrometheusResourceConfig,
   secrets: PROMETHEUS_SECRETS,
   addressFields: ['url'],
+  egressTargets: (config) => urlEgressTarget('url', (config as PrometheusResourceConfig).url),
   example: { url: 'https://prometheus.monitoring.internal', auth: { type: 'bearer', token: 'change-me' }, timeoutMs: 15000 },
 })
 @Injectable()
 export class PrometheusConnectionTester implements ResourceConnectionTester<PrometheusResourceConfig> {
-  test(config: PrometheusResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+  test(config: PrometheusResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
     return expectReady({
       method: 'GET',
       url: urlUnder(config.url, '-/ready'),
@@ -22,6 +23,7 @@ export class PrometheusConnectionTester implements ResourceConnectionTester<Prom
       tlsVerify: config.tlsVerify,
       timeoutMs: Math.min(timeoutMs, config.timeoutMs),
       signal,
+      egress,
     });
   }
 }

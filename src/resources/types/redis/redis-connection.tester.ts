@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
-import { redisClientOptions } from './redis-client-options';
+import { redisClientOptions, redisEgressTargets } from './redis-client-options';
 import { REDIS_SECRETS, RedisResourceConfig } from './redis-resource-config.dto';
 
 @ResourceType({
@@ -11,13 +11,14 @@ import { REDIS_SECRETS, RedisResourceConfig } from './redis-resource-config.dto'
   config: RedisResourceConfig,
   secrets: REDIS_SECRETS,
   addressFields: ['url', 'host', 'port'],
+  egressTargets: (config) => redisEgressTargets(config as RedisResourceConfig),
   example: { host: 'cache.internal', port: 6379, db: 0, username: 'qa', password: 'change-me' },
 })
 @Injectable()
 export class RedisConnectionTester implements ResourceConnectionTester<RedisResourceConfig> {
-  async test(config: RedisResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
+  async test(config: RedisResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
     const client = new Redis({
-      ...redisClientOptions(config),
+      ...(await redisClientOptions(config, egress)),
       lazyConnect: true,
       connectTimeout: timeoutMs,
       commandTimeout: timeoutMs,

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resource-type';
 import { ResourceType } from '../../resource-type.decorator';
 import { assertUnprivilegedSqlAccount } from './sql-account-privileges';
-import { mysqlConnectionOptions, pgClientConfig } from './sql-connection-options';
+import { mysqlConnectionOptions, pgClientConfig, sqlEgressTargets } from './sql-connection-options';
 import { SQL_SECRETS, SqlResourceConfig } from './sql-resource-config.dto';
 
 @ResourceType({
@@ -14,6 +14,7 @@ import { SQL_SECRETS, SqlResourceConfig } from './sql-resource-config.dto';
   config: SqlResourceConfig,
   secrets: SQL_SECRETS,
   addressFields: ['engine', 'host', 'port', 'database'],
+  egressTargets: (config) => sqlEgressTargets(config as SqlResourceConfig),
   example: { engine: 'postgres', host: 'orders-db.internal', port: 5432, database: 'orders', user: 'qa_reader', password: 'change-me', allowWrites: false },
 })
 @Injectable()
@@ -24,8 +25,8 @@ export class SqlConnectionTester implements ResourceConnectionTester<SqlResource
     return config.engine === 'postgres' ? this.testPostgres(config, ctx) : this.testMysql(config, ctx);
   }
 
-  private async testPostgres(config: SqlResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
-    const client = new Client(pgClientConfig(config, timeoutMs));
+  private async testPostgres(config: SqlResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
+    const client = new Client(pgClientConfig(config, timeoutMs, egress));
     // Without a listener, a connection error after the test gave up would crash the process.
     client.on('error', () => undefined);
     const abort = () => void client.end().catch(() => undefined);
@@ -42,8 +43,8 @@ export class SqlConnectionTester implements ResourceConnectionTester<SqlResource
     }
   }
 
-  private async testMysql(config: SqlResourceConfig, { signal, timeoutMs }: ConnectionTestContext): Promise<Record<string, unknown>> {
-    const connection = await createConnection(mysqlConnectionOptions(config, timeoutMs));
+  private async testMysql(config: SqlResourceConfig, { signal, timeoutMs, egress }: ConnectionTestContext): Promise<Record<string, unknown>> {
+    const connection = await createConnection(mysqlConnectionOptions(config, timeoutMs, egress));
     const abort = () => connection.destroy();
     signal.addEventListener('abort', abort, { once: true });
     try {
