@@ -1,5 +1,5 @@
 import { toStorableBatch } from './storable-json';
-import { capAssertions, capJson, ResultBudget, SerializedJson, STUB_BYTES, truncateUtf8 } from './stored-result';
+import { capAssertions, capJson, jsonBytes, ResultBudget, SerializedJson, STUB_BYTES, truncateUtf8 } from './stored-result';
 
 const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
@@ -50,6 +50,17 @@ describe('capJson', () => {
     const preview = (stored.value as { body: string }).body;
     expect(body.startsWith(preview)).toBe(true);
     expect(preview).not.toMatch(/[\ud800-\udbff]$/);
+  });
+});
+
+describe('jsonBytes', () => {
+  it('equals the UTF-8 bytes of JSON.stringify for every kind of value', () => {
+    const values: unknown[] = [
+      null, true, false, 0, -1.5e-7, 12345678901234, NaN, 'plain', '', 'quote " back \\ slash', 'ctl \n\t\u0001\u001f\b\f\r', 'é😀中',
+      'lone \ud800 x \udc00', [1, undefined, () => 1, 'a'], { a: 1, skip: undefined, f: () => 1, 'k"ey': [{}], n: null },
+      { when: new Date(0) }, [], {}, { nested: { deep: ['x', { y: 'ü' }] } },
+    ];
+    for (const value of values) expect([value, jsonBytes(value)]).toEqual([value, Buffer.byteLength(JSON.stringify(value) ?? 'null')]);
   });
 });
 

@@ -44,16 +44,20 @@ const MARKER_BYTES = 160;
  * `{ truncated: true, originalBytes, limit, preview: "<first bytes of its JSON>" }`.
  */
 export function capJson(value: unknown, maxBytes: number, limit: ResultLimit = 'step'): StoredResult {
-  const text = JSON.stringify(value) ?? 'null';
-  const bytes = utf8Bytes(text, maxBytes);
-  if (bytes <= maxBytes) return { value, json: new SerializedJson(text), bytes };
-  const originalBytes = Buffer.byteLength(text);
+  // Measured without serializing: a 10 MB body that will not be stored is never copied into JSON text.
+  const originalBytes = jsonBytes(value);
+  if (originalBytes <= maxBytes) return whole(value);
   const markers = { truncated: true as const, originalBytes, limit };
   if (isPlainObject(value)) {
     const shaped = previewFields(value, maxBytes, markers);
     if (shaped) return shaped;
   }
-  return fitted((room) => ({ ...markers, preview: truncateUtf8(text, room) }), maxBytes - MARKER_BYTES);
+  return fitted((room) => ({ ...markers, preview: previewOf(value, room) }), maxBytes - MARKER_BYTES);
+}
+
+function whole(value: unknown): StoredResult {
+  const text = JSON.stringify(value) ?? 'null';
+  return { value, json: new SerializedJson(text), bytes: Buffer.byteLength(text) };
 }
 
 /**
@@ -63,19 +67,16 @@ export function capJson(value: unknown, maxBytes: number, limit: ResultLimit = '
  * marked with `actualTruncated: true` and `actualBytes`.
  */
 export function capAssertions(results: readonly unknown[], maxBytes: number): StoredResult {
-  const text = JSON.stringify(results);
-  const bytes = utf8Bytes(text, maxBytes);
-  if (bytes <= maxBytes) return { value: results, json: new SerializedJson(text), bytes };
+  if (jsonBytes(results) <= maxBytes) return whole(results);
   const share = Math.max(64, Math.floor((maxBytes - MARKER_BYTES) / Math.max(1, results.length) / 2));
   const capped = results.map((result) => {
     if (!isPlainObject(result)) return result;
     const { actual, expected, ...rest } = result;
-    const actualJson = JSON.stringify(actual) ?? 'null';
-    const expectedJson = JSON.stringify(expected) ?? 'null';
+    const actualBytes = jsonBytes(actual);
     return {
       ...rest,
-      ...(Buffer.byteLength(expectedJson) <= share ? { expected } : { expected: previewOf(expected, expectedJson, share), expectedTruncated: true }),
-      ...(Buffer.byteLength(actualJson) <= share ? { actual } : { actual: previewOf(actual, actualJson, share), actualTruncated: true, actualBytes: Buffer.byteLength(actualJson) }),
+      ...(jsonBytes(expected) <= share ? { expected } : { expected: previewOf(expected, share), expectedTruncated: true }),
+      ...(actualBytes <= share ? { actual } : { actual: previewOf(actual, share), actualTruncated: true, actualBytes }),
     };
   });
   const cappedText = JSON.stringify(capped);
@@ -125,9 +126,8 @@ export class ResultBudget {
 
 function previewFields(value: Record<string, unknown>, maxBytes: number, markers: object): StoredResult | undefined {
   const fields = Object.entries(value)
-    .map(([key, field]) => ({ key, field, json: JSON.stringify(field) }))
-    .filter((f): f is { key: string; field: unknown; json: string } => f.json !== undefined)
-    .map((f) => ({ ...f, bytes: Buffer.byteLength(f.json) + Buffer.byteLength(f.key) + 4 }));
+    .filter(([, field]) => isJsonValue(field))
+    .map(([key, field]) => ({ key, field, bytes: jsonBytes(field) + Buffer.byteLength(key) + 4 }));
   const room = maxBytes - MARKER_BYTES - fields.reduce((sum, f) => sum + Buffer.byteLength(f.key) + 8, 0);
   if (room <= 0) return undefined;
   const kept = new Set<string>();
@@ -139,7 +139,7 @@ function previewFields(value: Record<string, unknown>, maxBytes: number, markers
   }
   const cut = fields.filter((f) => !kept.has(f.key));
   const build = (share: number) => ({
-    ...Object.fromEntries(fields.map((f) => [f.key, kept.has(f.key) ? f.field : previewOf(f.field, f.json, share)])),
+    ...Object.fromEntries(fields.map((f) => [f.key, kept.has(f.key) ? f.field : previewOf(f.field, share)])),
     ...markers,
     truncatedFields: cut.map((f) => f.key),
   });
@@ -157,23 +157,78 @@ function fitted(build: (room: number) => unknown, room: number, maxBytes = room 
 }
 
 /** A string's own first bytes, or the first bytes of another value's JSON. */
-function previewOf(field: unknown, json: string, bytes: number): string {
-  return truncateUtf8(typeof field === 'string' ? field : json, bytes);
+function previewOf(field: unknown, bytes: number): string {
+  return truncateUtf8(typeof field === 'string' ? field : (JSON.stringify(field) ?? 'null'), bytes);
 }
 
-/** The longest prefix of `text` that is at most `maxBytes` of UTF-8, never ending inside a character. */
+/**
+ * The longest prefix of `text` that is at most `maxBytes` of UTF-8, never ending inside a character.
+ * A fresh string, not a slice: a V8 slice keeps its parent alive, and the parent is the 10 MB body.
+ */
 export function truncateUtf8(text: string, maxBytes: number): string {
-  if (text.length * 3 <= maxBytes) return text;
-  let end = Math.min(text.length, maxBytes);
-  while (end > 0 && Buffer.byteLength(text.slice(0, end)) > maxBytes) end = Math.floor(end * 0.9);
-  // A cut between the halves of a surrogate pair would leave a lone surrogate (not storable as jsonb).
-  if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1])) end--;
-  return text.slice(0, end);
+  const bytes = Buffer.from(text.length > maxBytes ? text.slice(0, maxBytes) : text, 'utf8');
+  if (bytes.length <= maxBytes) return bytes.toString('utf8');
+  let end = maxBytes;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // bytes[end] continues a character: cut before that character
+  return bytes.toString('utf8', 0, end);
 }
 
-/** Bytes of UTF-8 of a text at most `maxBytes` long; for a longer one its length (bytes ≥ chars), which is all the caller needs. */
-function utf8Bytes(text: string, maxBytes: number): number {
-  return text.length > maxBytes ? text.length : Buffer.byteLength(text); // longer than the cap in chars: over it whatever the exact figure
+/** Characters JSON.stringify writes as escapes (and lone surrogates, written as `\udXXX`). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * Bytes of `JSON.stringify(value)` in UTF-8, computed by walking the value instead of serializing it:
+ * no copy of a big body is made just to learn that it is too big to store.
+ */
+export function jsonBytes(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return jsonStringBytes(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value).length : 4;
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'object': {
+      if (value === null) return 4;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return Buffer.byteLength(JSON.stringify(value) ?? 'null');
+      if (Array.isArray(value)) {
+        let bytes = 2 + Math.max(0, value.length - 1);
+        for (const item of value) bytes += isJsonValue(item) ? jsonBytes(item) : 4; // undefined and functions: null
+        return bytes;
+      }
+      let bytes = 2;
+      let count = 0;
+      for (const [key, item] of Object.entries(value)) {
+        if (!isJsonValue(item)) continue;
+        bytes += jsonStringBytes(key) + 1 + jsonBytes(item);
+        count++;
+      }
+      return bytes + Math.max(0, count - 1);
+    }
+    default:
+      return 4; // undefined at the top level is stored as null
+  }
+}
+
+function jsonStringBytes(text: string): number {
+  const bytes = Buffer.byteLength(text) + 2;
+  if (!NEEDS_ESCAPE.test(text)) return bytes;
+  let extra = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) extra += 1;
+    else if (c < 0x20) extra += 5;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else extra += 3; // byteLength counted U+FFFD (3 bytes); JSON writes \udXXX (6)
+    } else if (c >= 0xdc00 && c <= 0xdfff) extra += 3;
+  }
+  return bytes + extra;
+}
+
+function isJsonValue(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
