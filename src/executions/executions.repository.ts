@@ -87,12 +87,16 @@ export class ExecutionsRepository {
    * STEP_RESULT_MAX_BYTES each): what list pages and `?steps=summary` show. Naming the columns keeps
    * Postgres from reading the bodies out of TOAST at all.
    */
-  async stepSummaries(executionIds: string[]): Promise<ExecutionStepSummary[]> {
+  async stepSummaries(executionIds: string[]): Promise<ExecutionStepSummary[]>;
+  /** With `assertions` (what reports read), still without request and response. */
+  async stepSummaries(executionIds: string[], options: { withAssertions: true }): Promise<Array<ExecutionStepSummary & Pick<ExecutionStep, 'assertions'>>>;
+  async stepSummaries(executionIds: string[], options: { withAssertions?: boolean } = {}): Promise<ExecutionStepSummary[]> {
     if (!executionIds.length) return [];
+    const columns = options.withAssertions ? `${STEP_SUMMARY_COLUMNS}, s.assertions` : STEP_SUMMARY_COLUMNS;
     const rows = await preparedQuery<Record<string, unknown>>(
       this.executions.manager.connection,
-      'execution-step-summaries',
-      `SELECT ${STEP_SUMMARY_COLUMNS} FROM execution_steps s WHERE s.execution_id = ANY($1::uuid[]) ORDER BY s.execution_id, s.step_index`,
+      options.withAssertions ? 'execution-step-summaries-assertions' : 'execution-step-summaries',
+      `SELECT ${columns} FROM execution_steps s WHERE s.execution_id = ANY($1::uuid[]) ORDER BY s.execution_id, s.step_index`,
       [executionIds],
     );
     return rows.map(this.toStep);

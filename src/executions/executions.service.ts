@@ -31,6 +31,11 @@ export interface ExecutionSummaryView extends Omit<Execution, 'steps'> {
   steps: ExecutionStepSummary[];
 }
 
+/** An execution as suite reports read it: steps with assertions, without request and response. */
+export interface ReportedExecution extends Omit<Execution, 'steps'> {
+  steps: Array<ExecutionStepSummary & Pick<ExecutionStep, 'assertions'>>;
+}
+
 /** How much of each step GET execution returns: `full` (stored request, response, assertions) or `summary`. */
 export type StepDetail = 'full' | 'summary';
 
@@ -105,11 +110,15 @@ export class ExecutionsService {
     );
   }
 
-  /** Every execution of a suite run (with steps unless `withSteps` is false), oldest first: what suite reports and views read. */
-  async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ExecutionView[]> {
+  /**
+   * Every execution of a suite run (with steps unless `withSteps` is false), oldest first: what suite
+   * reports and views read. Steps carry their assertions but not their stored request and response,
+   * which no report shows (a run of 100 executions could otherwise read 100 × EXECUTION_RESULT_MAX_BYTES).
+   */
+  async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ReportedExecution[]> {
     const rows = await this.repo.executions.find({ where: { teamId, suiteRunId }, order: { createdAt: 'ASC' } });
     if (!rows.length || options.withSteps === false) return rows.map((r) => ({ ...r, steps: [] }));
-    const steps = await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany();
+    const steps = await this.repo.stepSummaries(rows.map((r) => r.id), { withAssertions: true });
     return rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) }));
   }
 
