@@ -118,7 +118,7 @@ describe('retention pass', () => {
     await t.http.get(`${API}/teams/${teamA}/executions/${a.runs[0]}`).set(user.auth).expect(404);
   }, 90_000);
 
-  it('adds up the bytes a team stores', async () => {
+  it('adds up the bytes a team stores; one stored step reads through its own endpoint', async () => {
     const { user, teamId } = await ownerWithTeam(t, 'bytes');
     const target = await startHttpTarget({ 'GET /data': (_req, _body, res) => json(res, 200, { text: 'x'.repeat(5000) }) });
     try {
@@ -127,6 +127,18 @@ describe('retention pass', () => {
       expect(run.status).toBe('COMPLETED');
       expect(run.storedBytes).toBeGreaterThan(5000);
       expect(await t.app.get(ExecutionsService).storedBytes(teamId)).toBe(run.storedBytes);
+
+      // The step endpoint and ?steps are validated and documented.
+      const bad = await t.http.get(`${API}/teams/${teamId}/executions/${run.id}?steps=all`).set(user.auth).expect(400);
+      expect(JSON.stringify(bad.body.details)).toContain('steps');
+      await t.http.get(`${API}/teams/${teamId}/executions/${run.id}/steps/no-such-step`).set(user.auth).expect(404);
+      const step = await t.http.get(`${API}/teams/${teamId}/executions/${run.id}/steps/${run.steps[0].stepId}`).set(user.auth).expect(200);
+      expect(step.body).toMatchObject({ name: 'get', status: 'SUCCESS', response: { status: 200, body: { text: 'x'.repeat(5000) } } });
+      const doc = (await t.http.get('/docs-json').expect(200)).body;
+      expect(doc.paths['/api/v1/teams/{teamId}/executions/{executionId}/steps/{stepId}']).toBeDefined();
+      expect(doc.paths['/api/v1/teams/{teamId}/executions/{executionId}'].get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'steps', in: 'query' })]));
+      expect(doc.components.schemas.ExecutionStepDto.properties.response.example).toMatchObject({ truncated: true, originalBytes: expect.any(Number) });
+      expect(doc.components.schemas.ExecutionSummaryDto.properties.steps.items.$ref).toContain('ExecutionStepSummaryDto');
     } finally {
       await target.close();
     }

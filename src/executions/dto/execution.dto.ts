@@ -48,8 +48,9 @@ export class ExecutionStepSummaryDto {
 export class ExecutionStepDto extends ExecutionStepSummaryDto {
   @ApiPropertyOptional({ description: 'Substituted config that ran (secrets redacted); capped like the response' }) request: unknown;
   @ApiPropertyOptional({
-    description: "The plugin's JSON result as stored. The run's assertions and references saw it whole; what is stored is cut to the result caps (see the example of a cut one)",
-    examples: { whole: { value: { status: 201, body: { id: 'o-1' } } }, truncated: { value: TRUNCATED_RESPONSE_EXAMPLE } },
+    description:
+      "The plugin's JSON result as stored, e.g. `{\"status\": 201, \"body\": {\"id\": \"o-1\"}}`. The run's assertions and references saw it whole; one bigger than the caps is stored cut, as in the example",
+    example: TRUNCATED_RESPONSE_EXAMPLE,
   })
   response: unknown;
   @ApiProperty({ type: [AssertionResultDto], description: 'A too-big `actual` is stored as a preview with `actualTruncated: true` and `actualBytes`' })
