@@ -138,11 +138,11 @@ export class AppConfig {
    * sees the whole result (assertions, `${step.response...}`); what is stored and streamed live is cut
    * to this, marked `truncated: true` with `originalBytes` (src/executions/progress/stored-result.ts).
    */
-  @Type(() => Number) @IsInt() @Min(4096)
+  @Type(() => Number) @IsInt() @Min(4096) @Max(256 * 1024 * 1024)
   STEP_RESULT_MAX_BYTES = 1024 * 1024;
 
-  /** Total stored step results of one execution; once spent, later steps store only truncated stubs. */
-  @Type(() => Number) @IsInt() @Min(4096)
+  /** Total stored step results of one execution; once spent, later steps store only truncated stubs (executions.stored_bytes is an int: at most 1 GiB). */
+  @Type(() => Number) @IsInt() @Min(4096) @Max(1024 * 1024 * 1024)
   EXECUTION_RESULT_MAX_BYTES = 10 * 1024 * 1024;
 
   /** Days finished executions, suite runs and webhook deliveries are kept; a team may override it (teams.execution_retention_days). */
@@ -157,7 +157,11 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(0) @Max(60000)
   RETENTION_BATCH_PAUSE_MS = 100;
 
-  /** How often the retention pass runs (one BullMQ job scheduler shared by all workers, so once per interval in total). */
+  /**
+   * How often the retention pass runs (one BullMQ job scheduler shared by all workers, so once per
+   * interval in total; a pass that outlasts the interval may overlap the next, which is harmless: the
+   * deletes are idempotent).
+   */
   @Type(() => Number) @IsInt() @Min(60) @Max(7 * 86400)
   RETENTION_INTERVAL_SEC = 3600;
 
