@@ -12,6 +12,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { ResourcesApiModule } from './resources/resources-api.module';
+import { RetentionWorkerModule } from './retention/retention-worker.module';
 import { SeedModule } from './seed/seed.module';
 import { StepsApiModule } from './steps/steps-api.module';
 import { SuitesApiModule } from './suites/suites-api.module';
@@ -31,7 +32,7 @@ const API_MODULES: Imports = [
 ];
 
 /** Modules that register queue processors (modes `worker` and `all`); never loaded into an API-only process. */
-const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule];
+const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule, RetentionWorkerModule];
 
 /**
  * One build, three roles: APP_MODE decides which modules are loaded. Infrastructure (config, logging,

@@ -184,6 +184,38 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   EGRESS_ALLOW_CONTROL_PLANE = false;
 
+  /**
+   * Largest stored form of one step's request, response or assertions (bytes of JSON). The run itself
+   * sees the whole result (assertions, `${step.response...}`); what is stored and streamed live is cut
+   * to this, marked `truncated: true` with `originalBytes` (src/executions/progress/stored-result.ts).
+   */
+  @Type(() => Number) @IsInt() @Min(4096) @Max(256 * 1024 * 1024)
+  STEP_RESULT_MAX_BYTES = 1024 * 1024;
+
+  /** Total stored step results of one execution; once spent, later steps store only truncated stubs (executions.stored_bytes is an int: at most 1 GiB). */
+  @Type(() => Number) @IsInt() @Min(4096) @Max(1024 * 1024 * 1024)
+  EXECUTION_RESULT_MAX_BYTES = 10 * 1024 * 1024;
+
+  /** Days finished executions, suite runs and webhook deliveries are kept; a team may override it (teams.execution_retention_days). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(36500)
+  EXECUTION_RETENTION_DAYS = 30;
+
+  /** Rows deleted per statement by the retention pass: each batch commits on its own, so no lock is held long. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  RETENTION_BATCH_SIZE = 1000;
+
+  /** Pause between two retention batches, leaving the database to the runs. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  RETENTION_BATCH_PAUSE_MS = 100;
+
+  /**
+   * How often the retention pass runs (one BullMQ job scheduler shared by all workers, so once per
+   * interval in total; a pass that outlasts the interval may overlap the next, which is harmless: the
+   * deletes are idempotent).
+   */
+  @Type(() => Number) @IsInt() @Min(60) @Max(7 * 86400)
+  RETENTION_INTERVAL_SEC = 3600;
+
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};
 

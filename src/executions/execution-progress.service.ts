@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { preparedQuery } from '../database/prepared-query';
 import type { AssertionResult } from '../flow-language/assertions/assertion';
 import type { ExecutionStatus, StepStatus } from './execution-status';
@@ -8,7 +9,8 @@ import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import { MonotonicClock } from './progress/monotonic-clock';
 import { ProgressLane, type StepWrite } from './progress/progress-lane';
-import { toStorableJson, toStorableText } from './progress/storable-json';
+import { toStorableBatch, toStorableText } from './progress/storable-json';
+import { ResultBudget } from './progress/stored-result';
 import { ExecutionsRepository } from './executions.repository';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
@@ -72,9 +74,9 @@ const STEP_WRITES_CTE = `
           duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms)
         FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)`;
 
-/** One batch of transitions and the execution's seq. */
+/** One batch of transitions, the execution's seq and its stored bytes so far (see ResultBudget). */
 const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
-  UPDATE executions SET seq = $3 WHERE id = $1`;
+  UPDATE executions SET seq = $3, stored_bytes = $4 WHERE id = $1`;
 
 /**
  * The end of a run in one statement: the transitions still queued, the steps that never finished
@@ -84,7 +86,7 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
          WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
-  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3 WHERE id = $1`;
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7 WHERE id = $1`;
 
 /**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
@@ -103,6 +105,8 @@ const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
 @Injectable()
 export class ExecutionProgressService {
   private readonly lanes = new Map<string, ProgressLane>();
+  /** What each running execution has stored of step results so far: caps what it may still store. */
+  private readonly budgets = new Map<string, ResultBudget>();
   /** The latest publishes of each running execution, awaited before its next ones (backpressure). */
   private readonly publishing = new Map<string, Promise<unknown>>();
   private readonly finishedListeners: ExecutionFinishedListener[] = [];
@@ -113,6 +117,7 @@ export class ExecutionProgressService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly executions: ExecutionsRepository,
     private readonly publisher: ExecutionUpdatePublisher,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -133,7 +138,7 @@ export class ExecutionProgressService {
   ): Promise<{ execution: Execution; steps: ExecutionStep[]; startedStepIndex: number } | undefined> {
     const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
-    const lane = this.openLane(executionId, current.execution.seq);
+    const lane = this.openLane(current.execution);
     if (current.execution.cancelRequestedAt) {
       await this.finish(current.execution, 'CANCELLED', 'Cancelled before start');
       return undefined;
@@ -159,7 +164,7 @@ export class ExecutionProgressService {
         WHERE id = $1 RETURNING attempt, started_at`,
       [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), firstSeq, current.execution.attempt + 1, first?.stepIndex ?? -1],
     ).catch((error: unknown) => {
-      this.lanes.delete(executionId); // not claimed: nothing to keep for it
+      this.forget(executionId); // not claimed: nothing to keep for it
       throw error;
     });
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
@@ -174,8 +179,9 @@ export class ExecutionProgressService {
   /** Marks a step IN_PROGRESS. Settles when stored; the runner need not wait (order is kept by the lane). */
   stepStarted(execution: Execution, step: ExecutionStep, request: unknown): Promise<void> {
     const lane = this.laneOf(execution);
+    const stored = request == null ? null : this.budgetOf(execution).store(request).json;
     return lane.push(
-      [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS', request: request ?? null, startedAt: this.clock.now(), error: null }],
+      [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS', request: stored, startedAt: this.clock.now(), error: null }],
       [{ ...this.update(execution, lane.nextSeq(), 'STEP_STARTED'), stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS' } }],
     );
   }
@@ -188,17 +194,20 @@ export class ExecutionProgressService {
     const lane = this.laneOf(execution);
     const finishedAt = this.clock.now();
     const durationMs = Math.round(outcome.durationMs);
+    // Cut to the result caps once, here: the same stored form goes to the row and to the live stream.
+    const budget = this.budgetOf(execution);
+    const response = outcome.response == null ? undefined : budget.store(outcome.response);
     const writes: StepWrite[] = [
       {
         stepIndex: step.stepIndex,
         status: outcome.status,
-        response: outcome.response ?? null,
-        assertions: outcome.assertions ?? [],
+        response: response?.json ?? null,
+        assertions: budget.storeAssertions(outcome.assertions ?? []).json,
         attempts: outcome.attempts,
         error: outcome.error ?? null,
         finishedAt,
         durationMs,
-        ...(outcome.request !== undefined && { request: outcome.request }),
+        ...(outcome.request !== undefined && { request: outcome.request === null ? null : budget.store(outcome.request).json }),
       },
     ];
     const updates: ExecutionStatusUpdate[] = [
@@ -209,7 +218,7 @@ export class ExecutionProgressService {
           stepId: step.stepId,
           name: step.name,
           status: outcome.status,
-          response: outcome.response,
+          response: response?.value,
           error: outcome.error ?? null,
           attempts: outcome.attempts,
           durationMs,
@@ -253,11 +262,11 @@ export class ExecutionProgressService {
     );
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
-    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableJson(writes), seq, status, leftover, toStorableText(error)]);
+    const storedBytes = this.budgetOf(execution).storedBytes;
+    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableBatch(writes), seq, status, leftover, toStorableText(error), storedBytes]);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
-    this.lanes.delete(execution.id);
-    this.publishing.delete(execution.id);
+    this.forget(execution.id);
     void this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));
     for (const listener of this.finishedListeners) {
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
@@ -268,22 +277,36 @@ export class ExecutionProgressService {
 
   /** Forgets an execution this worker stops driving without finishing it (shutdown: resumed elsewhere). */
   release(executionId: string): void {
+    this.forget(executionId);
+  }
+
+  private forget(executionId: string): void {
     this.lanes.delete(executionId);
+    this.budgets.delete(executionId);
     this.publishing.delete(executionId);
   }
 
-  private openLane(executionId: string, seq: number): ProgressLane {
-    const lane = new ProgressLane(seq, (writes, lastSeq, updates) => this.storeBatch(executionId, writes, lastSeq, updates));
+  /** A resumed execution goes on with the stored bytes its earlier attempts recorded. */
+  private openLane(execution: Pick<Execution, 'id' | 'seq' | 'storedBytes'>): ProgressLane {
+    const executionId = execution.id;
+    const budget = new ResultBudget(execution.storedBytes ?? 0, this.config.STEP_RESULT_MAX_BYTES, this.config.EXECUTION_RESULT_MAX_BYTES);
+    const lane = new ProgressLane(execution.seq ?? 0, (writes, lastSeq, updates) => this.storeBatch(executionId, writes, lastSeq, updates, budget.storedBytes));
     this.lanes.set(executionId, lane);
+    this.budgets.set(executionId, budget);
     return lane;
   }
 
-  private laneOf(execution: Pick<Execution, 'id' | 'seq'>): ProgressLane {
-    return this.lanes.get(execution.id) ?? this.openLane(execution.id, execution.seq ?? 0);
+  private laneOf(execution: Pick<Execution, 'id' | 'seq' | 'storedBytes'>): ProgressLane {
+    return this.lanes.get(execution.id) ?? this.openLane(execution);
   }
 
-  private async storeBatch(executionId: string, writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[]): Promise<void> {
-    await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, toStorableJson(writes), seq]);
+  private budgetOf(execution: Pick<Execution, 'id' | 'seq' | 'storedBytes'>): ResultBudget {
+    if (!this.budgets.has(execution.id)) this.laneOf(execution);
+    return this.budgets.get(execution.id)!;
+  }
+
+  private async storeBatch(executionId: string, writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[], storedBytes: number): Promise<void> {
+    await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, toStorableBatch(writes), seq, storedBytes]);
     await this.publishing.get(executionId);
     this.publish(executionId, updates);
   }

@@ -33,5 +33,7 @@ export class Execution {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   /** Last sign of life of the worker running it (claim, then every EXECUTION_HEARTBEAT_INTERVAL_MS). */
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true }) heartbeatAt: Date | null;
+  /** Bytes of JSON its steps stored (requests, responses, assertions, after the result caps); what team storage sums. */
+  @Column({ name: 'stored_bytes', type: 'int' }) storedBytes: number;
   @OneToMany(() => ExecutionStep, (s) => s.execution) steps?: ExecutionStep[];
 }

@@ -5,9 +5,10 @@ import { toServerSentEvents } from '../common/http/event-stream';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorator';
 import { TeamAccessRevocations } from '../identity/tenancy/team-access-revocations';
-import { ExecutionDto, ExecutionPageDto, ListExecutionsQuery } from './dto/execution.dto';
+import { ExecutionDto, ExecutionPageDto, ExecutionStepDto, GetExecutionQuery, ListExecutionsQuery } from './dto/execution.dto';
 import { RunFlowDto } from './dto/run-flow.dto';
-import { ExecutionsService, type ExecutionView } from './executions.service';
+import type { ExecutionStep } from './execution-step.entity';
+import { ExecutionsService, type ExecutionSummaryView, type ExecutionView } from './executions.service';
 import { ExecutionStreamHub, isFinalEvent } from './live/execution-stream.hub';
 
 @ApiTags('executions')
@@ -29,7 +30,7 @@ export class ExecutionsController {
 
   @Get('executions')
   @TeamScoped('viewer')
-  @ApiOperation({ summary: 'List executions, newest first (filters: flow, status, trigger, time range)' })
+  @ApiOperation({ summary: 'List executions, newest first (filters: flow, status, trigger, time range); steps without request/response/assertions' })
   @ApiOkResponse({ type: ExecutionPageDto })
   list(@CurrentTeam() team: TeamContext, @Query() query: ListExecutionsQuery) {
     return this.executions.list(team.teamId, query);
@@ -37,9 +38,18 @@ export class ExecutionsController {
 
   @Get('executions/:executionId')
   @TeamScoped('viewer')
+  @ApiOperation({ summary: 'One execution with its steps; `?steps=summary` leaves out the stored request/response/assertions' })
   @ApiOkResponse({ type: ExecutionDto })
-  get(@CurrentTeam() team: TeamContext, @Param('executionId') id: string): Promise<ExecutionView> {
-    return this.executions.get(team.teamId, id);
+  get(@CurrentTeam() team: TeamContext, @Param('executionId') id: string, @Query() query: GetExecutionQuery): Promise<ExecutionView | ExecutionSummaryView> {
+    return this.executions.get(team.teamId, id, query.steps ?? 'full');
+  }
+
+  @Get('executions/:executionId/steps/:stepId')
+  @TeamScoped('viewer')
+  @ApiOperation({ summary: 'One step of an execution as stored: request, response and assertions within the result caps' })
+  @ApiOkResponse({ type: ExecutionStepDto })
+  getStep(@CurrentTeam() team: TeamContext, @Param('executionId') id: string, @Param('stepId') stepId: string): Promise<ExecutionStep> {
+    return this.executions.getStep(team.teamId, id, stepId);
   }
 
   @Post('executions/:executionId/cancel')

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowsModule } from '../flows/flows.module';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionRecoveryStore } from './execution-recovery.store';
+import { ExecutionRetentionStore } from './execution-retention.store';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
@@ -12,7 +13,7 @@ import { ExecutionsService } from './executions.service';
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore],
+  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore],
+  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore],
 })
 export class ExecutionsModule {}

@@ -22,11 +22,17 @@ const INSERT_PENDING_SQL = `
            FROM e, jsonb_to_recordset($10::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
   SELECT * FROM e`;
 
+/** A step row without its stored bodies (request, response, assertions). */
+export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'execution'>;
+
+const STEP_SUMMARY_COLUMNS = 's.execution_id, s.step_index, s.step_id, s.name, s.type, s.background, s.status, s.attempts, s.error, s.started_at, s.finished_at, s.duration_ms';
+
 /** Data access for executions, private to this module; other modules use its services. */
 @Injectable()
 export class ExecutionsRepository {
   private readonly toExecution: (row: Record<string, unknown>) => Execution;
   private readonly toStepFromJson: (row: Record<string, unknown>) => ExecutionStep;
+  private readonly toStep: (row: Record<string, unknown>) => ExecutionStep;
 
   constructor(
     @InjectRepository(Execution) readonly executions: Repository<Execution>,
@@ -34,6 +40,7 @@ export class ExecutionsRepository {
   ) {
     this.toExecution = rowMapper(executions);
     this.toStepFromJson = rowMapper(steps, { fromJson: true });
+    this.toStep = rowMapper(steps);
   }
 
   /**
@@ -73,6 +80,42 @@ export class ExecutionsRepository {
         durationMs: null,
       })) as ExecutionStep[],
     };
+  }
+
+  /**
+   * Step rows without their request, response and assertions (the stored bodies, up to
+   * STEP_RESULT_MAX_BYTES each): what list pages and `?steps=summary` show. Naming the columns keeps
+   * Postgres from reading the bodies out of TOAST at all.
+   */
+  async stepSummaries(executionIds: string[]): Promise<ExecutionStepSummary[]>;
+  /** With `assertions` (what reports read), still without request and response. */
+  async stepSummaries(executionIds: string[], options: { withAssertions: true }): Promise<Array<ExecutionStepSummary & Pick<ExecutionStep, 'assertions'>>>;
+  async stepSummaries(executionIds: string[], options: { withAssertions?: boolean } = {}): Promise<ExecutionStepSummary[]> {
+    if (!executionIds.length) return [];
+    const columns = options.withAssertions ? `${STEP_SUMMARY_COLUMNS}, s.assertions` : STEP_SUMMARY_COLUMNS;
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.executions.manager.connection,
+      options.withAssertions ? 'execution-step-summaries-assertions' : 'execution-step-summaries',
+      `SELECT ${columns} FROM execution_steps s WHERE s.execution_id = ANY($1::uuid[]) ORDER BY s.execution_id, s.step_index`,
+      [executionIds],
+    );
+    return rows.map(this.toStep);
+  }
+
+  /** One stored step of an execution of the team, bodies included; undefined when there is none. */
+  async findStep(teamId: string, executionId: string, stepId: string): Promise<ExecutionStep | undefined> {
+    const [row] = await this.executions.manager.query(
+      `SELECT s.* FROM execution_steps s JOIN executions e ON e.id = s.execution_id
+        WHERE s.execution_id = $1 AND e.team_id = $2 AND s.step_id = $3 ORDER BY s.step_index LIMIT 1`,
+      [executionId, teamId, stepId],
+    );
+    return row ? this.toStep(row) : undefined;
+  }
+
+  /** Bytes of step results the team's executions hold (each execution's stored_bytes, kept by the statements that store them). */
+  async storedBytesOfTeam(teamId: string): Promise<number> {
+    const [row] = await this.executions.manager.query('SELECT COALESCE(sum(stored_bytes), 0)::float8 AS bytes FROM executions WHERE team_id = $1', [teamId]);
+    return Number(row.bytes);
   }
 
   /**

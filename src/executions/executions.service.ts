@@ -14,7 +14,7 @@ import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsRepository, type ExecutionStepSummary } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
 
 export interface ExecutionJobData {
@@ -25,6 +25,19 @@ export interface ExecutionJobData {
 export interface ExecutionView extends Execution {
   steps: ExecutionStep[];
 }
+
+/** An execution with its steps' status and timing but not their stored bodies (list pages, `?steps=summary`). */
+export interface ExecutionSummaryView extends Omit<Execution, 'steps'> {
+  steps: ExecutionStepSummary[];
+}
+
+/** An execution as suite reports read it: steps with assertions, without request and response. */
+export interface ReportedExecution extends Omit<Execution, 'steps'> {
+  steps: Array<ExecutionStepSummary & Pick<ExecutionStep, 'assertions'>>;
+}
+
+/** How much of each step GET execution returns: `full` (stored request, response, assertions) or `summary`. */
+export type StepDetail = 'full' | 'summary';
 
 @Injectable()
 export class ExecutionsService {
@@ -97,18 +110,41 @@ export class ExecutionsService {
     );
   }
 
-  /** Every execution of a suite run (with steps unless `withSteps` is false), oldest first: what suite reports and views read. */
-  async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ExecutionView[]> {
+  /**
+   * Every execution of a suite run (with steps unless `withSteps` is false), oldest first: what suite
+   * reports and views read. Steps carry their assertions but not their stored request and response,
+   * which no report shows (a run of 100 executions could otherwise read 100 × EXECUTION_RESULT_MAX_BYTES).
+   */
+  async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ReportedExecution[]> {
     const rows = await this.repo.executions.find({ where: { teamId, suiteRunId }, order: { createdAt: 'ASC' } });
     if (!rows.length || options.withSteps === false) return rows.map((r) => ({ ...r, steps: [] }));
-    const steps = await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany();
+    const steps = await this.repo.stepSummaries(rows.map((r) => r.id), { withAssertions: true });
     return rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) }));
   }
 
-  async get(teamId: string, id: string): Promise<ExecutionView> {
+  async get(teamId: string, id: string): Promise<ExecutionView>;
+  async get(teamId: string, id: string, detail: StepDetail): Promise<ExecutionView | ExecutionSummaryView>;
+  async get(teamId: string, id: string, detail: StepDetail = 'full'): Promise<ExecutionView | ExecutionSummaryView> {
+    if (detail === 'summary') {
+      const execution = isUuid(id) ? await this.repo.executions.findOne({ where: { id, teamId } }) : null;
+      if (!execution) throw AppException.notFound('Execution');
+      return { ...execution, steps: await this.repo.stepSummaries([id]) };
+    }
     const found = isUuid(id) ? await this.repo.findWithSteps(id, teamId) : undefined;
     if (!found) throw AppException.notFound('Execution');
     return { ...found.execution, steps: found.steps };
+  }
+
+  /** One step of an execution as stored (bodies within the result caps); 404 for an unknown execution or step. */
+  async getStep(teamId: string, id: string, stepId: string): Promise<ExecutionStep> {
+    const step = isUuid(id) ? await this.repo.findStep(teamId, id, stepId) : undefined;
+    if (!step) throw AppException.notFound('Execution step');
+    return step;
+  }
+
+  /** Bytes of step results the team's executions hold in storage (after the result caps): what its storage quota counts. */
+  storedBytes(teamId: string): Promise<number> {
+    return this.repo.storedBytesOfTeam(teamId);
   }
 
   /** Team of an execution, for stream authorisation; undefined when it does not exist. */
@@ -117,7 +153,8 @@ export class ExecutionsService {
     return (await this.repo.executions.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
   }
 
-  async list(teamId: string, q: ListExecutionsQuery): Promise<{ items: ExecutionView[]; total: number; page: number; pageSize: number }> {
+  /** A page of executions; steps come without their stored bodies (a page of 200 must not carry 200 × 10 MiB). */
+  async list(teamId: string, q: ListExecutionsQuery): Promise<{ items: ExecutionSummaryView[]; total: number; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     const qb = this.repo.executions.createQueryBuilder('e').where('e.team_id = :teamId', { teamId });
@@ -127,9 +164,7 @@ export class ExecutionsService {
     if (q.from) qb.andWhere('e.created_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('e.created_at < :to', { to: q.to });
     const [rows, total] = await qb.orderBy('e.created_at', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
-    const steps = rows.length
-      ? await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany()
-      : [];
+    const steps = await this.repo.stepSummaries(rows.map((r) => r.id));
     return { items: rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) })), total, page, pageSize };
   }
 

@@ -5,3 +5,7 @@ export const RUN_EXECUTION_JOB = 'run-execution';
 export const EXECUTION_JOB_ATTEMPTS = 3;
 /** Suite schedules (BullMQ job schedulers), webhook deliveries and suite-run housekeeping; job names in suites/suites-queue.jobs.ts. */
 export const SUITES_QUEUE = 'suites';
+/** Service housekeeping that must run once across all workers (the retention pass), by BullMQ job scheduler. */
+export const MAINTENANCE_QUEUE = 'maintenance';
+export const RETENTION_JOB = 'retention-pass';
+export const RETENTION_SCHEDULER_ID = 'retention';

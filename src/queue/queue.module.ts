@@ -2,7 +2,7 @@ import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { Global, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { EXECUTIONS_QUEUE, SUITES_QUEUE } from './queue.constants';
+import { EXECUTIONS_QUEUE, MAINTENANCE_QUEUE, SUITES_QUEUE } from './queue.constants';
 
 /** A repeated queue error is logged again at most this often (a Redis outage repeats it every reconnect). */
 const QUEUE_ERROR_REPEAT_MS = 60_000;
@@ -21,10 +21,11 @@ class QueueErrorLogger implements OnModuleInit {
   constructor(
     @InjectQueue(EXECUTIONS_QUEUE) private readonly executions: Queue,
     @InjectQueue(SUITES_QUEUE) private readonly suites: Queue,
+    @InjectQueue(MAINTENANCE_QUEUE) private readonly maintenance: Queue,
   ) {}
 
   onModuleInit(): void {
-    for (const queue of [this.executions, this.suites]) queue.on('error', (error: Error) => this.report(queue.name, error));
+    for (const queue of [this.executions, this.suites, this.maintenance]) queue.on('error', (error: Error) => this.report(queue.name, error));
   }
 
   private report(queue: string, error: Error): void {
@@ -66,6 +67,7 @@ class QueueErrorLogger implements OnModuleInit {
     }),
     BullModule.registerQueue({ name: EXECUTIONS_QUEUE }),
     BullModule.registerQueue({ name: SUITES_QUEUE }),
+    BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
   ],
   providers: [QueueErrorLogger],
   exports: [BullModule],

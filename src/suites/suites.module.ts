@@ -17,6 +17,7 @@ import { SuiteRun } from './runs/suite-run.entity';
 import { SuiteRunsService } from './runs/suite-runs.service';
 import { SuiteSchedulesService } from './schedules/suite-schedules.service';
 import { Suite } from './suite.entity';
+import { SuiteRetentionStore } from './suite-retention.store';
 import { SuitesService } from './suites.service';
 
 /**
@@ -38,6 +39,7 @@ import { SuitesService } from './suites.service';
     WebhookSecretCipher,
     WebhooksService,
     WebhookDeliveryService,
+    SuiteRetentionStore,
   ],
   exports: [
     SuitesService,
@@ -48,6 +50,7 @@ import { SuitesService } from './suites.service';
     SuiteReportsService,
     WebhooksService,
     WebhookDeliveryService,
+    SuiteRetentionStore,
   ],
 })
 export class SuitesModule {}

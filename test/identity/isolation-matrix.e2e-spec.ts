@@ -35,6 +35,7 @@ describe('tenant isolation matrix', () => {
         teams[key].webhookId = (await t.http.post(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/webhooks`).set(orgOwner.auth).send({ name: 'World hook', url: 'http://127.0.0.1:1/hook', secret: 'world-secret-0123456789', enabled: false }).expect(201)).body.id;
         const worldRun = (await t.http.post(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/run?wait=true&timeoutSec=30`).set(orgOwner.auth).send({}).expect(200)).body;
         Object.assign(teams[key], { suiteRunId: worldRun.id, executionId: worldRun.items[0].executionId });
+        teams[key].executionStepId = (await t.http.get(`${API}/teams/${teamId}/executions/${teams[key].executionId}`).set(orgOwner.auth).expect(200)).body.steps[0].stepId;
       }
       actors.push({ name: `org ${org} owner`, headers: orgOwner.auth, roles: ownerRoles });
       for (const role of ['admin', 'editor', 'viewer'] as const) {

@@ -26,6 +26,7 @@ export interface EndpointCase {
 export const TEAM_ENDPOINTS: EndpointCase[] = [
   { name: 'get team', method: 'get', path: (o) => `/teams/${o.teamId}`, role: 'viewer', safe: true },
   { name: 'rename team', method: 'patch', path: (o) => `/teams/${o.teamId}`, body: () => ({ name: 'x' }), role: 'admin', safe: false },
+  { name: 'set team retention', method: 'patch', path: (o) => `/teams/${o.teamId}`, body: () => ({ executionRetentionDays: 30 }), role: 'admin', safe: false },
   { name: 'delete team', method: 'delete', path: (o) => `/teams/${o.teamId}`, role: 'owner', safe: false },
   { name: 'list members', method: 'get', path: (o) => `/teams/${o.teamId}/members`, role: 'viewer', safe: true },
   { name: 'add member', method: 'post', path: (o) => `/teams/${o.teamId}/members`, body: () => ({ email: 'nobody@example.com', role: 'viewer' }), role: 'admin', safe: false },
@@ -75,6 +76,7 @@ export const TEAM_ENDPOINTS: EndpointCase[] = [
   { name: 'suite run events', method: 'get', path: (o) => `/teams/${o.teamId}/suite-runs/${o.suiteRunId}/events`, role: 'viewer', safe: false },
   { name: 'suite run report json', method: 'get', path: (o) => `/teams/${o.teamId}/suite-runs/${o.suiteRunId}/report.json`, role: 'viewer', safe: true },
   { name: 'suite run report xml', method: 'get', path: (o) => `/teams/${o.teamId}/suite-runs/${o.suiteRunId}/report.xml`, role: 'viewer', safe: true },
+  { name: 'get execution step', method: 'get', path: (o) => `/teams/${o.teamId}/executions/${o.executionId}/steps/${o.executionStepId}`, role: 'viewer', safe: true },
   { name: 'execution report json', method: 'get', path: (o) => `/teams/${o.teamId}/executions/${o.executionId}/report.json`, role: 'viewer', safe: true },
   { name: 'execution report xml', method: 'get', path: (o) => `/teams/${o.teamId}/executions/${o.executionId}/report.xml`, role: 'viewer', safe: true },
 ];

@@ -8,6 +8,7 @@ import type { StepDefinition } from '../../flows/flow-definition';
 import { FlowVersionReader } from '../../flows/versions/flow-version-reader';
 import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
 import { CancelledError, ExecutionTimeoutError, RunningExecutions, WorkerShutdownError } from './running-executions';
+import { referencedSteps } from './referenced-steps';
 import { reasonText, StepExecutor } from './step-executor';
 import type { ExecutedStep } from './step-outcome';
 import type { StepRunContext } from './step-run-context';
@@ -79,6 +80,8 @@ export class FlowRunner {
     let failure: string | null = null;
     /** Index of the step whose IN_PROGRESS row was already written (by claim, or with the previous step's outcome). */
     let startedWithPrevious = startedByClaim;
+    /** Results kept in memory for later `${…}` references; the others are dropped once recorded (issue #15). */
+    const referenced = referencedSteps(steps);
 
     for (const [index, step] of steps.entries()) {
       const row = rows[index];
@@ -106,12 +109,12 @@ export class FlowRunner {
       const continues = !signal.aborted && (outcome.status !== 'ERROR' || !!step.continueOnFailure);
       const startsNext = continues && next !== undefined && !DONE_STATUSES.includes(next.status) ? next : undefined;
       if (startsNext) startedWithPrevious = index + 1;
-      failure ??= await this.record(execution, step, row, outcome, scope, signal, startsNext);
+      failure ??= await this.record(execution, step, row, outcome, scope, signal, startsNext, referenced);
     }
 
     for (const { step, row, done } of background) {
       const outcome = await done;
-      failure ??= await this.record(execution, step, row, outcome, scope, signal);
+      failure ??= await this.record(execution, step, row, outcome, scope, signal, undefined, referenced);
     }
 
     if (signal.aborted) {
@@ -132,11 +135,12 @@ export class FlowRunner {
     scope: SubstitutionScope,
     signal: AbortSignal,
     next?: ExecutionStep,
+    referenced?: Set<string>,
   ): Promise<string | null> {
     const cancelled = signal.aborted && signal.reason instanceof CancelledError;
     if (signal.aborted && signal.reason instanceof WorkerShutdownError) throw signal.reason;
     const status = cancelled && outcome.status === 'ERROR' ? 'CANCELLED' : outcome.status;
-    scope.steps[step.name] = { response: outcome.liveResponse ?? outcome.response, request: outcome.request, status };
+    scope.steps[step.name] = !referenced || referenced.has(step.name) ? { response: outcome.liveResponse ?? outcome.response, request: outcome.request, status } : { status };
     // Not awaited (write-behind); a failure to store it surfaces through assertRecording / drain.
     void this.progress.stepFinished(execution, row, { ...outcome, status }, next);
     if (status === 'ERROR' && !step.continueOnFailure) return `step "${step.name}" failed: ${outcome.error}`;

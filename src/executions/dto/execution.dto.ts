@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { EXECUTION_STATUSES, EXECUTION_TRIGGERS, STEP_STATUSES } from '../execution-status';
@@ -12,21 +12,49 @@ export class AssertionResultDto {
   @ApiProperty({ example: 'status: expected 201 but was 500' }) message: string;
 }
 
-export class ExecutionStepDto {
+const TRUNCATED_RESPONSE_EXAMPLE = {
+  status: 200,
+  headers: { 'content-type': 'text/plain' },
+  durationMs: 84,
+  size: 10000000,
+  body: 'first bytes of the body…',
+  truncated: true,
+  originalBytes: 10000187,
+  limit: 'step',
+  truncatedFields: ['body'],
+};
+
+/** A step's status and timing, without its stored request, response and assertions. */
+export class ExecutionStepSummaryDto {
   @ApiProperty() stepIndex: number;
   @ApiProperty() stepId: string;
   @ApiProperty({ example: 'createOrder' }) name: string;
   @ApiProperty({ example: 'http' }) type: string;
   @ApiProperty() background: boolean;
   @ApiProperty({ enum: STEP_STATUSES }) status: string;
-  @ApiPropertyOptional({ description: 'Substituted config that ran (secrets redacted)' }) request: unknown;
-  @ApiPropertyOptional({ description: "The plugin's JSON result", example: { status: 201, body: { id: 'o-1' } } }) response: unknown;
-  @ApiProperty({ type: [AssertionResultDto] }) assertions: AssertionResultDto[];
   @ApiProperty({ description: 'Attempts made (1 + retries)' }) attempts: number;
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) durationMs: number | null;
+}
+
+/**
+ * A step as stored. Its request, response and assertions are capped (STEP_RESULT_MAX_BYTES each, and
+ * EXECUTION_RESULT_MAX_BYTES for the whole execution): a cut value carries `truncated: true`,
+ * `originalBytes` (bytes of the whole JSON), `limit` (`step` or `execution`) and either
+ * `truncatedFields` (big fields replaced by a preview string, small ones kept) or `preview`.
+ */
+export class ExecutionStepDto extends ExecutionStepSummaryDto {
+  @ApiPropertyOptional({ description: 'Substituted config that ran (secrets redacted); capped like the response' }) request: unknown;
+  @ApiPropertyOptional({
+    description:
+      "The plugin's JSON result as stored, e.g. `{\"status\": 201, \"body\": {\"id\": \"o-1\"}}`. The run's assertions and references saw it whole; one bigger than the caps is stored cut, as in the example",
+    example: TRUNCATED_RESPONSE_EXAMPLE,
+  })
+  response: unknown;
+  @ApiProperty({ type: [AssertionResultDto], description: 'A too-big `actual` is stored as a preview with `actualTruncated: true` and `actualBytes`' })
+  assertions: AssertionResultDto[];
 }
 
 export class RecoveryDto {
@@ -56,10 +84,25 @@ export class ExecutionDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'Last sign of life of the worker running it' }) heartbeatAt: Date | null;
-  @ApiProperty({ type: [ExecutionStepDto] }) steps: ExecutionStepDto[];
+  @ApiProperty({ description: 'Bytes of step results (requests, responses, assertions) it holds in storage, after the caps' }) storedBytes: number;
+  @ApiProperty({ type: [ExecutionStepDto], description: 'With `?steps=summary`, the steps come without request, response and assertions (ExecutionStepSummary)' })
+  steps: ExecutionStepDto[];
 }
 
-export class ExecutionSummaryDto extends ExecutionDto {}
+/** An execution as list pages show it: steps without their stored bodies (GET the execution or one step for those). */
+export class ExecutionSummaryDto extends OmitType(ExecutionDto, ['steps'] as const) {
+  @ApiProperty({ type: [ExecutionStepSummaryDto] }) steps: ExecutionStepSummaryDto[];
+}
+
+export class GetExecutionQuery {
+  @ApiPropertyOptional({
+    enum: ['full', 'summary'],
+    default: 'full',
+    description: '`full`: every step with its stored request, response and assertions (at most EXECUTION_RESULT_MAX_BYTES of them in all). `summary`: status and timing only; GET …/steps/{stepId} reads one step whole',
+  })
+  @IsOptional() @IsIn(['full', 'summary'])
+  steps?: 'full' | 'summary';
+}
 
 export class ExecutionPageDto {
   @ApiProperty({ type: [ExecutionSummaryDto] }) items: ExecutionSummaryDto[];

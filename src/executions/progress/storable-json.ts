@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { SerializedJson } from './stored-result';
+
 /** `\u0000` or an escaped lone surrogate, preceded by an even number of backslashes (so not itself escaped). */
 const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
 
@@ -9,7 +12,26 @@ const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
  * these characters as `\u` escapes (paired surrogates stay literal), so the text is patched, not walked.
  */
 export function toStorableJson(value: unknown): string {
-  const json = JSON.stringify(value);
+  return storable(JSON.stringify(value));
+}
+
+/**
+ * `toStorableJson` of a batch whose step results were already serialized (SerializedJson, made when
+ * they were measured against the result caps): their text is spliced in instead of serialized again.
+ */
+export function toStorableBatch(value: unknown): string {
+  const raw: string[] = [];
+  const token = `@@ats-raw-${randomBytes(6).toString('hex')}-`;
+  const json = JSON.stringify(value, (_key, v: unknown) => {
+    if (!(v instanceof SerializedJson)) return v;
+    raw.push(v.text);
+    return `${token}${raw.length - 1}`;
+  });
+  const spliced = raw.length ? json.replace(new RegExp(`"${token}(\\d+)"`, 'g'), (_m, i: string) => raw[Number(i)]) : json;
+  return storable(spliced);
+}
+
+function storable(json: string): string {
   if (!json.includes('\\u0000') && !/\\ud[89a-f]/i.test(json)) return json;
   return json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd');
 }

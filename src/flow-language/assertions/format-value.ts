@@ -8,7 +8,8 @@ export function formatValue(value: unknown): string {
     text = 'undefined';
   } else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      // A long string is cut before it is quoted: an assertion on a 10 MB body must not copy the body to say so.
+      text = JSON.stringify(typeof value === 'string' && value.length > MAX_LENGTH ? value.slice(0, MAX_LENGTH + 1) : value) ?? String(value);
     } catch {
       text = String(value);
     }

@@ -5,5 +5,7 @@ export class Team {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'org_id', type: 'uuid' }) orgId: string;
   @Column() name: string;
+  /** Days its finished runs are kept; null: EXECUTION_RETENTION_DAYS. Set by org owners/admins only. */
+  @Column({ name: 'execution_retention_days', type: 'int', nullable: true }) executionRetentionDays: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import { AppException } from '../../common/errors/app.exception';
 import type { Principal, TeamContext } from '../tenancy/principal';
 import { CurrentPrincipal, CurrentTeam, TeamScoped } from '../tenancy/team-access.decorator';
-import { RenameTeamDto, TeamDto } from './dto/team.dto';
+import { TeamDto, UpdateTeamDto } from './dto/team.dto';
 import { TeamsService } from './teams.service';
 
 @ApiTags('teams')
@@ -29,9 +29,10 @@ export class TeamsController {
 
   @Patch(':teamId')
   @TeamScoped('admin')
+  @ApiOperation({ summary: 'Rename the team and/or set its retention override (executionRetentionDays: org owners and admins only)' })
   @ApiOkResponse({ type: TeamDto })
-  rename(@CurrentTeam() team: TeamContext, @Body() dto: RenameTeamDto): Promise<TeamDto> {
-    return this.teams.rename(team, dto.name);
+  update(@CurrentTeam() team: TeamContext, @Body() dto: UpdateTeamDto): Promise<TeamDto> {
+    return this.teams.update(team, dto);
   }
 
   @Delete(':teamId')

@@ -12,6 +12,7 @@ export interface TeamView {
   name: string;
   role: TeamRole;
   createdAt: Date;
+  executionRetentionDays: number | null;
 }
 
 @Injectable()
@@ -20,9 +21,9 @@ export class TeamsService {
 
   /** Teams the user is a member of, plus every team of organisations the user owns or administers. */
   async listMine(userId: string): Promise<TeamView[]> {
-    const rows: Array<{ id: string; org_id: string; name: string; created_at: Date; team_role: TeamRole | null; org_role: OrgRole | null }> =
+    const rows: Array<{ id: string; org_id: string; name: string; created_at: Date; execution_retention_days: number | null; team_role: TeamRole | null; org_role: OrgRole | null }> =
       await this.teams.query(
-        `SELECT t.id, t.org_id, t.name, t.created_at, tm.role AS team_role, om.role AS org_role
+        `SELECT t.id, t.org_id, t.name, t.created_at, t.execution_retention_days, tm.role AS team_role, om.role AS org_role
            FROM teams t
            LEFT JOIN team_memberships tm ON tm.team_id = t.id AND tm.user_id = $1
            LEFT JOIN org_memberships om ON om.org_id = t.org_id AND om.user_id = $1
@@ -35,6 +36,7 @@ export class TeamsService {
       orgId: r.org_id,
       name: r.name,
       createdAt: r.created_at,
+      executionRetentionDays: r.execution_retention_days,
       role: effectiveTeamRole(r.team_role ?? undefined, r.org_role ?? undefined)!,
     }));
   }
@@ -44,11 +46,39 @@ export class TeamsService {
     return { ...row, role: team.role };
   }
 
-  async rename(team: TeamContext, name: string): Promise<TeamView> {
-    const clash = await this.teams.findOne({ where: { orgId: team.orgId, name } });
-    if (clash && clash.id !== team.teamId) throw AppException.conflict('name: a team with this name already exists in the organisation');
-    await this.teams.update({ id: team.teamId }, { name });
+  /** Renames the team and/or sets its retention override (the latter only for owners and admins of its organisation). */
+  async update(team: TeamContext, changes: { name?: string; executionRetentionDays?: number | null }): Promise<TeamView> {
+    const { name, executionRetentionDays } = changes;
+    // Retention decides how much the team stores: a team admin must not be able to raise it for themselves.
+    if (executionRetentionDays !== undefined && !(await this.isOrgAdmin(team))) {
+      throw AppException.forbidden('executionRetentionDays: only owners and admins of the organisation can change retention');
+    }
+    if (name !== undefined) {
+      const clash = await this.teams.findOne({ where: { orgId: team.orgId, name } });
+      if (clash && clash.id !== team.teamId) throw AppException.conflict('name: a team with this name already exists in the organisation');
+    }
+    const set = { ...(name !== undefined && { name }), ...(executionRetentionDays !== undefined && { executionRetentionDays }) };
+    if (Object.keys(set).length) await this.teams.update({ id: team.teamId }, set);
     return this.get(team);
+  }
+
+  /**
+   * For every team, the time before which its finished runs are deleted: now minus the team's
+   * retention override, else minus `defaultDays` (EXECUTION_RETENTION_DAYS). Database time, like the
+   * created_at it is compared with.
+   */
+  async retentionCutoffs(defaultDays: number): Promise<Array<{ teamId: string; cutoff: Date }>> {
+    const rows: Array<{ id: string; cutoff: Date }> = await this.teams.query(
+      'SELECT id, now() - make_interval(days => COALESCE(execution_retention_days, $1)) AS cutoff FROM teams',
+      [defaultDays],
+    );
+    return rows.map((r) => ({ teamId: r.id, cutoff: r.cutoff }));
+  }
+
+  private async isOrgAdmin(team: TeamContext): Promise<boolean> {
+    if (team.principal.kind !== 'user') return false;
+    const [row] = await this.teams.query(`SELECT 1 FROM org_memberships WHERE org_id = $1 AND user_id = $2 AND role IN ('owner', 'admin')`, [team.orgId, team.principal.userId]);
+    return !!row;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
@@ -100,7 +101,11 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
 /** JSON bodies are parsed so `${step.response.body.id}` reaches into them; anything else stays text. */
 function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return null;
-  const text = raw.toString('utf8');
+  // ASCII decodes the same as latin1, and Node makes a large latin1 string an external string: its
+  // bytes live outside the V8 heap and count as external memory, which makes V8 collect them soon. A
+  // 10 MB UTF-8-decoded string instead sits in the old generation until the next full GC, and twenty
+  // of them pile up first (issue #15: worker RSS while steps receive big bodies).
+  const text = isAscii(raw) ? raw.toString('latin1') : raw.toString('utf8');
   if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
     try {
       return JSON.parse(text);

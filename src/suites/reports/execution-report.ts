@@ -1,4 +1,4 @@
-import type { ExecutionView } from '../../executions/executions.service';
+import type { ReportedExecution } from '../../executions/executions.service';
 import type { JUnitCase, JUnitVerdict } from './junit-xml';
 
 export interface FailedAssertionReport {
@@ -49,7 +49,7 @@ export function durationMs(startedAt: Date | null, finishedAt: Date | null): num
   return startedAt && finishedAt ? Math.max(0, new Date(finishedAt).getTime() - new Date(startedAt).getTime()) : null;
 }
 
-function failureOf(e: ExecutionView): FailureReport | null {
+function failureOf(e: ReportedExecution): FailureReport | null {
   if (e.status !== 'FAILED') return null;
   const step = e.steps.find((s) => s.status === 'ERROR');
   if (!step) return { kind: 'error', step: null, message: e.error ?? 'the execution failed', assertions: [], error: e.error };
@@ -67,7 +67,7 @@ function failureOf(e: ExecutionView): FailureReport | null {
   };
 }
 
-export function toExecutionReport(e: ExecutionView): ExecutionReport {
+export function toExecutionReport(e: ReportedExecution): ExecutionReport {
   return {
     executionId: e.id,
     flowId: e.flowId,

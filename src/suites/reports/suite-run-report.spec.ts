@@ -1,4 +1,4 @@
-import type { ExecutionView } from '../../executions/executions.service';
+import type { ReportedExecution } from '../../executions/executions.service';
 import type { SuiteRunSummaryView } from '../runs/suite-run-view';
 import { toExecutionReport, toJUnitCase } from './execution-report';
 import { type SuiteRunReport, suiteRunJUnit } from './suite-run-report';
@@ -6,13 +6,13 @@ import { type SuiteRunReport, suiteRunJUnit } from './suite-run-report';
 const started = new Date('2026-11-27T16:00:00.000Z');
 const finished = new Date('2026-11-27T16:00:01.250Z');
 
-function execution(over: Partial<ExecutionView>): ExecutionView {
+function execution(over: Partial<ReportedExecution>): ReportedExecution {
   return {
     id: 'e-1', teamId: 't', flowId: 'f', flowVersion: 2, flowName: 'Pay', status: 'COMPLETED', trigger: 'suite', suiteRunId: 'r', userId: null,
     variables: {}, parameters: {}, error: null, attempt: 1, recoveries: [], seq: 5, cancelRequestedAt: null, createdAt: started, startedAt: started, finishedAt: finished,
     steps: [],
     ...over,
-  } as ExecutionView;
+  } as ReportedExecution;
 }
 
 const step = (over: Record<string, unknown>) => ({

@@ -1,4 +1,4 @@
-import type { ExecutionView } from '../../executions/executions.service';
+import type { ReportedExecution } from '../../executions/executions.service';
 import type { SuiteRunCounts } from '../live/suite-run-update';
 import type { SuiteRunItem } from './suite-run-item.entity';
 import { outcomeOf, type SuiteRunOutcome } from './suite-run-status';
@@ -64,7 +64,7 @@ export function toSuiteRunSummary(run: SuiteRun): SuiteRunSummaryView {
   };
 }
 
-export function toSuiteRunView(run: SuiteRun, items: SuiteRunItem[], executions: ExecutionView[]): SuiteRunView {
+export function toSuiteRunView(run: SuiteRun, items: SuiteRunItem[], executions: ReportedExecution[]): SuiteRunView {
   const byId = new Map(executions.map((e) => [e.id, e]));
   const summary = toSuiteRunSummary(run);
   // The stored counts move when the orchestrator runs (an execution queued or finished); an execution

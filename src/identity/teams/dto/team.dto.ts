@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { TEAM_ROLES, type TeamRole } from '../../tenancy/roles';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -11,7 +11,22 @@ export class CreateTeamDto {
   name: string;
 }
 
-export class RenameTeamDto extends CreateTeamDto {}
+export class UpdateTeamDto {
+  @ApiPropertyOptional({ example: 'Payments', minLength: 1, maxLength: 120 })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'integer',
+    minimum: 1,
+    maximum: 36500,
+    example: 7,
+    description: 'Days finished executions, suite runs and webhook deliveries are kept; null returns to the service default (EXECUTION_RETENTION_DAYS). Org owners and admins only',
+  })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(36500)
+  executionRetentionDays?: number | null;
+}
 
 export class TeamDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -19,6 +34,7 @@ export class TeamDto {
   @ApiProperty({ example: 'Payments' }) name: string;
   @ApiProperty({ enum: TEAM_ROLES, description: 'Your effective role in the team' }) role: TeamRole;
   @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Number, description: 'Retention override in days; null: the service default' }) executionRetentionDays: number | null;
 }
 
 export class AddMemberDto {
