@@ -33,5 +33,10 @@ export class Execution {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   /** Last sign of life of the worker running it (claim, then every EXECUTION_HEARTBEAT_INTERVAL_MS). */
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true }) heartbeatAt: Date | null;
+  /** The flow's declared outputs as evaluated when the run ended (see flow-language/outputs); null while running or when cancelled. */
+  @Column({ type: 'jsonb', nullable: true }) outputs: Record<string, unknown> | null;
+  /** Set on the child execution a `flow` step started: the run that called it, and that step's index. */
+  @Column({ name: 'parent_execution_id', type: 'uuid', nullable: true }) parentExecutionId: string | null;
+  @Column({ name: 'parent_step_index', type: 'int', nullable: true }) parentStepIndex: number | null;
   @OneToMany(() => ExecutionStep, (s) => s.execution) steps?: ExecutionStep[];
 }

@@ -8,11 +8,12 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
+import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore],
+  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionLineageStore],
+  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionLineageStore],
 })
 export class ExecutionsModule {}
