@@ -9,6 +9,7 @@ import { Suites1764250500000 } from '../../migrations/1764250500000-suites';
 import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600000-pending-executions-index';
 import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-execution-heartbeat';
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
+import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PendingExecutionsIndex1764250600000,
   ExecutionHeartbeat1764250700000,
   RetentionAndStoredBytes1764251000000,
+  SubFlows1764251200000,
 ];

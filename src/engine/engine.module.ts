@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { CHILD_FLOW_RUNNER } from '../steps/child-flow-runner';
+import { InlineChildFlowRunner } from './sub-flows/inline-child-flow-runner';
 import { ExecutionsModule } from '../executions/executions.module';
 import { FlowsModule } from '../flows/flows.module';
 import { ResourcesModule } from '../resources/resources.module';
@@ -10,9 +12,24 @@ import { ExecutionHeartbeatService } from './worker/execution-heartbeat.service'
 import { ExecutionReconcilerService } from './worker/execution-reconciler.service';
 import { ExecutionWorkerService } from './worker/execution-worker.service';
 
-/** The worker side: queue consumer, FlowRunner and step executor (modes worker and all only). */
+/**
+ * The worker side: queue consumer, FlowRunner and step executor (modes worker and all only).
+ * Global for one export only: the ChildFlowRunner port the `flow` step plugin (in StepsModule, which
+ * the engine imports) runs children through — the plugin gets the port without importing the engine.
+ */
+@Global()
 @Module({
   imports: [ExecutionsModule, FlowsModule, ResourcesModule, StepsModule],
-  providers: [RunningExecutions, StepExecutor, FlowRunner, ExecutionWorkerService, ExecutionReconcilerService, ExecutionHeartbeatService],
+  providers: [
+    RunningExecutions,
+    StepExecutor,
+    FlowRunner,
+    ExecutionWorkerService,
+    ExecutionReconcilerService,
+    ExecutionHeartbeatService,
+    InlineChildFlowRunner,
+    { provide: CHILD_FLOW_RUNNER, useExisting: InlineChildFlowRunner },
+  ],
+  exports: [CHILD_FLOW_RUNNER],
 })
 export class EngineModule {}

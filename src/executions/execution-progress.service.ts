@@ -9,7 +9,7 @@ import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import { MonotonicClock } from './progress/monotonic-clock';
 import { ProgressLane, type StepWrite } from './progress/progress-lane';
-import { toStorableBatch, toStorableText } from './progress/storable-json';
+import { toStorableBatch, toStorableJson, toStorableText } from './progress/storable-json';
 import { ResultBudget } from './progress/stored-result';
 import { ExecutionsRepository } from './executions.repository';
 import type { Execution } from './execution.entity';
@@ -71,7 +71,8 @@ const STEP_WRITES_CTE = `
           error = CASE WHEN w.d ? 'error' THEN w.d->>'error' ELSE s.error END,
           started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
           finished_at = COALESCE((w.d->>'finishedAt')::timestamptz, s.finished_at),
-          duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms)
+          duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms),
+          child_execution_id = COALESCE((w.d->>'childExecutionId')::uuid, s.child_execution_id)
         FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)`;
 
 /** One batch of transitions, the execution's seq and its stored bytes so far (see ResultBudget). */
@@ -86,7 +87,7 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
          WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
-  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7 WHERE id = $1`;
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7, outputs = $8::jsonb WHERE id = $1`;
 
 /**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
@@ -250,7 +251,7 @@ export class ExecutionProgressService {
    * still queued are stored in the same statement. If an earlier batch could not be stored, the run
    * ends FAILED saying so, whatever its steps did.
    */
-  async finish(execution: Execution, requested: ExecutionStatus, requestedError: string | null): Promise<void> {
+  async finish(execution: Execution, requested: ExecutionStatus, requestedError: string | null, outputs: Record<string, unknown> | null = null): Promise<void> {
     const lane = this.laneOf(execution);
     const remaining = await lane.close();
     const lost = lane.failed;
@@ -263,16 +264,34 @@ export class ExecutionProgressService {
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
     const storedBytes = this.budgetOf(execution).storedBytes;
-    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableBatch(writes), seq, status, leftover, toStorableText(error), storedBytes]);
+    const storedOutputs = outputs === null ? null : toStorableJson(outputs);
+    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableBatch(writes), seq, status, leftover, toStorableText(error), storedBytes, storedOutputs]);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
     this.forget(execution.id);
-    void this.publisher.publish(this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`));
+    void this.publisher.publish({
+      ...this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`),
+      ...(outputs !== null && { outputs }),
+    });
     for (const listener of this.finishedListeners) {
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
       );
     }
+  }
+
+  /**
+   * Records on a running `flow` step the child execution it started, and tells live clients (a second
+   * STEP_STARTED of the step, carrying childExecutionId), so the link shows while the child runs.
+   */
+  childStarted(execution: Pick<Execution, 'id' | 'teamId' | 'seq' | 'parentExecutionId'>, step: Pick<ExecutionStep, 'stepIndex' | 'stepId' | 'name'>, childExecutionId: string): Promise<void> {
+    // The parent runs its flow step in this worker, so its lane (and its stored-bytes budget) exists.
+    const lane = this.laneOf({ ...execution, storedBytes: 0 });
+    const running = { ...execution, status: 'IN_PROGRESS' as const };
+    return lane.push(
+      [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS', childExecutionId }],
+      [{ ...this.update(running, lane.nextSeq(), 'STEP_STARTED'), stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS', childExecutionId } }],
+    );
   }
 
   /** Forgets an execution this worker stops driving without finishing it (shutdown: resumed elsewhere). */
@@ -321,7 +340,22 @@ export class ExecutionProgressService {
     return withDbRetry(() => preparedQuery<Row>(this.db, name, sql, parameters));
   }
 
-  private update(execution: Pick<Execution, 'id' | 'teamId' | 'status'>, seq: number, updateType: ExecutionStatusUpdate['updateType'], message?: string): ExecutionStatusUpdate {
-    return { executionId: execution.id, teamId: execution.teamId, seq, updateType, executionStatus: execution.status, message, at: new Date().toISOString() };
+  private update(
+    execution: Pick<Execution, 'id' | 'teamId' | 'status'> & Partial<Pick<Execution, 'parentExecutionId'>>,
+    seq: number,
+    updateType: ExecutionStatusUpdate['updateType'],
+    message?: string,
+  ): ExecutionStatusUpdate {
+    // executionId first: peekExecutionId reads it without parsing.
+    return {
+      executionId: execution.id,
+      teamId: execution.teamId,
+      seq,
+      updateType,
+      executionStatus: execution.status,
+      message,
+      at: new Date().toISOString(),
+      ...(execution.parentExecutionId && { parentExecutionId: execution.parentExecutionId }),
+    };
   }
 }

@@ -17,7 +17,8 @@ export interface PendingCursor {
   id: string;
 }
 
-const STALE_RUNNING = `status = 'IN_PROGRESS' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1::double precision / 1000))`;
+// Children (parent_execution_id set) are left to their parent, which re-runs its `flow` step on resume.
+const STALE_RUNNING = `status = 'IN_PROGRESS' AND parent_execution_id IS NULL AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1::double precision / 1000))`;
 
 /**
  * The queries behind execution recovery (the engine's reconciler and worker heartbeat), kept with the
@@ -32,7 +33,7 @@ export class ExecutionRecoveryStore {
     return this.db.query(
       `SELECT id, created_at::text AS created_at
          FROM executions
-        WHERE status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL
+        WHERE status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL
           AND created_at < now() - make_interval(secs => $1::double precision / 1000)
           AND (created_at, id) > ($2::timestamptz, $3::uuid)
         ORDER BY created_at, id
@@ -46,7 +47,7 @@ export class ExecutionRecoveryStore {
     return this.db.query(
       `SELECT id, team_id, parameters, (extract(epoch FROM now() - created_at) * 1000)::double precision AS age_ms
          FROM executions
-        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL`,
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL`,
       [ids],
     );
   }

@@ -5,7 +5,8 @@ export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['COMPLET
 export const STEP_STATUSES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'ERROR', 'SKIPPED', 'CANCELLED'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export const EXECUTION_TRIGGERS = ['api', 'suite', 'schedule'] as const;
+/** `flow`: a child execution started by a `flow` step of another execution (parentExecutionId). */
+export const EXECUTION_TRIGGERS = ['api', 'suite', 'schedule', 'flow'] as const;
 export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
 
 export function isTerminal(status: ExecutionStatus): boolean {

@@ -21,5 +21,7 @@ export class ExecutionStep {
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   @Column({ name: 'duration_ms', type: 'int', nullable: true }) durationMs: number | null;
+  /** For a `flow` step: the child execution it started (the latest one when the step was retried). */
+  @Column({ name: 'child_execution_id', type: 'uuid', nullable: true }) childExecutionId: string | null;
   @ManyToOne(() => Execution, (e) => e.steps) @JoinColumn({ name: 'execution_id' }) execution?: Execution;
 }

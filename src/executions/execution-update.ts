@@ -17,7 +17,13 @@ export interface ExecutionStatusUpdate {
     error?: string | null;
     attempts?: number;
     durationMs?: number | null;
+    /** A `flow` step's child execution, once started. */
+    childExecutionId?: string;
   };
+  /** On every update of a child execution: the execution whose `flow` step started it. */
+  parentExecutionId?: string;
+  /** On EXECUTION_FINISHED: the flow's outputs as evaluated (absent when cancelled). */
+  outputs?: Record<string, unknown>;
   message?: string;
   at: string;
 }

@@ -35,5 +35,10 @@ export class Execution {
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true }) heartbeatAt: Date | null;
   /** Bytes of JSON its steps stored (requests, responses, assertions, after the result caps); what team storage sums. */
   @Column({ name: 'stored_bytes', type: 'int' }) storedBytes: number;
+  /** The flow's declared outputs as evaluated when the run ended (see flow-language/outputs); null while running or when cancelled. */
+  @Column({ type: 'jsonb', nullable: true }) outputs: Record<string, unknown> | null;
+  /** Set on the child execution a `flow` step started: the run that called it, and that step's index. */
+  @Column({ name: 'parent_execution_id', type: 'uuid', nullable: true }) parentExecutionId: string | null;
+  @Column({ name: 'parent_step_index', type: 'int', nullable: true }) parentStepIndex: number | null;
   @OneToMany(() => ExecutionStep, (s) => s.execution) steps?: ExecutionStep[];
 }

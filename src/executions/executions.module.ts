@@ -9,11 +9,12 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
+import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore],
+  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
+  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
 })
 export class ExecutionsModule {}

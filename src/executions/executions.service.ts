@@ -71,6 +71,7 @@ export class ExecutionsService {
     trigger: ExecutionTrigger,
     suiteRunId: string | null,
     manager?: EntityManager,
+    parent?: { executionId: string; stepIndex: number },
   ): Promise<ExecutionView> {
     const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
     const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
@@ -86,6 +87,8 @@ export class ExecutionsService {
         userId: team.userId,
         variables: values,
         parameters: dto.parameters ?? {},
+        parentExecutionId: parent?.executionId ?? null,
+        parentStepIndex: parent?.stepIndex ?? null,
       },
       flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground })),
       manager,

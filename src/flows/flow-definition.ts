@@ -39,6 +39,13 @@ export interface StepDefinition {
   runInBackground?: boolean;
 }
 
+/**
+ * What a flow hands back when it ends: output name (a REFERENCE_NAME) → template over its variables and
+ * steps (`"${placeOrder.response.body.id}"`). Stored on the execution; a parent's `flow` step reads them
+ * as `${child.response.outputs.<name>}`.
+ */
+export type FlowOutputs = Record<string, string>;
+
 /** One immutable version of a flow: what an execution pins and runs. */
 export interface FlowVersionSnapshot {
   flowId: string;
@@ -47,4 +54,5 @@ export interface FlowVersionSnapshot {
   version: number;
   variables: VariableDeclaration[];
   steps: StepDefinition[];
+  outputs: FlowOutputs;
 }

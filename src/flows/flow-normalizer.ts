@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AssertionDefinition, RetryDefinition, StepDefinition, VariableDeclaration } from './flow-definition';
+import type { AssertionDefinition, FlowOutputs, RetryDefinition, StepDefinition, VariableDeclaration } from './flow-definition';
 
 /** The loose input the normaliser accepts: a validated DTO or an already stored definition. */
 interface StepInput extends Omit<StepDefinition, 'id'> {
@@ -47,6 +47,11 @@ export function normalizeSteps(input?: readonly StepInput[] | null, previous: re
       runInBackground: step.runInBackground ?? false,
     };
   });
+}
+
+/** Outputs in name order, so the same outputs written in another order compare equal. */
+export function normalizeOutputs(outputs?: Readonly<FlowOutputs> | null): FlowOutputs {
+  return Object.fromEntries(Object.entries(outputs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function normalizeAssertion(a: AssertionDefinition): AssertionDefinition {

@@ -10,6 +10,7 @@ import { FlowsService } from './flows.service';
 import { FLOW_RESOURCE_CATALOG } from './resources/flow-resource-catalog';
 import { FlowResourceUsage } from './resources/flow-resource-usage';
 import { FlowValidator } from './validation/flow-validator.service';
+import { SubFlowChecks } from './validation/sub-flow-checks';
 import { FlowVersionReader } from './versions/flow-version-reader';
 
 /**
@@ -23,6 +24,7 @@ import { FlowVersionReader } from './versions/flow-version-reader';
     FlowsService,
     FlowVersionReader,
     FlowValidator,
+    SubFlowChecks,
     FlowExchangeService,
     FlowResourceUsage,
     // Validation and import/export see resources only through the narrow FlowResourceCatalog port.

@@ -1,6 +1,7 @@
 import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DelayStepModule } from './delay/delay-step.module';
+import { FlowStepModule } from './flow/flow-step.module';
 import { HttpStepModule } from './http/http-step.module';
 import { KafkaPublishStepModule } from './kafka-publish/kafka-publish-step.module';
 import { KafkaSubscribeStepModule } from './kafka-subscribe/kafka-subscribe-step.module';
@@ -14,7 +15,7 @@ import { StepRegistry } from './step-registry.service';
  * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
  * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule];
+const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule];
 
 @Module({
   imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],

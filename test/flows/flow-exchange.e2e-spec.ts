@@ -67,7 +67,7 @@ describe('flow import/export', () => {
     expect(create.config).not.toHaveProperty('resourceId');
     expect(check.resource).toBe('orders-api');
     expect(JSON.stringify(exported)).not.toContain(sourceApi);
-    expect(Object.keys(exported.flows[0])).toEqual(['name', 'description', 'tags', 'variables', 'steps']);
+    expect(Object.keys(exported.flows[0])).toEqual(['name', 'description', 'tags', 'variables', 'steps', 'outputs']);
 
     const target = await ownerWithTeam(t, 'target');
     const targetApi = await createResource(target, 'orders-api');

@@ -4,7 +4,8 @@ import { ExecutionProgressService, withDbRetry } from '../../executions/executio
 import type { ExecutionStatus } from '../../executions/execution-status';
 import type { Execution } from '../../executions/execution.entity';
 import type { ExecutionStep } from '../../executions/execution-step.entity';
-import type { StepDefinition } from '../../flows/flow-definition';
+import type { FlowOutputs, StepDefinition } from '../../flows/flow-definition';
+import { withOutputs } from '../../flow-language/outputs/evaluate-outputs';
 import { FlowVersionReader } from '../../flows/versions/flow-version-reader';
 import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
 import { CancelledError, ExecutionTimeoutError, RunningExecutions, WorkerShutdownError } from './running-executions';
@@ -32,19 +33,21 @@ export class FlowRunner {
     private readonly config: AppConfig,
   ) {}
 
-  async run(executionId: string, recoveryReason?: string): Promise<void> {
+  /** `linked`: a sub-flow's parent step signal (engine/sub-flows/); aborting it stops this run with that reason. */
+  async run(executionId: string, recoveryReason?: string, linked?: { signal: AbortSignal; reason: () => Error }): Promise<void> {
     const claimed = await this.progress.claim(executionId, recoveryReason);
     if (!claimed) return;
     const { execution, steps: rows, startedStepIndex } = claimed;
     const controller = this.running.register(executionId);
+    const unlink = linkAbort(linked, controller);
     const timeoutMs = execution.parameters.timeoutMs;
     const timer = timeoutMs ? setTimeout(() => controller.abort(new ExecutionTimeoutError(timeoutMs)), timeoutMs) : undefined;
     try {
       const flow = await withDbRetry(() => this.flows.pinnedVersion(execution.teamId, execution.flowId, execution.flowVersion));
-      const result = await this.runSteps(execution, flow.steps, rows, controller.signal, startedStepIndex);
+      const result = await this.runSteps(execution, flow.steps, rows, controller.signal, startedStepIndex, flow.outputs);
       // Step transitions are written behind the run (ProgressLane); finish stores what is still queued
       // and ends the run FAILED if some could not be stored.
-      await this.progress.finish(execution, result.status, result.error);
+      await this.progress.finish(execution, result.status, result.error, result.outputs);
     } catch (error) {
       if (controller.signal.reason instanceof WorkerShutdownError) {
         // Leave IN_PROGRESS, to be resumed elsewhere; what this worker ran is stored first when it can be.
@@ -56,6 +59,7 @@ export class FlowRunner {
       await this.progress.finish(execution, 'FAILED', `internal error: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
+      unlink();
       this.running.release(executionId);
     }
   }
@@ -66,7 +70,8 @@ export class FlowRunner {
     rows: ExecutionStep[],
     signal: AbortSignal,
     startedByClaim: number,
-  ): Promise<{ status: ExecutionStatus; error: string | null }> {
+    outputs?: FlowOutputs,
+  ): Promise<{ status: ExecutionStatus; error: string | null; outputs: Record<string, unknown> | null }> {
     const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv() };
     const ctx: StepRunContext = {
       executionId: execution.id,
@@ -81,7 +86,7 @@ export class FlowRunner {
     /** Index of the step whose IN_PROGRESS row was already written (by claim, or with the previous step's outcome). */
     let startedWithPrevious = startedByClaim;
     /** Results kept in memory for later `${…}` references; the others are dropped once recorded (issue #15). */
-    const referenced = referencedSteps(steps);
+    const referenced = referencedSteps(steps, outputs);
 
     for (const [index, step] of steps.entries()) {
       const row = rows[index];
@@ -120,10 +125,10 @@ export class FlowRunner {
     if (signal.aborted) {
       const reason = signal.reason;
       if (reason instanceof WorkerShutdownError) throw reason;
-      if (reason instanceof CancelledError) return { status: 'CANCELLED', error: 'Cancelled by user' };
-      return { status: 'FAILED', error: reasonText(reason) };
+      if (reason instanceof CancelledError) return { status: 'CANCELLED', error: reason.detail, outputs: null };
+      return withOutputs({ status: 'FAILED', error: reasonText(reason) }, outputs, scope);
     }
-    return failure ? { status: 'FAILED', error: failure } : { status: 'COMPLETED', error: null };
+    return withOutputs(failure ? { status: 'FAILED', error: failure } : { status: 'COMPLETED', error: null }, outputs, scope);
   }
 
   /** Persists a step outcome and returns the execution's failure message if this step fails it. */
@@ -155,4 +160,12 @@ export class FlowRunner {
     }
     return env;
   }
+}
+
+function linkAbort(linked: { signal: AbortSignal; reason: () => Error } | undefined, controller: AbortController): () => void {
+  if (!linked) return () => undefined;
+  const abort = () => controller.abort(linked.reason());
+  if (linked.signal.aborted) abort();
+  else linked.signal.addEventListener('abort', abort, { once: true });
+  return () => linked.signal.removeEventListener('abort', abort);
 }

@@ -14,6 +14,11 @@ describe('referencedSteps', () => {
     expect(referencedSteps(steps)).toEqual(new Set(['create', 'read']));
   });
 
+  it("also lists the steps read by the flow's outputs", () => {
+    const steps = [step('create', { url: 'http://x/orders' }), step('other', { url: 'http://x/other' })];
+    expect(referencedSteps(steps, { orderId: '${create.response.body.id}' })).toEqual(new Set(['create']));
+  });
+
   it('answers undefined (keep everything) for a flow it cannot scan', () => {
     expect(referencedSteps([step('a', { url: '${unclosed' })])).toBeUndefined();
   });

@@ -2,15 +2,15 @@ import type { StepDefinition } from '../../flows/flow-definition';
 import { findReferences } from '../../flow-language/substitution/find-references';
 
 /**
- * Names of the steps whose results some step of the flow reads (`${name.response…}` in a config or an
- * assertion). The runner keeps only these results in memory for the rest of the run: a flow of twenty
+ * Names of the steps whose results the flow reads (`${name.response…}` anywhere in a step — config,
+ * assertions, condition — or in the flow's outputs). The runner keeps only these results in memory for the rest of the run: a flow of twenty
  * 10 MB responses that nothing references must not hold 200 MB until it ends. Undefined (keep every
  * result) when the flow cannot be scanned — a malformed expression fails its own step anyway.
  */
-export function referencedSteps(steps: readonly StepDefinition[]): Set<string> | undefined {
+export function referencedSteps(steps: readonly StepDefinition[], outputs?: Record<string, unknown>): Set<string> | undefined {
   const names = steps.map((s) => s.name);
   try {
-    const found = findReferences(steps.map((s) => ({ config: s.config, assertions: s.assertions ?? [] })), { stepNames: names });
+    const found = findReferences([...steps.map(({ name: _name, type: _type, ...fields }) => fields), outputs ?? {}], { stepNames: names });
     return new Set(found.filter((r) => r.kind === 'step' && r.root !== null).map((r) => r.root!));
   } catch {
     return undefined;

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
-  constructor() {
+  /** `detail`: the execution's error text (a child cancelled with its parent says so). */
+  constructor(readonly detail = 'Cancelled by user') {
     super('cancelled by user');
   }
 }

@@ -118,7 +118,7 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
   it('selects only single runs (no suite executions), never cancelled ones, past the grace period, in batches', async () => {
     const { service, queries } = setup();
     await service.reconcileOnce();
-    expect(queries[0].sql).toMatch(/status = 'PENDING' AND suite_run_id IS NULL AND cancel_requested_at IS NULL/);
+    expect(queries[0].sql).toMatch(/status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL/);
     expect(queries[0].params).toEqual([expect.any(Number), RECONCILE_START.createdAt, RECONCILE_START.id, RECONCILE_BATCH_SIZE]);
     expect(queries).toHaveLength(1); // nothing to look up in Redis
   });

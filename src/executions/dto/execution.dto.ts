@@ -37,6 +37,13 @@ export class ExecutionStepSummaryDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) durationMs: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'For a `flow` step: the child execution it started (GET /executions/{id} shows it; its parentExecutionId points back here)',
+  })
+  childExecutionId: string | null;
 }
 
 /**
@@ -85,6 +92,19 @@ export class ExecutionDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'Last sign of life of the worker running it' }) heartbeatAt: Date | null;
   @ApiProperty({ description: 'Bytes of step results (requests, responses, assertions) it holds in storage, after the caps' }) storedBytes: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "The flow's declared outputs, evaluated when the run ended: all of them for a COMPLETED run (one that cannot be evaluated fails the run), those that could be for a FAILED run; null while running and for a CANCELLED run",
+    example: { orderId: 'o-1' },
+  })
+  outputs: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'Set when a `flow` step of another execution started this one (trigger "flow")' })
+  parentExecutionId: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "Index of that `flow` step in the parent's steps", example: 1 })
+  parentStepIndex: number | null;
   @ApiProperty({ type: [ExecutionStepDto], description: 'With `?steps=summary`, the steps come without request, response and assertions (ExecutionStepSummary)' })
   steps: ExecutionStepDto[];
 }

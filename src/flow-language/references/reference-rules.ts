@@ -51,7 +51,11 @@ export function checkReferences(flow: ReferenceScope, allowedEnv?: ReadonlySet<s
   return problems;
 }
 
-function referenceProblem(
+/**
+ * Why one reference read from the position `current` (a step index; `stepNames.length` for the flow's
+ * outputs, which are evaluated after every step) is not allowed, or undefined when it is.
+ */
+export function referenceProblem(
   reference: FoundReference,
   current: number,
   stepNames: readonly string[],

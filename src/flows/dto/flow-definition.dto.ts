@@ -155,9 +155,21 @@ export class FlowDefinitionDto extends FlowHeaderFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => StepDto)
   steps?: StepDto[];
+
+  // Names and templates are checked by FlowValidator (flow-language/outputs/output-rules.ts), with pointers.
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'What the flow hands back when it ends: name (letters, digits, "_") → template over its variables and steps, evaluated when the run ends and shown as `outputs` on the execution. A parent flow calling this one with a `flow` step reads `${child.response.outputs.<name>}`.',
+    example: { orderId: '${placeOrder.response.body.id}' },
+  })
+  @IsOptional()
+  @IsObject()
+  outputs?: Record<string, string>;
 }
 
-/** PATCH body: any subset. Changing `variables` or `steps` creates a new version; the rest does not. */
+/** PATCH body: any subset. Changing `variables`, `steps` or `outputs` creates a new version; the rest does not. */
 export class UpdateFlowDto extends PartialType(FlowDefinitionDto) {
   @ApiPropertyOptional({
     description:

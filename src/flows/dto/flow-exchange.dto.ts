@@ -34,6 +34,7 @@ export class ExportedFlowDto {
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ type: [VariableDto] }) variables: VariableDto[];
   @ApiProperty({ type: [ExportedStepDto] }) steps: ExportedStepDto[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { orderId: '${createOrder.response.body.id}' } }) outputs?: Record<string, string>;
 }
 
 export class FlowExportDocumentDto {

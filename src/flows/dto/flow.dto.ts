@@ -24,6 +24,8 @@ export class FlowSummaryDto {
 export class FlowDto extends FlowSummaryDto {
   @ApiProperty({ type: [VariableDto], example: EXAMPLE_FLOW.variables }) variables: VariableDeclaration[];
   @ApiProperty({ type: [StoredStepDto], example: EXAMPLE_FLOW.steps }) steps: StepDefinition[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Output name → template, evaluated when a run ends', example: { orderId: '${createOrder.response.body.id}' } })
+  outputs: Record<string, string>;
 }
 
 export class FlowPageDto {
@@ -57,6 +59,8 @@ export class FlowVersionDto {
   @ApiProperty({ type: Number, nullable: true }) restoredFrom: number | null;
   @ApiProperty({ type: [VariableDto], example: EXAMPLE_FLOW.variables }) variables: VariableDeclaration[];
   @ApiProperty({ type: [StoredStepDto], example: EXAMPLE_FLOW.steps }) steps: StepDefinition[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Output name → template, evaluated when a run ends', example: { orderId: '${createOrder.response.body.id}' } })
+  outputs: Record<string, string>;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdBy: string | null;
   @ApiProperty() createdAt: Date;
 }

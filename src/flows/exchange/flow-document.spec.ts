@@ -18,6 +18,7 @@ const view: FlowView = {
     { id: 's1', name: 'call', type: 'http', config: { url: '/' }, assertions: [], continueOnFailure: false, runInBackground: false },
     { id: 's2', name: 'row', type: 'sql', config: { resourceId: R1, query: 'select 1' }, assertions: [], continueOnFailure: false, runInBackground: false },
   ],
+  outputs: { rowCount: '${row.response.rowCount}' },
 };
 
 describe('flow export document', () => {
@@ -35,6 +36,7 @@ describe('flow export document', () => {
           tags: ['t'],
           variables: view.variables,
           steps: [view.steps[0], { ...view.steps[1], resource: 'orders-db', config: { query: 'select 1' } }],
+          outputs: view.outputs,
         },
       ],
     });

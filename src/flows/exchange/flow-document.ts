@@ -15,6 +15,7 @@ export interface ExportedFlow {
   tags: string[];
   variables: FlowView['variables'];
   steps: ExportedStep[];
+  outputs: FlowView['outputs'];
 }
 
 export interface FlowExportDocument {
@@ -47,6 +48,7 @@ export function toExportDocument(flows: readonly FlowView[], resourceNames: Read
       tags: f.tags,
       variables: f.variables,
       steps: f.steps.map((s) => toExportedStep(s, resourceNames)),
+      outputs: f.outputs,
     })),
   };
 }

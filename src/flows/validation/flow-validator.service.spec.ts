@@ -3,6 +3,7 @@ import type { DiscoveryService } from '@nestjs/core';
 import { loadConfig } from '../../config/load-config';
 import { StepRegistry } from '../../steps/step-registry.service';
 import type { FlowResourceCatalog } from '../resources/flow-resource-catalog';
+import type { SubFlowChecks } from './sub-flow-checks';
 import { FlowValidator } from './flow-validator.service';
 
 class FakeTopicConfig {
@@ -39,7 +40,9 @@ function validator(): FlowValidator {
     findByNames: () => Promise.resolve([]),
     namesByIds: () => Promise.resolve(new Map()),
   };
-  return new FlowValidator(registry, resources, loadConfig({ NODE_ENV: 'test', FLOW_ENV_ALLOWLIST: 'ORDERS_URL' }));
+  // No flow steps in these flows: the sub-flow checks never reach the database.
+  const subFlows = { check: () => Promise.resolve([]) } as unknown as SubFlowChecks;
+  return new FlowValidator(registry, resources, subFlows, loadConfig({ NODE_ENV: 'test', FLOW_ENV_ALLOWLIST: 'ORDERS_URL' }));
 }
 
 const topicStep = (name: string, config: Record<string, unknown>) => ({ name, type: 'fake-topic', config });

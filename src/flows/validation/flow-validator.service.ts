@@ -6,11 +6,14 @@ import { FLOW_LIMITS, RESERVED_ROOTS } from '../flow-limits';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
 import { dedupeProblems, pointerOf, problem, type FlowProblem } from '../../flow-language/flow-problem';
 import { checkReferences } from '../../flow-language/references/reference-rules';
+import { checkOutputs } from '../../flow-language/outputs/output-rules';
+import { SubFlowChecks } from './sub-flow-checks';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {
   variables?: unknown;
   steps?: unknown;
+  outputs?: unknown;
 }
 
 type Loose = Record<string, unknown>;
@@ -26,12 +29,14 @@ export class FlowValidator {
   constructor(
     private readonly registry: StepRegistry,
     @Inject(FLOW_RESOURCE_CATALOG) private readonly resources: FlowResourceCatalog,
+    private readonly subFlows: SubFlowChecks,
     config: AppConfig,
   ) {
     this.allowedEnv = new Set(config.flowEnvNames());
   }
 
-  async checkContent(teamId: string, content: FlowContent): Promise<FlowProblem[]> {
+  /** `flowId`: the flow this content becomes a new version of (absent for a new flow), for the sub-flow cycle check. */
+  async checkContent(teamId: string, content: FlowContent, flowId?: string): Promise<FlowProblem[]> {
     const variables = objectsOf(content.variables);
     const steps = objectsOf(content.steps);
     // Over the limits the shape check has already refused the document; judging thousands of steps helps nobody.
@@ -41,7 +46,9 @@ export class FlowValidator {
       ...checkStepNames(steps, variables),
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
       ...checkReferences({ variables, steps }, this.allowedEnv),
+      ...checkOutputs(content.outputs, { variables, steps }, this.allowedEnv),
       ...(await this.checkResources(teamId, steps)),
+      ...(await this.subFlows.check(teamId, steps, flowId)),
     ];
     return dedupeProblems(problems);
   }

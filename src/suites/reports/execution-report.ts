@@ -28,6 +28,8 @@ export interface StepReport {
   assertionsPassed: number;
   assertionsFailed: number;
   error: string | null;
+  /** For a `flow` step: the child execution it started. */
+  childExecutionId: string | null;
 }
 
 export interface ExecutionReport {
@@ -42,6 +44,9 @@ export interface ExecutionReport {
   durationMs: number | null;
   error: string | null;
   failure: FailureReport | null;
+  /** Set when a `flow` step of that execution started this one. */
+  parentExecutionId: string | null;
+  outputs: Record<string, unknown> | null;
   steps: StepReport[];
 }
 
@@ -80,6 +85,8 @@ export function toExecutionReport(e: ReportedExecution): ExecutionReport {
     durationMs: durationMs(e.startedAt, e.finishedAt),
     error: e.error,
     failure: failureOf(e),
+    parentExecutionId: e.parentExecutionId ?? null,
+    outputs: e.outputs ?? null,
     steps: e.steps.map((s) => ({
       index: s.stepIndex,
       name: s.name,
@@ -90,6 +97,7 @@ export function toExecutionReport(e: ReportedExecution): ExecutionReport {
       assertionsPassed: (s.assertions ?? []).filter((a) => a.passed).length,
       assertionsFailed: (s.assertions ?? []).filter((a) => !a.passed).length,
       error: s.error,
+      childExecutionId: s.childExecutionId ?? null,
     })),
   };
 }
@@ -124,12 +132,17 @@ function verdictOf(r: ExecutionReport, skipReason: string | null): JUnitVerdict 
 
 /** One JUnit test case per execution; the step log goes to system-out. */
 export function toJUnitCase(r: ExecutionReport, classname: string, name: string, skipReason: string | null = null): JUnitCase {
-  const log = r.steps.map((s) => `[${s.status}] #${s.index + 1} ${s.name} (${s.type})${s.durationMs !== null ? ` ${s.durationMs} ms` : ''}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}${s.error ? ` — ${s.error}` : ''}`);
+  const log = r.steps.map(
+    (s) =>
+      `[${s.status}] #${s.index + 1} ${s.name} (${s.type})${s.durationMs !== null ? ` ${s.durationMs} ms` : ''}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}` +
+      `${s.childExecutionId ? `, child execution ${s.childExecutionId}` : ''}${s.error ? ` — ${s.error}` : ''}`,
+  );
+  const parent = r.parentExecutionId ? ` (child of execution ${r.parentExecutionId})` : '';
   return {
     name,
     classname,
     time: (r.durationMs ?? 0) / 1000,
     verdict: verdictOf(r, skipReason),
-    systemOut: [`execution ${r.executionId} — flow "${r.flowName}" v${r.flowVersion}: ${r.status}`, ...log].join('\n'),
+    systemOut: [`execution ${r.executionId}${parent} — flow "${r.flowName}" v${r.flowVersion}: ${r.status}`, ...log].join('\n'),
   };
 }

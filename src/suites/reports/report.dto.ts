@@ -34,6 +34,7 @@ export class StepReportDto {
   @ApiProperty({ example: 1 }) assertionsPassed: number;
   @ApiProperty({ example: 1 }) assertionsFailed: number;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'For a `flow` step: the child execution it started' }) childExecutionId: string | null;
 }
 
 export class ExecutionReportEntryDto {
@@ -48,6 +49,9 @@ export class ExecutionReportEntryDto {
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
   @ApiProperty({ type: FailureReportDto, nullable: true }) failure: FailureReportDto | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Set when a `flow` step of that execution started this one' }) parentExecutionId: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { orderId: 'o-1' }, description: "The flow's outputs as evaluated when the run ended" })
+  outputs: Record<string, unknown> | null;
   @ApiProperty({ type: [StepReportDto] }) steps: StepReportDto[];
 }
 

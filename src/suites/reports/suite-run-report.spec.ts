@@ -27,6 +27,16 @@ describe('execution reports and JUnit cases', () => {
     expect(c.systemOut).toContain('[SUCCESS] #1 pay (http) 12 ms');
   });
 
+  it('links a flow step to its child execution and a child to its parent, in the report and the JUnit log', () => {
+    const parent = toExecutionReport(execution({ steps: [step({ name: 'order', type: 'flow', childExecutionId: 'child-1' })] as never, outputs: { orderId: 'o-1' } }));
+    expect(parent.steps[0].childExecutionId).toBe('child-1');
+    expect(parent.outputs).toEqual({ orderId: 'o-1' });
+    expect(toJUnitCase(parent, 'S', 'Checkout').systemOut).toContain('[SUCCESS] #1 order (flow) 12 ms, child execution child-1');
+    const child = toExecutionReport(execution({ id: 'child-1', parentExecutionId: 'e-1', trigger: 'flow' }));
+    expect(child.parentExecutionId).toBe('e-1');
+    expect(toJUnitCase(child, 'S', 'Order').systemOut).toContain('execution child-1 (child of execution e-1) — flow "Pay" v2: COMPLETED');
+  });
+
   it('turns failed assertions into a failure naming the step with expected and actual values', () => {
     const report = toExecutionReport(
       execution({
