@@ -7,6 +7,7 @@ import { StepRegistry } from '../../steps/step-registry.service';
 import type { Assertion, AssertionResult } from '../../flow-language/assertions/assertion';
 import { evaluateAssertions } from '../../flow-language/assertions/evaluate-assertions';
 import { resolveRetryPolicy, retryDelayMs } from '../../flow-language/retry/retry-policy';
+import { runHoldChecks } from './hold-checks';
 import { sleep } from '../retry/sleep';
 import { substitute } from '../../flow-language/substitution/substitute';
 import { redactDeep, redactText } from '../../resources/secret-redaction';
@@ -44,6 +45,7 @@ export class StepExecutor {
   ) {}
 
   async execute(step: StepDefinition, ctx: StepRunContext): Promise<ExecutedStep> {
+    if (step.holdFor) return this.executeHeld(step, ctx);
     const policy = resolveRetryPolicy(step.retry);
     const started = performance.now();
     let last: Attempt = { request: null, assertions: [] };
@@ -55,6 +57,16 @@ export class StepExecutor {
       if (!last.error || last.permanent || ctx.signal.aborted) break;
     }
     return this.outcome(last, attempts, started);
+  }
+
+  /**
+   * "Consistently" (`holdFor`): the step runs as checks on the hold schedule and fails at the first
+   * check that does not hold. attempts = checks made; the stored response is the last check's.
+   */
+  private async executeHeld(step: StepDefinition, ctx: StepRunContext): Promise<ExecutedStep> {
+    const started = performance.now();
+    const held = await runHoldChecks(step.holdFor!, ctx.signal, () => this.attempt(step, ctx, (runner, runCtx) => runner.run(runCtx)));
+    return this.outcome({ ...held.last, error: held.error }, held.checks, started);
   }
 
   /**

@@ -6,6 +6,7 @@ import { FLOW_LIMITS, RESERVED_ROOTS } from '../flow-limits';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
 import { dedupeProblems, pointerOf, problem, type FlowProblem } from '../../flow-language/flow-problem';
 import { checkReferences } from '../../flow-language/references/reference-rules';
+import { checkHoldRules } from '../../flow-language/hold/hold-rules';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {
@@ -41,6 +42,7 @@ export class FlowValidator {
       ...checkStepNames(steps, variables),
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
       ...checkReferences({ variables, steps }, this.allowedEnv),
+      ...checkHoldRules(steps),
       ...(await this.checkResources(teamId, steps)),
     ];
     return dedupeProblems(problems);
