@@ -4,13 +4,13 @@ import { runHoldChecks } from './hold-checks';
 describe('runHoldChecks', () => {
   it('makes every planned check when all hold and returns the last one', async () => {
     let n = 0;
-    const outcome = await runHoldChecks({ durationMs: 100, intervalMs: 25 }, new AbortController().signal, async () => ({ n: ++n }));
+    const outcome = await runHoldChecks({ durationMs: 100, intervalMs: 25 }, new AbortController().signal, async (): Promise<{ n: number; error?: string }> => ({ n: ++n }));
     expect(outcome).toEqual({ last: { n: 5 }, checks: 5 });
   });
 
   it('stops at the first check that does not hold and names it', async () => {
     let n = 0;
-    const outcome = await runHoldChecks({ durationMs: 1000, intervalMs: 20 }, new AbortController().signal, async () => {
+    const outcome = await runHoldChecks({ durationMs: 1000, intervalMs: 20 }, new AbortController().signal, async (): Promise<{ n: number; error?: string }> => {
       n++;
       return n === 3 ? { n, error: 'assertion failed: body.status equals "PAID" (actual "REFUNDED")' } : { n };
     });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app.exception';
 import type { StepDefinition } from '../../flows/flow-definition';
 import { ResourcesService } from '../../resources/resources.service';
-import type { ResolvedResource, StepResult, StepRunner } from '../../steps/step-plugin';
+import { StepError, type ResolvedResource, type StepResult, type StepRunner } from '../../steps/step-plugin';
 import { StepRegistry } from '../../steps/step-registry.service';
 import type { Assertion, AssertionResult } from '../../flow-language/assertions/assertion';
 import { evaluateAssertions } from '../../flow-language/assertions/evaluate-assertions';
@@ -139,8 +139,11 @@ export class StepExecutor {
         error: failed.length ? redactText(`assertion failed: ${failed.map((a) => a.message).join('; ')}`, secretValues) : undefined,
       };
     } catch (error) {
+      // A plugin may fail with the result that proves the failure (the message an `expect: "none"` step found).
+      const result = failureResult(error);
       return {
         request,
+        ...(result && { response: redactDeep(result, secretValues) as StepResult, liveResponse: result }),
         assertions: [],
         error: redactText(describe(error, ctx, timeoutMs), secretValues),
         permanent: error instanceof PermanentStepFailure || isSubstitution(error),
@@ -178,6 +181,11 @@ export class StepExecutor {
 /** Longest first, so a secret is not half-replaced by a shorter one it contains. */
 function knownSecrets(ctx: StepRunContext): string[] {
   return [...ctx.secretValues].sort((a, b) => b.length - a.length);
+}
+
+function failureResult(error: unknown): StepResult | undefined {
+  const result = error instanceof StepError ? error.details?.result : undefined;
+  return result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as StepResult) : undefined;
 }
 
 function isSubstitution(error: unknown): boolean {
