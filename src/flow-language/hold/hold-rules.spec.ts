@@ -13,6 +13,10 @@ describe('checkHoldRules', () => {
     ]);
   });
 
+  it('leaves out-of-range fields to the DTO', () => {
+    expect(checkHoldRules([{ holdFor: { durationMs: 0, intervalMs: 500 } }, { holdFor: { durationMs: 1000, intervalMs: 'x' } }])).toEqual([]);
+  });
+
   it('refuses holdFor together with retry, naming holdFor', () => {
     const [problem] = checkHoldRules([{ holdFor: hold, retry: {} }]);
     expect(problem.pointer).toBe('/steps/0/holdFor');

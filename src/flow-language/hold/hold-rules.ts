@@ -1,4 +1,5 @@
 import { pointerOf, problem, type FlowProblem } from '../flow-problem';
+import { HOLD_LIMITS } from './hold-policy.dto';
 
 /** What the hold rules need of a step; loose on purpose so a half-valid document can still be checked. */
 interface HoldScope {
@@ -21,7 +22,8 @@ export function checkHoldRules(steps: readonly HoldScope[]): FlowProblem[] {
     const at = pointerOf('', 'steps', index, 'holdFor');
     if (typeof hold === 'object' && !Array.isArray(hold)) {
       const { durationMs, intervalMs } = hold as Record<string, unknown>;
-      if (typeof durationMs === 'number' && typeof intervalMs === 'number' && intervalMs > durationMs) {
+      // Out-of-range fields are the DTO's to report; comparing them would say the same thing twice.
+      if (withinLimits(durationMs, HOLD_LIMITS.durationMs) && withinLimits(intervalMs, HOLD_LIMITS.intervalMs) && intervalMs > durationMs) {
         problems.push(problem(pointerOf(at, 'intervalMs'), `intervalMs (${intervalMs}) must not exceed durationMs (${durationMs})`));
       }
     }
@@ -33,4 +35,8 @@ export function checkHoldRules(steps: readonly HoldScope[]): FlowProblem[] {
     }
   });
   return problems;
+}
+
+function withinLimits(value: unknown, limits: { min: number; max: number }): value is number {
+  return Number.isInteger(value) && (value as number) >= limits.min && (value as number) <= limits.max;
 }
