@@ -29,6 +29,8 @@ describe('holdFor and expect "none" (API → worker → real services)', () => {
   const kafka = new Kafka({ brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   let kafkaId: string;
+  let lokiId: string;
+  let loki: FakeLoki;
   /** When the flipping order was first read: PAID for 1.5 s from then, REFUNDED after. */
   let flipStartedAt: number | undefined;
 
@@ -58,11 +60,14 @@ describe('holdFor and expect "none" (API → worker → real services)', () => {
       },
     });
     kafkaId = await createResource('kafka', 'kafka', { brokers: TEST_KAFKA_BROKERS });
+    loki = await startFakeLoki();
+    lokiId = await createResource('loki', 'loki', { url: loki.url });
   });
 
   afterAll(async () => {
     await t.close();
     await target.close();
+    await loki.close();
     await producer.disconnect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
@@ -206,6 +211,30 @@ describe('holdFor and expect "none" (API → worker → real services)', () => {
       const done = await runToEnd(flowId);
       expect(done.steps[0].status).toBe('ERROR');
       expect(done.steps[0].error).toMatch(/^expect "none" must watch topic ".*" for its whole window \(config.timeoutMs 5000 ms\), but the step timeout leaves \d+ ms/);
+    });
+  });
+  describe('loki expect "none" in a flow', () => {
+    it('fails with the offending line stored as the response, and is not retried into a pass', async () => {
+      const app = `absence-${run}`;
+      loki.push({ app }, [{ tsMs: Date.now() - 1000, line: 'ERROR payment failed for o-9' }]);
+      const flowId = await createFlow(t, user, teamId, {
+        name: 'no payment errors',
+        steps: [
+          {
+            name: 'noErrors',
+            type: 'loki',
+            retry: { maxRetries: 2, initialDelayMs: 0 },
+            config: { resourceId: lokiId, labels: { app }, containsPatterns: ['payment failed'], relative: '5m', expect: 'none' },
+          },
+        ],
+      });
+      const done = await runToEnd(flowId);
+      expect(done.status).toBe('FAILED');
+      const [step] = done.steps;
+      expect(step.status).toBe('ERROR');
+      expect(step.attempts).toBe(1);
+      expect(step.error).toMatch(/^expected no log line for \{app=".*"\} \|= "payment failed" in .*, but found: .*ERROR payment failed for o-9/);
+      expect(step.response).toMatchObject({ matchCount: 1, logLines: [{ line: 'ERROR payment failed for o-9' }] });
     });
   });
 });

@@ -146,7 +146,7 @@ export class StepExecutor {
         ...(result && { response: redactDeep(result, secretValues) as StepResult, liveResponse: result }),
         assertions: [],
         error: redactText(describe(error, ctx, timeoutMs), secretValues),
-        permanent: error instanceof PermanentStepFailure || isSubstitution(error),
+        permanent: error instanceof PermanentStepFailure || isSubstitution(error) || isFinal(error),
       };
     }
   }
@@ -186,6 +186,11 @@ function knownSecrets(ctx: StepRunContext): string[] {
 function failureResult(error: unknown): StepResult | undefined {
   const result = error instanceof StepError ? error.details?.result : undefined;
   return result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as StepResult) : undefined;
+}
+
+/** A plugin's failure that retrying cannot undo (an `expect: "none"` search that found a match): a retry would only look away from it. */
+function isFinal(error: unknown): boolean {
+  return error instanceof StepError && error.details?.final === true;
 }
 
 function isSubstitution(error: unknown): boolean {

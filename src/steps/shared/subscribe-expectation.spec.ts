@@ -34,7 +34,7 @@ describe('subscribe expectation', () => {
     expect(error).toBeInstanceOf(StepError);
     expect(error.message).toMatch(/^expected no message on topic "orders", but found: \{"value":\{"orderId":"o-1","note":"x+… \(\d+ more characters\) \(and 1 more\)$/);
     expect(error.message.length).toBeLessThan(400);
-    expect(error.details).toEqual({ reason: 'unexpected-match', result });
+    expect(error.details).toEqual({ reason: 'unexpected-match', final: true, result });
     expect(excerptOf('short line')).toBe('short line');
   });
 

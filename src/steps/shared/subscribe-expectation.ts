@@ -59,9 +59,11 @@ export function excerptOf(item: unknown, max = OFFENDING_EXCERPT_CHARS): string 
  * The failure of an `expect: "none"` search: `what` says what was searched ("a message on topic
  * \"orders\" that matched …"), `offending` is quoted (truncated), and `result` — the step's result
  * holding the offending items — travels in `details.result`, which the engine stores as the response.
+ * `details.final`: the engine does not retry it — a new search from "now" would no longer see the
+ * offending item and could pass.
  */
 export function unexpectedMatchError(what: string, offending: readonly unknown[], result: Record<string, unknown>): StepError {
   const first = offending[0];
   const more = offending.length > 1 ? ` (and ${offending.length - 1} more)` : '';
-  return new StepError(`expected no ${what}, but found: ${excerptOf(first)}${more}`, { reason: 'unexpected-match', result });
+  return new StepError(`expected no ${what}, but found: ${excerptOf(first)}${more}`, { reason: 'unexpected-match', final: true, result });
 }
