@@ -25,6 +25,12 @@ export interface RetryDefinition {
   maxDelayMs?: number;
 }
 
+/** "Consistently": the step must hold on every check, every intervalMs for durationMs (flow-language/hold). */
+export interface HoldDefinition {
+  durationMs: number;
+  intervalMs: number;
+}
+
 export interface StepDefinition {
   /** Stable id of the step across versions (used by diffs and the UI). */
   id: string;
@@ -35,6 +41,8 @@ export interface StepDefinition {
   assertions?: AssertionDefinition[];
   timeoutMs?: number;
   retry?: RetryDefinition;
+  /** Not together with `retry`, not on a background step. */
+  holdFor?: HoldDefinition;
   continueOnFailure?: boolean;
   runInBackground?: boolean;
 }

@@ -43,6 +43,7 @@ export function normalizeSteps(input?: readonly StepInput[] | null, previous: re
       assertions: (step.assertions ?? []).map(normalizeAssertion),
       ...(step.timeoutMs !== undefined && { timeoutMs: step.timeoutMs }),
       ...(step.retry && { retry: normalizeRetry(step.retry) }),
+      ...(step.holdFor && { holdFor: { durationMs: step.holdFor.durationMs, intervalMs: step.holdFor.intervalMs } }),
       continueOnFailure: step.continueOnFailure ?? false,
       runInBackground: step.runInBackground ?? false,
     };

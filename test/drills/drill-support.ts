@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { type ServiceProcess, startService } from '../../bench/lib/processes';
+import { closedPort } from '../support/closed-port';
 import type { TestApp } from '../support/test-app';
 
 export const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -68,13 +68,8 @@ export async function inconsistentExecutions(db: Client): Promise<Array<Record<s
   return rows;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port free right now, for a server a drill starts. */
+export const freePort = closedPort;
 
 /** A throw-away redis-server on its own port, no persistence: a restart loses every key. */
 export class RedisServer {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { createConnection } from 'mysql2/promise';
+import { closedPort } from '../support/closed-port';
 import { json, startHttpTarget } from '../support/http-target';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { ownerWithTeam, type TestUser } from '../support/identity-helpers';
@@ -32,15 +33,6 @@ async function startBlackHole(): Promise<{ port: number; close(): Promise<void> 
       server.close(() => resolve());
     }),
   };
-}
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app.exception';
 import type { StepDefinition } from '../../flows/flow-definition';
 import { ResourcesService } from '../../resources/resources.service';
-import type { ResolvedResource, StepResult, StepRunner } from '../../steps/step-plugin';
+import { StepError, type ResolvedResource, type StepResult, type StepRunner } from '../../steps/step-plugin';
 import { StepRegistry } from '../../steps/step-registry.service';
 import type { Assertion, AssertionResult } from '../../flow-language/assertions/assertion';
 import { evaluateAssertions } from '../../flow-language/assertions/evaluate-assertions';
 import { resolveRetryPolicy, retryDelayMs } from '../../flow-language/retry/retry-policy';
+import { runHoldChecks } from './hold-checks';
 import { sleep } from '../retry/sleep';
 import { substitute } from '../../flow-language/substitution/substitute';
 import { redactDeep, redactText } from '../../resources/secret-redaction';
@@ -44,6 +45,7 @@ export class StepExecutor {
   ) {}
 
   async execute(step: StepDefinition, ctx: StepRunContext): Promise<ExecutedStep> {
+    if (step.holdFor) return this.executeHeld(step, ctx);
     const policy = resolveRetryPolicy(step.retry);
     const started = performance.now();
     let last: Attempt = { request: null, assertions: [] };
@@ -55,6 +57,16 @@ export class StepExecutor {
       if (!last.error || last.permanent || ctx.signal.aborted) break;
     }
     return this.outcome(last, attempts, started);
+  }
+
+  /**
+   * "Consistently" (`holdFor`): the step runs as checks on the hold schedule and fails at the first
+   * check that does not hold. attempts = checks made; the stored response is the last check's.
+   */
+  private async executeHeld(step: StepDefinition, ctx: StepRunContext): Promise<ExecutedStep> {
+    const started = performance.now();
+    const held = await runHoldChecks(step.holdFor!, ctx.signal, () => this.attempt(step, ctx, (runner, runCtx) => runner.run(runCtx)));
+    return this.outcome({ ...held.last, error: held.error }, held.checks, started);
   }
 
   /**
@@ -127,11 +139,14 @@ export class StepExecutor {
         error: failed.length ? redactText(`assertion failed: ${failed.map((a) => a.message).join('; ')}`, secretValues) : undefined,
       };
     } catch (error) {
+      // A plugin may fail with the result that proves the failure (the message an `expect: "none"` step found).
+      const result = failureResult(error);
       return {
         request,
+        ...(result && { response: redactDeep(result, secretValues) as StepResult, liveResponse: result }),
         assertions: [],
         error: redactText(describe(error, ctx, timeoutMs), secretValues),
-        permanent: error instanceof PermanentStepFailure || isSubstitution(error),
+        permanent: error instanceof PermanentStepFailure || isSubstitution(error) || isFinal(error),
       };
     }
   }
@@ -166,6 +181,16 @@ export class StepExecutor {
 /** Longest first, so a secret is not half-replaced by a shorter one it contains. */
 function knownSecrets(ctx: StepRunContext): string[] {
   return [...ctx.secretValues].sort((a, b) => b.length - a.length);
+}
+
+function failureResult(error: unknown): StepResult | undefined {
+  const result = error instanceof StepError ? error.details?.result : undefined;
+  return result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as StepResult) : undefined;
+}
+
+/** A plugin's failure that retrying cannot undo (an `expect: "none"` search that found a match): a retry would only look away from it. */
+function isFinal(error: unknown): boolean {
+  return error instanceof StepError && error.details?.final === true;
 }
 
 function isSubstitution(error: unknown): boolean {

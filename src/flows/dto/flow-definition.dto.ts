@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { AssertionDto } from '../../flow-language/assertions/assertion.dto';
 import { RetryPolicyDto } from '../../flow-language/retry/retry-policy.dto';
+import { HoldPolicyDto } from '../../flow-language/hold/hold-policy.dto';
 import type { StepDefinition, VariableDeclaration, VariableType } from '../flow-definition';
 import { FLOW_LIMITS, REFERENCE_NAME, STEP_ID } from '../flow-limits';
 
@@ -103,6 +104,17 @@ export class StepDto implements Omit<StepDefinition, 'id'> {
   @ValidateNested()
   @Type(() => RetryPolicyDto)
   retry?: RetryPolicyDto;
+
+  @ApiPropertyOptional({
+    type: HoldPolicyDto,
+    description:
+      'Judge the step "consistently" instead of once: it runs (plugin + assertions) at +0, every intervalMs and at +durationMs, and every check must pass; it fails at the first check that does not, naming it. `attempts` counts the checks; the stored response is the last check\'s. Not together with `retry`, not on a background step.',
+    example: { durationMs: 5000, intervalMs: 1000 },
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HoldPolicyDto)
+  holdFor?: HoldPolicyDto;
 
   @ApiPropertyOptional({ default: false, description: 'A failure of this step does not stop the flow' })
   @IsOptional()

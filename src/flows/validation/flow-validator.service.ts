@@ -8,6 +8,7 @@ import { dedupeProblems, pointerOf, problem, type FlowProblem } from '../../flow
 import { checkReferences } from '../../flow-language/references/reference-rules';
 import { checkOutputs } from '../../flow-language/outputs/output-rules';
 import { SubFlowChecks } from './sub-flow-checks';
+import { checkHoldRules } from '../../flow-language/hold/hold-rules';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {
@@ -47,6 +48,7 @@ export class FlowValidator {
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
       ...checkReferences({ variables, steps }, this.allowedEnv),
       ...checkOutputs(content.outputs, { variables, steps }, this.allowedEnv),
+      ...checkHoldRules(steps),
       ...(await this.checkResources(teamId, steps)),
       ...(await this.subFlows.check(teamId, steps, flowId)),
     ];

@@ -37,6 +37,7 @@ const STEP_FIELDS: ReadonlyArray<keyof StepDefinition> = [
   'assertions',
   'timeoutMs',
   'retry',
+  'holdFor',
   'continueOnFailure',
   'runInBackground',
 ];

@@ -40,9 +40,11 @@ describe('kafka-subscribe step config validation', () => {
       messageLimit: 5,
       timeoutMs: 10_000,
       searchPattern: { matchType: 'jsonpath', pattern: "$[?(@.orderId == 'abc')]", matchAll: true },
+      expect: 'none',
     });
     expect(found).toEqual([]);
     expect(config?.searchPattern).toMatchObject({ matchType: 'jsonpath', matchAll: true });
+    expect(config?.expect).toBe('none');
   });
 
   it('refuses a JSONPath that cannot compile, on save, at /searchPattern/pattern', () => {
@@ -67,6 +69,7 @@ describe('kafka-subscribe step config validation', () => {
     expect(pointers({ consumerGroup: 'has spaces' })).toEqual(['/consumerGroup']);
     expect(pointers({ topic: '' })).toEqual(['/topic']);
     expect(pointers({ fromBeginning: 'yes' })).toEqual(['/fromBeginning']);
+    expect(pointers({ expect: 'never' })).toEqual(['/expect']);
     expect(pointers({ searchPattern: { matchType: 'exact', pattern: 'x', extra: 1 } })).toEqual(['/searchPattern/extra']);
   });
 });

@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { KAFKA_TOPIC_MESSAGE, KAFKA_TOPIC_PATTERN } from '../kafka-publish/kafka-publish-step.config';
 import { scalarToString } from '../shared/step-config-validators';
+import { ExpectProperty, type SearchExpectation } from '../shared/subscribe-expectation';
 
 export const KAFKA_SUBSCRIBE_DEFAULTS = { messageLimit: 100, timeoutMs: 30_000 } as const;
 export const MATCH_TYPES = ['exact', 'jsonpath'] as const;
@@ -17,7 +18,7 @@ export class KafkaSearchPattern {
   @IsString() @MinLength(1) @MaxLength(4096)
   pattern: string;
 
-  @ApiPropertyOptional({ default: false, description: 'false: done at the first match; true: collect matches until messageLimit or timeoutMs (at least one needed)' })
+  @ApiPropertyOptional({ default: false, description: 'false: done at the first match; true: collect matches until messageLimit or timeoutMs (at least one needed). Ignored with expect "none".' })
   @IsOptional() @IsBoolean()
   matchAll?: boolean;
 }
@@ -51,13 +52,22 @@ export class KafkaSubscribeStepConfig {
   @IsOptional() @IsInt() @Min(1) @Max(10_000)
   messageLimit?: number;
 
-  @ApiPropertyOptional({ default: KAFKA_SUBSCRIBE_DEFAULTS.timeoutMs, minimum: 100, maximum: 3_600_000, description: 'How long to wait for matches once subscribed (the step timeout also applies)' })
+  @ApiPropertyOptional({
+    default: KAFKA_SUBSCRIBE_DEFAULTS.timeoutMs,
+    minimum: 100,
+    maximum: 3_600_000,
+    description: 'How long to wait for matches once subscribed (the step timeout also applies). With expect "none": the window watched in full, so the step\'s timeoutMs must exceed it by at least 1 s.',
+  })
   @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
   timeoutMs?: number;
 
   @ApiPropertyOptional({ type: KafkaSearchPattern, description: 'Without it every message matches and the step collects up to messageLimit messages until timeoutMs' })
   @IsOptional() @ValidateNested() @Type(() => KafkaSearchPattern)
   searchPattern?: KafkaSearchPattern;
+
+  // With "none", timeoutMs is the window watched in full: the step timeout must leave room for it.
+  @ExpectProperty('message')
+  expect?: SearchExpectation;
 }
 
 export interface ConsumedMessage {

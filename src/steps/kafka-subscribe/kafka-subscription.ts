@@ -4,6 +4,13 @@ import { StepError } from '../step-plugin';
 import type { ConsumedMessage, KafkaSubscribeStepConfig, KafkaSubscribeStepResult } from './kafka-subscribe-step.config';
 import { KAFKA_SUBSCRIBE_DEFAULTS } from './kafka-subscribe-step.config';
 import { createMessageMatcher, decodeMessageValue, type MessageMatcher } from './message-matcher';
+import { judgeMatch, judgeWindowEnd, unexpectedMatchError, type SearchExpectation } from '../shared/subscribe-expectation';
+
+/**
+ * With expect "none" the window must end before the step timeout, with time left to disconnect and
+ * hand the result over: a window cut short by the timeout has not been watched and cannot pass.
+ */
+export const EXPECT_NONE_CLOSING_MARGIN_MS = 1_000;
 
 export interface SubscriptionOptions {
   kafka: Kafka;
@@ -39,6 +46,7 @@ export class KafkaSubscription {
   private rejectResult!: (error: unknown) => void;
   private readonly matcher: MessageMatcher | null;
   private readonly matchAll: boolean;
+  private readonly expect: SearchExpectation;
   private readonly messageLimit: number;
   private readonly matches: ConsumedMessage[] = [];
   /** Next offset to examine per partition: the starting position, then past every examined message. */
@@ -58,6 +66,7 @@ export class KafkaSubscription {
     // Without a pattern every message matches: collect up to messageLimit.
     this.matchAll = search ? search.matchAll === true : true;
     this.messageLimit = options.config.messageLimit ?? KAFKA_SUBSCRIBE_DEFAULTS.messageLimit;
+    this.expect = options.config.expect ?? 'some';
     this.result = new Promise<KafkaSubscribeStepResult>((resolve, reject) => {
       this.resolveResult = resolve;
       this.rejectResult = reject;
@@ -79,9 +88,17 @@ export class KafkaSubscription {
     }
     const timeoutMs = config.timeoutMs ?? KAFKA_SUBSCRIBE_DEFAULTS.timeoutMs;
     const untilDeadline = this.options.deadline - Date.now();
+    if (this.expect === 'none' && untilDeadline < timeoutMs + EXPECT_NONE_CLOSING_MARGIN_MS) {
+      this.finished = true;
+      await this.close();
+      throw new StepError(
+        `expect "none" must watch topic "${config.topic}" for its whole window (config.timeoutMs ${timeoutMs} ms), but the step timeout leaves ${Math.max(0, untilDeadline)} ms: set the step's timeoutMs at least ${EXPECT_NONE_CLOSING_MARGIN_MS} ms above config.timeoutMs, counting the time to subscribe`,
+        { field: 'timeoutMs' },
+      );
+    }
     this.endsAtDeadline = untilDeadline < timeoutMs;
     this.waitMs = Math.max(0, Math.min(timeoutMs, untilDeadline));
-    this.timer = setTimeout(() => this.finish(this.timeoutError()), this.waitMs);
+    this.timer = setTimeout(() => this.finish(judgeWindowEnd(this.expect, this.matches.length) === 'pass' ? undefined : this.timeoutError()), this.waitMs);
     if (signal.aborted) this.onAbort();
     else signal.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -169,7 +186,9 @@ export class KafkaSubscription {
     if (this.matcher && !this.matcher(message.value === null ? null : message.value.toString('utf8')).matched) return;
     this.matches.push(toConsumedMessage(partition, message));
     // Not awaited here: a disconnect waits for this handler to return.
-    if (!this.matchAll || this.matches.length >= this.messageLimit) this.finish();
+    const verdict = judgeMatch(this.expect, this.matches.length, { matchAll: this.matchAll, limit: this.messageLimit });
+    if (verdict === 'pass') this.finish();
+    else if (verdict === 'fail') this.finish(unexpectedMatchError(`message on topic "${this.options.config.topic}"${this.describeSearch()}`, this.matches, this.currentResult()));
   }
 
   private finish(error?: StepError): void {
@@ -183,7 +202,7 @@ export class KafkaSubscription {
     } catch {
       // not running yet: nothing to pause
     }
-    const result: KafkaSubscribeStepResult = { messages: this.matches, matchedCount: this.matches.length, scannedCount: this.scanned };
+    const result = this.currentResult();
     void this.close().then(() => (error ? this.rejectResult(error) : this.resolveResult(result)));
   }
 
@@ -201,8 +220,11 @@ export class KafkaSubscription {
     return this.closing;
   }
 
-  private timeoutError(): StepError | undefined {
-    if (this.matchAll && this.matches.length > 0) return undefined;
+  private currentResult(): KafkaSubscribeStepResult {
+    return { messages: this.matches, matchedCount: this.matches.length, scannedCount: this.scanned };
+  }
+
+  private timeoutError(): StepError {
     const { config } = this.options;
     const window = this.endsAtDeadline ? `before the step timeout (waited ${this.waitMs} ms)` : `within ${this.waitMs} ms`;
     return new StepError(`no message on topic "${config.topic}" ${this.describeWanted()} ${window}; scanned ${plural(this.scanned, 'message')}`, {
@@ -221,6 +243,12 @@ export class KafkaSubscription {
       });
     }
     return new StepError(`subscription to topic "${this.options.config.topic}" cancelled (${reason?.message ?? String(reason)}); ${counts}`, { reason: 'aborted' });
+  }
+
+  /** " that matched JSONPath …" / " that contained \"…\"" / "" without a pattern. */
+  private describeSearch(): string {
+    const search = this.options.config.searchPattern;
+    return search ? ` that ${this.describeWanted()}` : '';
   }
 
   private describeWanted(): string {

@@ -49,6 +49,12 @@ describe('loki step config validation', () => {
     expect(validate({ labels: { app: 'a' }, relative: 'flow' }).problems).toEqual([]);
   });
 
+  it('accepts expect "some" or "none" and refuses anything else', () => {
+    expect(validate({ labels: { app: 'a' }, expect: 'none' }).problems).toEqual([]);
+    expect(validate({ labels: { app: 'a' }, expect: 'some' }).problems).toEqual([]);
+    expect(pointers({ labels: { app: 'a' }, expect: 'absent' })).toEqual(['/expect']);
+  });
+
   it('requires labels', () => {
     expect(pointers({})).toContain('/labels');
     expect(pointers({ labels: ['app'] })).toContain('/labels');

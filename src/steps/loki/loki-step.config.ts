@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { IsTimeInput, scalarsToStrings, scalarToString, TIME_INPUT_SCHEMA } from '../shared/step-config-validators';
+import { ExpectProperty, type SearchExpectation } from '../shared/subscribe-expectation';
 import type { LogLine } from './query-range-response';
 
 export const LOKI_DEFAULT_LIMIT = 1000;
@@ -95,6 +96,10 @@ export class LokiStepConfig {
   @ApiPropertyOptional({ enum: LOKI_DIRECTIONS, default: 'backward', description: '`backward`: newest first (Loki\'s default); `forward`: oldest first' })
   @IsOptional() @IsIn(LOKI_DIRECTIONS)
   direction?: (typeof LOKI_DIRECTIONS)[number];
+
+  // With "none" and a window ending in the future (endTime), the step waits until it has ended, then queries.
+  @ExpectProperty('log line')
+  expect?: SearchExpectation;
 }
 
 export interface LokiStepResult extends Record<string, unknown> {

@@ -2,17 +2,19 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
-import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiResponse } from '../shared/read-api-client';
+import { abortableSleep } from '../abortable-sleep';
+import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiResponse, type ReadApiSettings } from '../shared/read-api-client';
+import { judgeWindowEnd, unexpectedMatchError } from '../shared/subscribe-expectation';
 import { buildLogQuery } from './logql-builder';
 import { checkLokiStepConfig, lokiTimeRangeInput } from './loki-config-checks';
-import { LOKI_DEFAULT_LIMIT, LokiStepConfig, type LokiStepResult } from './loki-step.config';
-import { isoFromNs, resolveTimeRange } from './loki-time-range';
+import { LOKI_DEFAULT_LIMIT, LokiStepConfig, type LOKI_DIRECTIONS, type LokiStepResult } from './loki-step.config';
+import { isoFromNs, resolveTimeRange, type LokiTimeRange } from './loki-time-range';
 import { parseQueryRangeResponse } from './query-range-response';
 
 @StepPlugin({
   type: 'loki',
   description:
-    'Searches Loki logs: a label selector plus contains / not-contains / regex line filters over a time window (default: since the flow started). Pair it with retries and an assertion such as `matchCount gte 1` to wait for a line to appear.',
+    'Searches Loki logs: a label selector plus contains / not-contains / regex line filters over a time window (default: since the flow started). Pair it with retries and an assertion such as `matchCount gte 1` to wait for a line to appear; `expect: "none"` passes only when no line matches once the window has passed.',
   config: LokiStepConfig,
   resource: 'loki',
   validateRaw: checkLokiStepConfig,
@@ -67,14 +69,45 @@ export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult>, OnM
     const range = resolveTimeRange(lokiTimeRangeInput(config), Date.now() + 1, ctx.executionStartedAt);
     const limit = config.limit ?? LOKI_DEFAULT_LIMIT;
     const direction = config.direction ?? 'backward';
+    const search: LokiSearch = { settings, tenant, query, range, limit, direction };
     ctx.log(`LogQL ${query} from ${isoFromNs(range.startNs)} to ${isoFromNs(range.endNs)}`);
+    if (config.expect === 'none') return this.searchExpectingNone(search, ctx);
+    return this.search(search, ctx.signal);
+  }
 
+  /**
+   * Absence can only be judged over a window that has passed: a window ending in the future is
+   * searched now (a line already there fails at once), waited out (within the step timeout), and
+   * searched once more.
+   */
+  private async searchExpectingNone(search: LokiSearch, ctx: StepContext<LokiStepConfig>): Promise<LokiStepResult> {
+    const endMs = Number(BigInt(search.range.endNs) / NS_PER_MS);
+    if (endMs > Date.now()) {
+      if (endMs >= ctx.deadline) {
+        throw new StepError(
+          `expect "none": the window ends at ${isoFromNs(search.range.endNs)}, after the step timeout (${new Date(ctx.deadline).toISOString()}); raise the step's timeoutMs or end the window earlier`,
+          { field: 'endTime' },
+        );
+      }
+      this.refuseMatches(await this.search(search, ctx.signal));
+      await abortableSleep(endMs - Date.now(), ctx.signal);
+    }
+    return this.refuseMatches(await this.search(search, ctx.signal));
+  }
+
+  private refuseMatches(result: LokiStepResult): LokiStepResult {
+    if (judgeWindowEnd('none', result.matchCount) === 'pass') return result;
+    const window = `${result.timeRange.start} – ${result.timeRange.end}`;
+    throw unexpectedMatchError(`log line for ${result.query} in ${window}`, result.logLines, result);
+  }
+
+  private async search({ settings, tenant, query, range, limit, direction }: LokiSearch, signal: AbortSignal): Promise<LokiStepResult> {
     const started = performance.now();
     const response = await this.client.get(
       settings,
       'loki/api/v1/query_range',
       { query, start: range.startNs, end: range.endNs, limit: String(limit), direction },
-      ctx.signal,
+      signal,
       tenant ? { 'X-Scope-OrgID': tenant } : {},
     );
     const executionTimeMs = Math.round(performance.now() - started);
@@ -104,6 +137,18 @@ export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult>, OnM
   onModuleDestroy(): void {
     this.client.destroy();
   }
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/** One query_range call, as resolved for this attempt. */
+interface LokiSearch {
+  settings: ReadApiSettings;
+  tenant: string | undefined;
+  query: string;
+  range: LokiTimeRange;
+  limit: number;
+  direction: (typeof LOKI_DIRECTIONS)[number];
 }
 
 function lokiTenant(config: Record<string, unknown> | undefined): string | undefined {
