@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
+import { AppConfig } from '../config/app-config';
 import { FlowsService } from '../flows/flows.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { isUuid } from '../identity/tenancy/tenancy.service';
@@ -14,6 +15,8 @@ import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
+import { newCorrelationId, newTraceId } from './execution-correlation';
+import { executionLinks, type ExecutionLinks } from './execution-links';
 import { ExecutionsRepository } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
 
@@ -24,6 +27,8 @@ export interface ExecutionJobData {
 
 export interface ExecutionView extends Execution {
   steps: ExecutionStep[];
+  /** Filled on the API's execution views (run, get, list, cancel, suite runs). */
+  links?: ExecutionLinks;
 }
 
 @Injectable()
@@ -36,6 +41,7 @@ export class ExecutionsService {
     private readonly progress: ExecutionProgressService,
     private readonly publisher: ExecutionUpdatePublisher,
     @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -62,7 +68,7 @@ export class ExecutionsService {
     const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
     const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
     if (problems.length) throw AppException.validation(problems);
-    return this.repo.insertPending(
+    const created = await this.repo.insertPending(
       {
         teamId: team.teamId,
         flowId: flow.flowId,
@@ -73,10 +79,17 @@ export class ExecutionsService {
         userId: team.userId,
         variables: values,
         parameters: dto.parameters ?? {},
+        correlationId: dto.correlationId ?? newCorrelationId(),
+        traceId: newTraceId(),
       },
       flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground })),
       manager,
     );
+    return this.view(created, created.steps);
+  }
+
+  private view(execution: Execution, steps: ExecutionStep[]): ExecutionView {
+    return { ...execution, steps, links: executionLinks(execution, this.config.TRACE_VIEWER_URL_TEMPLATE) };
   }
 
   /** Queues a PENDING execution; the execution id is the job id, so queueing it twice is a no-op. */
@@ -100,15 +113,15 @@ export class ExecutionsService {
   /** Every execution of a suite run (with steps unless `withSteps` is false), oldest first: what suite reports and views read. */
   async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ExecutionView[]> {
     const rows = await this.repo.executions.find({ where: { teamId, suiteRunId }, order: { createdAt: 'ASC' } });
-    if (!rows.length || options.withSteps === false) return rows.map((r) => ({ ...r, steps: [] }));
+    if (!rows.length || options.withSteps === false) return rows.map((r) => this.view(r, []));
     const steps = await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany();
-    return rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) }));
+    return rows.map((r) => this.view(r, steps.filter((s) => s.executionId === r.id)));
   }
 
   async get(teamId: string, id: string): Promise<ExecutionView> {
     const found = isUuid(id) ? await this.repo.findWithSteps(id, teamId) : undefined;
     if (!found) throw AppException.notFound('Execution');
-    return { ...found.execution, steps: found.steps };
+    return this.view(found.execution, found.steps);
   }
 
   /** Team of an execution, for stream authorisation; undefined when it does not exist. */
@@ -130,7 +143,7 @@ export class ExecutionsService {
     const steps = rows.length
       ? await this.repo.steps.createQueryBuilder('s').where('s.execution_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('s.step_index').getMany()
       : [];
-    return { items: rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) })), total, page, pageSize };
+    return { items: rows.map((r) => this.view(r, steps.filter((s) => s.executionId === r.id))), total, page, pageSize };
   }
 
   /**

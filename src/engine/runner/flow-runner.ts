@@ -66,11 +66,13 @@ export class FlowRunner {
     signal: AbortSignal,
     startedByClaim: number,
   ): Promise<{ status: ExecutionStatus; error: string | null }> {
-    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv() };
+    const startedAt = execution.startedAt ?? new Date();
+    const { id, correlationId, traceId } = execution;
+    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv(), execution: { id, correlationId, traceId, startedAt: startedAt.toISOString() } };
     const ctx: StepRunContext = {
       executionId: execution.id,
       teamId: execution.teamId,
-      executionStartedAt: (execution.startedAt ?? new Date()).getTime(),
+      executionStartedAt: startedAt.getTime(),
       signal,
       scope,
       secretValues: new Set(),

@@ -13,7 +13,7 @@ import { KafkaGroupLock, type HeldLock } from './kafka-group-lock';
 import { checkKafkaSubscribeStepConfig } from './kafka-subscribe-config-checks';
 import { KafkaSubscribeStepConfig, type KafkaSubscribeStepResult } from './kafka-subscribe-step.config';
 import { KafkaSubscription } from './kafka-subscription';
-import { createMessageMatcher } from './message-matcher';
+import { createMessageMatcher } from '../shared/message-matcher';
 
 interface KafkaCluster {
   kafka: Kafka;
