@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import { CorrelationOptions, type SentCorrelation } from '../shared/correlation-headers';
@@ -26,8 +27,9 @@ export class KafkaPublishMessage {
   @Satisfies('isMessageValue', (value) => (value === undefined ? 'is required: a string or any JSON value (null for a tombstone)' : null))
   value: unknown;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-correlation-id': '${uuid()}' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-tenant': 'acme' } })
   @IsOptional()
+  @JSONSchema({ type: 'object', additionalProperties: { type: 'string' } })
   @Transform(({ value }) => scalarsToStrings(value))
   @Satisfies('isHeaderMap', (value) =>
     isPlainObject(value) && Object.values(value).every((item) => typeof item === 'string') ? null : 'must be an object of string values',

@@ -42,11 +42,13 @@ interface KafkaCluster {
             offset: { type: 'string', description: '64-bit offset as a decimal string' },
             timestamp: { type: 'string', format: 'date-time' },
           },
+          required: ['key', 'value', 'headers', 'partition', 'offset', 'timestamp'],
         },
       },
       matchedCount: { type: 'integer' },
       scannedCount: { type: 'integer', description: 'Messages examined since the subscription was positioned' },
     },
+    required: ['messages', 'matchedCount', 'scannedCount'],
   },
 })
 @Injectable()
