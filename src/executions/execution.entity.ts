@@ -23,9 +23,9 @@ export class Execution {
   @Column({ name: 'user_id', type: 'uuid', nullable: true }) userId: string | null;
   @Column({ type: 'jsonb' }) variables: Record<string, unknown>;
   /** Sent to the system under test (HTTP/Kafka headers) and readable as `${execution.correlationId}`. */
-  @Column({ name: 'correlation_id', type: 'varchar' }) correlationId: string;
+  @Column({ name: 'correlation_id', type: 'varchar', length: 128 }) correlationId: string;
   /** W3C trace id of the run: every HTTP request it sends carries `traceparent: 00-<traceId>-<span>-01`. */
-  @Column({ name: 'trace_id', type: 'varchar' }) traceId: string;
+  @Column({ name: 'trace_id', type: 'char', length: 32 }) traceId: string;
   @Column({ type: 'jsonb' }) parameters: { initialDelay?: number; timeoutMs?: number };
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ type: 'int' }) attempt: number;
