@@ -77,6 +77,10 @@ describe('correlation: execution ids reach the system under test and scope what 
     expect(done.correlationId).toBe(correlationId);
     expect(done.traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
     expect(done.links).toEqual({ trace: `https://jaeger.example/trace/${done.traceId}?from=ats` });
+    // The live stream's snapshot shows the same (a finished execution's stream ends after it).
+    const sse = await fetch(`${t.url}${API}/teams/${teamId}/executions/${done.id}/events`, { headers: user.auth });
+    const snapshot = (await sse.text()).split('\n\n').find((block) => block.includes('event: snapshot'))!;
+    expect(JSON.parse(/^data: (.*)$/m.exec(snapshot)![1])).toMatchObject({ correlationId, traceId: done.traceId, links: done.links });
 
     const byPath = Object.fromEntries(received.map((r) => [r.path, r]));
     const plain = byPath['/plain'];

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { AppConfig } from '../../config/app-config';
 import { RedisFactory } from '../../redis/redis.factory';
+import { executionLinks } from '../execution-links';
 import { isTerminal } from '../execution-status';
 import { type ExecutionStatusUpdate, peekExecutionId } from '../execution-update';
 import { ExecutionUpdatePublisher } from '../execution-update.publisher';
@@ -38,6 +40,7 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
     private readonly redisFactory: RedisFactory,
     private readonly publisher: ExecutionUpdatePublisher,
     private readonly repo: ExecutionsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -122,7 +125,7 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
 
   private async readSnapshot(executionId: string): Promise<ExecutionView | undefined> {
     const found = await this.repo.findWithSteps(executionId);
-    return found ? { ...found.execution, steps: found.steps } : undefined;
+    return found ? { ...found.execution, steps: found.steps, links: executionLinks(found.execution, this.config.TRACE_VIEWER_URL_TEMPLATE) } : undefined;
   }
 
   private sendSnapshot(subscription: Subscription, snapshot: ExecutionView): void {
