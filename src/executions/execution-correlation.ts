@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Execution } from './execution.entity';
 
 /**
  * Correlation ids travel in HTTP and Kafka headers and into LogQL/PromQL strings: a conservative
@@ -19,4 +20,15 @@ export function newTraceId(): string {
     const id = randomBytes(16).toString('hex');
     if (TRACE_ID_PATTERN.test(id)) return id; // all zeros is invalid (1 in 2^128, but cheap to rule out)
   }
+}
+
+/**
+ * The ids of an execution. Executions created before the columns existed have none stored: their id
+ * stands in for both (a uuid is a valid correlation id, and its 32 hex digits a valid trace id).
+ */
+export function correlationOf(execution: Pick<Execution, 'id' | 'correlationId' | 'traceId'>): { correlationId: string; traceId: string } {
+  return {
+    correlationId: execution.correlationId ?? execution.id,
+    traceId: execution.traceId ?? execution.id.replaceAll('-', '').toLowerCase(),
+  };
 }

@@ -15,7 +15,7 @@ import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
-import { newCorrelationId, newTraceId } from './execution-correlation';
+import { correlationOf, newCorrelationId, newTraceId } from './execution-correlation';
 import { executionLinks, type ExecutionLinks } from './execution-links';
 import { ExecutionsRepository } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
@@ -26,6 +26,8 @@ export interface ExecutionJobData {
 }
 
 export interface ExecutionView extends Execution {
+  correlationId: string;
+  traceId: string;
   steps: ExecutionStep[];
   /** Filled on the API's execution views (run, get, list, cancel, suite runs). */
   links?: ExecutionLinks;
@@ -89,7 +91,8 @@ export class ExecutionsService {
   }
 
   private view(execution: Execution, steps: ExecutionStep[]): ExecutionView {
-    return { ...execution, steps, links: executionLinks(execution, this.config.TRACE_VIEWER_URL_TEMPLATE) };
+    const ids = correlationOf(execution);
+    return { ...execution, ...ids, steps, links: executionLinks(ids, this.config.TRACE_VIEWER_URL_TEMPLATE) };
   }
 
   /** Queues a PENDING execution; the execution id is the job id, so queueing it twice is a no-op. */

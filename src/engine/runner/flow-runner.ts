@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { ExecutionProgressService, withDbRetry } from '../../executions/execution-progress.service';
 import type { ExecutionStatus } from '../../executions/execution-status';
 import type { Execution } from '../../executions/execution.entity';
+import { correlationOf } from '../../executions/execution-correlation';
 import type { ExecutionStep } from '../../executions/execution-step.entity';
 import type { StepDefinition } from '../../flows/flow-definition';
 import { FlowVersionReader } from '../../flows/versions/flow-version-reader';
@@ -67,8 +68,8 @@ export class FlowRunner {
     startedByClaim: number,
   ): Promise<{ status: ExecutionStatus; error: string | null }> {
     const startedAt = execution.startedAt ?? new Date();
-    const { id, correlationId, traceId } = execution;
-    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv(), execution: { id, correlationId, traceId, startedAt: startedAt.toISOString() } };
+    const ids = correlationOf(execution);
+    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv(), execution: { id: execution.id, ...ids, startedAt: startedAt.toISOString() } };
     const ctx: StepRunContext = {
       executionId: execution.id,
       teamId: execution.teamId,
