@@ -100,6 +100,15 @@ export class AppConfig {
   @IsOptional() @IsString()
   FLOW_ENV_ALLOWLIST = '';
 
+  /**
+   * Trace viewer (Jaeger, Tempo/Grafana) of the systems under test, with `{traceId}` where the run's W3C
+   * trace id goes, e.g. https://jaeger.example/trace/{traceId}. Every execution's JSON then carries
+   * `links.trace`. One per deployment rather than per resource: a run's trace crosses every service it
+   * touched, and they report to one tracing backend.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]*\{traceId\}[^\s]*$/, { message: 'TRACE_VIEWER_URL_TEMPLATE must be an http(s) URL containing {traceId}' })
+  TRACE_VIEWER_URL_TEMPLATE?: string = undefined;
+
   @Type(() => Number) @IsInt() @Min(1024)
   HTTP_STEP_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 

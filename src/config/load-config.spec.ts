@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     expect(config.isApi).toBe(false);
   });
 
+  it('takes a trace viewer URL template only when it is an http(s) URL holding {traceId}', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).TRACE_VIEWER_URL_TEMPLATE).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test', TRACE_VIEWER_URL_TEMPLATE: 'https://jaeger.example/trace/{traceId}' }).TRACE_VIEWER_URL_TEMPLATE).toBe('https://jaeger.example/trace/{traceId}');
+    expect(() => loadConfig({ NODE_ENV: 'test', TRACE_VIEWER_URL_TEMPLATE: 'https://jaeger.example/trace/' })).toThrow(/TRACE_VIEWER_URL_TEMPLATE must be an http\(s\) URL containing \{traceId\}/);
+  });
+
   it('names every invalid variable', () => {
     expect(() => loadConfig({ APP_MODE: 'both', PORT: 'eighty', REDIS_URL: 'localhost' })).toThrow(
       /APP_MODE[\s\S]*PORT|PORT[\s\S]*APP_MODE/,

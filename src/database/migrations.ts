@@ -10,6 +10,7 @@ import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600
 import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-execution-heartbeat';
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
 import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
+import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ExecutionHeartbeat1764250700000,
   RetentionAndStoredBytes1764251000000,
   SubFlows1764251200000,
+  ExecutionCorrelation1764251300000,
 ];

@@ -22,6 +22,13 @@ export class Execution {
   @Column({ name: 'suite_run_id', type: 'uuid', nullable: true }) suiteRunId: string | null;
   @Column({ name: 'user_id', type: 'uuid', nullable: true }) userId: string | null;
   @Column({ type: 'jsonb' }) variables: Record<string, unknown>;
+  /**
+   * Sent to the system under test (HTTP/Kafka headers) and readable as `${execution.correlationId}`.
+   * Null only on executions created before these columns existed: read them through correlationOf().
+   */
+  @Column({ name: 'correlation_id', type: 'varchar', length: 128, nullable: true }) correlationId: string | null;
+  /** W3C trace id of the run: every HTTP request it sends carries `traceparent: 00-<traceId>-<span>-01`. Null as above. */
+  @Column({ name: 'trace_id', type: 'char', length: 32, nullable: true }) traceId: string | null;
   @Column({ type: 'jsonb' }) parameters: { initialDelay?: number; timeoutMs?: number };
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ type: 'int' }) attempt: number;

@@ -7,15 +7,15 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 
 /** What a new execution is created with; everything else starts at its column default. */
-export type NewExecution = Pick<Execution, 'teamId' | 'flowId' | 'flowVersion' | 'flowName' | 'trigger' | 'suiteRunId' | 'userId' | 'variables' | 'parameters'> &
+export type NewExecution = Pick<Execution, 'teamId' | 'flowId' | 'flowVersion' | 'flowName' | 'trigger' | 'suiteRunId' | 'userId' | 'variables' | 'parameters' | 'correlationId' | 'traceId'> &
   Partial<Pick<Execution, 'parentExecutionId' | 'parentStepIndex'>>;
 export type NewExecutionStep = Pick<ExecutionStep, 'stepIndex' | 'stepId' | 'name' | 'type' | 'background'>;
 
 /** The execution row and its PENDING step rows in one statement (atomic without a transaction). */
 const INSERT_PENDING_SQL = `
   WITH e AS (
-         INSERT INTO executions (team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index)
-         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12)
+         INSERT INTO executions (team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index, correlation_id, trace_id)
+         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12, $13, $14)
          RETURNING *),
        s AS (
          INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, background, status)
@@ -62,6 +62,8 @@ export class ExecutionsRepository {
       JSON.stringify(steps.map((s) => ({ step_index: s.stepIndex, step_id: s.stepId, name: s.name, type: s.type, background: s.background }))),
       execution.parentExecutionId ?? null,
       execution.parentStepIndex ?? null,
+      execution.correlationId,
+      execution.traceId,
     ];
     const [row] = manager
       ? ((await manager.query(INSERT_PENDING_SQL, parameters)) as Record<string, unknown>[])

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
+import { AppConfig } from '../config/app-config';
 import { FlowsService } from '../flows/flows.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { isUuid } from '../identity/tenancy/tenancy.service';
@@ -14,6 +15,8 @@ import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
+import { correlationOf, newCorrelationId, newTraceId } from './execution-correlation';
+import { executionLinks, type ExecutionLinks } from './execution-links';
 import { ExecutionsRepository, type ExecutionStepSummary } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
 
@@ -22,17 +25,25 @@ export interface ExecutionJobData {
   teamId: string;
 }
 
-export interface ExecutionView extends Execution {
+/** What every execution view carries beyond the row: its correlation ids (also for rows from before them) and links. */
+export interface ExecutionIdentity {
+  correlationId: string;
+  traceId: string;
+  /** Filled on the API's execution views (run, get, list, cancel, suite runs). */
+  links?: ExecutionLinks;
+}
+
+export interface ExecutionView extends Omit<Execution, 'correlationId' | 'traceId'>, ExecutionIdentity {
   steps: ExecutionStep[];
 }
 
 /** An execution with its steps' status and timing but not their stored bodies (list pages, `?steps=summary`). */
-export interface ExecutionSummaryView extends Omit<Execution, 'steps'> {
+export interface ExecutionSummaryView extends Omit<Execution, 'steps' | 'correlationId' | 'traceId'>, ExecutionIdentity {
   steps: ExecutionStepSummary[];
 }
 
 /** An execution as suite reports read it: steps with assertions, without request and response. */
-export interface ReportedExecution extends Omit<Execution, 'steps'> {
+export interface ReportedExecution extends Omit<Execution, 'steps' | 'correlationId' | 'traceId'>, ExecutionIdentity {
   steps: Array<ExecutionStepSummary & Pick<ExecutionStep, 'assertions'>>;
 }
 
@@ -49,6 +60,7 @@ export class ExecutionsService {
     private readonly progress: ExecutionProgressService,
     private readonly publisher: ExecutionUpdatePublisher,
     @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -76,7 +88,7 @@ export class ExecutionsService {
     const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
     const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
     if (problems.length) throw AppException.validation(problems);
-    return this.repo.insertPending(
+    const created = await this.repo.insertPending(
       {
         teamId: team.teamId,
         flowId: flow.flowId,
@@ -89,10 +101,18 @@ export class ExecutionsService {
         parameters: dto.parameters ?? {},
         parentExecutionId: parent?.executionId ?? null,
         parentStepIndex: parent?.stepIndex ?? null,
+        correlationId: dto.correlationId ?? newCorrelationId(),
+        traceId: newTraceId(),
       },
       flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground })),
       manager,
     );
+    return this.view(created, created.steps);
+  }
+
+  private view<TStep>(execution: Execution, steps: TStep[]): Omit<Execution, 'steps' | 'correlationId' | 'traceId'> & ExecutionIdentity & { steps: TStep[] } {
+    const ids = correlationOf(execution);
+    return { ...execution, ...ids, steps, links: executionLinks(ids, this.config.TRACE_VIEWER_URL_TEMPLATE) };
   }
 
   /** Queues a PENDING execution; the execution id is the job id, so queueing it twice is a no-op. */
@@ -120,9 +140,9 @@ export class ExecutionsService {
    */
   async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ReportedExecution[]> {
     const rows = await this.repo.executions.find({ where: { teamId, suiteRunId }, order: { createdAt: 'ASC' } });
-    if (!rows.length || options.withSteps === false) return rows.map((r) => ({ ...r, steps: [] }));
+    if (!rows.length || options.withSteps === false) return rows.map((r) => this.view(r, []));
     const steps = await this.repo.stepSummaries(rows.map((r) => r.id), { withAssertions: true });
-    return rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) }));
+    return rows.map((r) => this.view(r, steps.filter((s) => s.executionId === r.id)));
   }
 
   async get(teamId: string, id: string): Promise<ExecutionView>;
@@ -131,11 +151,11 @@ export class ExecutionsService {
     if (detail === 'summary') {
       const execution = isUuid(id) ? await this.repo.executions.findOne({ where: { id, teamId } }) : null;
       if (!execution) throw AppException.notFound('Execution');
-      return { ...execution, steps: await this.repo.stepSummaries([id]) };
+      return this.view(execution, await this.repo.stepSummaries([id]));
     }
     const found = isUuid(id) ? await this.repo.findWithSteps(id, teamId) : undefined;
     if (!found) throw AppException.notFound('Execution');
-    return { ...found.execution, steps: found.steps };
+    return this.view(found.execution, found.steps);
   }
 
   /** One step of an execution as stored (bodies within the result caps); 404 for an unknown execution or step. */
@@ -168,7 +188,7 @@ export class ExecutionsService {
     if (q.to) qb.andWhere('e.created_at < :to', { to: q.to });
     const [rows, total] = await qb.orderBy('e.created_at', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
     const steps = await this.repo.stepSummaries(rows.map((r) => r.id));
-    return { items: rows.map((r) => ({ ...r, steps: steps.filter((s) => s.executionId === r.id) })), total, page, pageSize };
+    return { items: rows.map((r) => this.view(r, steps.filter((s) => s.executionId === r.id))), total, page, pageSize };
   }
 
   /**

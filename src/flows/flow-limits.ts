@@ -19,7 +19,10 @@ export const FLOW_LIMITS = {
 export const REFERENCE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 
 /** Roots that mean something else in `${...}` and therefore cannot name a step or a variable. */
-export const RESERVED_ROOTS: readonly string[] = ['env'];
+export const RESERVED_ROOTS: Readonly<Record<string, string>> = {
+  env: '${env.NAME} reads the environment',
+  execution: '${execution.correlationId} and its siblings read the running execution',
+};
 
 /** Client-supplied step ids (generated ones are uuids). */
 export const STEP_ID = /^[A-Za-z0-9_-]{1,64}$/;

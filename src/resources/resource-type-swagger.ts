@@ -15,7 +15,8 @@ const documented = new WeakSet<object>();
 export function documentResourceTypes(types: ResourceTypeMetadata[]): void {
   if (documented.has(ResourcesController)) return;
   documented.add(ResourcesController);
-  ApiExtraModels(...types.map((t) => t.config))(ResourcesController);
+  // The union's branches point at the two base bodies too, so they must be models of the document.
+  ApiExtraModels(CreateResourceDto, TestResourceConfigDto, ...types.map((t) => t.config))(ResourcesController);
 
   const unionOver = (base: object) => ({
     description: 'One branch per resource type: `type` selects the schema of `config`.',

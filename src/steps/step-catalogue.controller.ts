@@ -1,15 +1,22 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { getMetadataStorage } from 'class-validator';
-import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import { stepConfigSchema } from './step-config-schema';
 import { StepRegistry } from './step-registry.service';
 
 export class StepTypeDto {
   @ApiProperty({ example: 'http' }) type: string;
   @ApiProperty() description: string;
   @ApiPropertyOptional({ example: 'http', description: 'Resource type that config.resourceId must name' }) resourceType?: string;
-  @ApiProperty({ description: 'JSON Schema of the step config, generated from the plugin config class' }) configSchema: Record<string, unknown>;
-  @ApiProperty({ description: 'JSON Schema of the result, for ${step.response...} completion and assertion paths' }) resultSchema: Record<string, unknown>;
+  @ApiProperty({
+    description: 'JSON Schema (draft-07) of the step config, generated from the plugin config class; self-contained: nested objects are $refs into its own `definitions`',
+    example: { type: 'object', properties: { topic: { type: 'string' }, searchPattern: { $ref: '#/definitions/KafkaSearchPattern' } }, definitions: { KafkaSearchPattern: { type: 'object', properties: { matchType: { enum: ['exact', 'jsonpath', 'header'] } } } } },
+  })
+  configSchema: Record<string, unknown>;
+  @ApiProperty({
+    description: 'JSON Schema (draft-07) of the result, for ${step.response...} completion and assertion paths; every plugin is tested to return results valid against it',
+    example: { type: 'object', properties: { status: { type: 'integer' }, sent: { type: 'object', properties: { correlationId: { type: 'string' }, traceparent: { type: 'string' } } } } },
+  })
+  resultSchema: Record<string, unknown>;
 }
 
 /** The step catalogue the admin UI builds forms from, without knowing any step type. */
@@ -29,7 +36,7 @@ export class StepCatalogueController {
       type: metadata.type,
       description: metadata.description,
       resourceType: metadata.resource,
-      configSchema: targetConstructorToSchema(metadata.config, { classValidatorMetadataStorage: getMetadataStorage() }) as Record<string, unknown>,
+      configSchema: stepConfigSchema(metadata.config),
       resultSchema: metadata.resultSchema,
     }));
     return this.cache;

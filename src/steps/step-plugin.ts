@@ -31,6 +31,10 @@ export interface StepContext<TConfig> {
   /** Aborted on step timeout, execution cancel or worker shutdown; plugins must pass it to their I/O. */
   signal: AbortSignal;
   executionId: string;
+  /** The run's correlation id: plugins that reach the system under test send it (http header, Kafka header). */
+  correlationId: string;
+  /** The run's W3C trace id (32 lowercase hex): plugins send it in a `traceparent` with a span id of their own. */
+  traceId: string;
   stepName: string;
   /** Epoch ms when the execution started (e.g. Loki's "since the flow started"). */
   executionStartedAt: number;

@@ -262,7 +262,7 @@ describe('loki expect "none" (Loki contract fake)', () => {
     stepName: 'noErrors',
     executionStartedAt: Date.now() - 60_000,
     deadline: Date.now() + timeoutMs,
-    log: () => undefined,
+    correlationId: 'c-hold-and-absence', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', log: () => undefined,
   });
   const failure = (promise: Promise<unknown>) => promise.then(() => Promise.reject(new Error('expected the step to fail')), (e: unknown) => e as StepError);
 

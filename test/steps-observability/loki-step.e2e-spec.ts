@@ -43,6 +43,8 @@ function context(config: Partial<LokiStepConfig>, options: RunOptions = {}): Ste
     resource: options.resource ?? resource(),
     signal: options.signal ?? AbortSignal.timeout(10_000),
     executionId: 'exec-1',
+    correlationId: 'corr-1',
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     stepName: 'logs',
     executionStartedAt: options.executionStartedAt ?? Date.now() - 60_000,
     deadline: Date.now() + 10_000,

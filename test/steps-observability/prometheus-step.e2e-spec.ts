@@ -39,6 +39,8 @@ function context(config: Partial<PrometheusStepConfig>, options: { resource?: Re
     resource: options.resource ?? resource(),
     signal: options.signal ?? AbortSignal.timeout(10_000),
     executionId: 'exec-1',
+    correlationId: 'corr-1',
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     stepName: 'metrics',
     executionStartedAt: Date.now(),
     deadline: Date.now() + 10_000,

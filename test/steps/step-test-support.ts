@@ -40,6 +40,8 @@ export function stepContext<T>(config: T, options: { resource?: ResolvedResource
     resource: options.resource,
     signal: AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]),
     executionId: options.executionId ?? randomUUID(),
+    correlationId: randomUUID(),
+    traceId: randomUUID().replaceAll('-', ''),
     stepName: options.stepName ?? 'step',
     executionStartedAt: Date.now(),
     deadline: Date.now() + timeoutMs,

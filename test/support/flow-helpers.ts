@@ -5,6 +5,7 @@ export interface FlowInput {
   name: string;
   variables?: Array<Record<string, unknown>>;
   steps: Array<Record<string, unknown>>;
+  outputs?: Record<string, string>;
 }
 
 /** Steps in tests do not retry unless they say so: the engine's default policy would slow every failure down. */

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { ExecutionProgressService, withDbRetry } from '../../executions/execution-progress.service';
 import type { ExecutionStatus } from '../../executions/execution-status';
 import type { Execution } from '../../executions/execution.entity';
+import { correlationOf } from '../../executions/execution-correlation';
 import type { ExecutionStep } from '../../executions/execution-step.entity';
 import type { FlowOutputs, StepDefinition } from '../../flows/flow-definition';
 import { withOutputs } from '../../flow-language/outputs/evaluate-outputs';
@@ -72,11 +73,13 @@ export class FlowRunner {
     startedByClaim: number,
     outputs?: FlowOutputs,
   ): Promise<{ status: ExecutionStatus; error: string | null; outputs: Record<string, unknown> | null }> {
-    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv() };
+    const startedAt = execution.startedAt ?? new Date();
+    const ids = correlationOf(execution);
+    const scope: SubstitutionScope = { variables: execution.variables, steps: {}, env: this.allowedEnv(), execution: { id: execution.id, ...ids, startedAt: startedAt.toISOString() } };
     const ctx: StepRunContext = {
       executionId: execution.id,
       teamId: execution.teamId,
-      executionStartedAt: (execution.startedAt ?? new Date()).getTime(),
+      executionStartedAt: startedAt.getTime(),
       signal,
       scope,
       secretValues: new Set(),

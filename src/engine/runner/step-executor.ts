@@ -123,6 +123,8 @@ export class StepExecutor {
         resource,
         signal,
         executionId: ctx.executionId,
+        correlationId: ctx.scope.execution!.correlationId,
+        traceId: ctx.scope.execution!.traceId,
         stepName: step.name,
         executionStartedAt: ctx.executionStartedAt,
         deadline: Date.now() + timeoutMs,

@@ -71,6 +71,11 @@ export class RecoveryDto {
   @ApiProperty() resumedFromStep: number;
 }
 
+export class ExecutionLinksDto {
+  @ApiPropertyOptional({ example: 'https://jaeger.example/trace/4bf92f3577b34da6a3ce929d0e0e4736', description: 'The run in the trace viewer (TRACE_VIEWER_URL_TEMPLATE with {traceId} filled in)' })
+  trace?: string;
+}
+
 export class ExecutionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) teamId: string;
@@ -83,6 +88,12 @@ export class ExecutionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) userId: string | null;
   @ApiProperty({ example: { orderId: 'A-1' } }) variables: Record<string, unknown>;
   @ApiProperty() parameters: Record<string, unknown>;
+  @ApiProperty({ example: '0b6f3c1e-2f4d-4a7e-9c1b-5d8e7f6a4b3c', description: 'Sent as the correlation header (default X-Correlation-Id); ${execution.correlationId}' })
+  correlationId: string;
+  @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736', description: 'W3C trace id: every HTTP request of the run carries traceparent 00-<traceId>-<span id>-01; ${execution.traceId}' })
+  traceId: string;
+  @ApiProperty({ type: () => ExecutionLinksDto, description: 'Links a UI can show; empty when the deployment sets no TRACE_VIEWER_URL_TEMPLATE' })
+  links: ExecutionLinksDto;
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
   @ApiProperty({ description: 'How many times a worker started it (more than 1 after a recovery)' }) attempt: number;
   @ApiProperty({ type: [RecoveryDto] }) recoveries: RecoveryDto[];

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CORRELATION_ID_PATTERN, CORRELATION_ID_RULE } from '../execution-correlation';
 import { Type } from 'class-transformer';
 import { IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested, ArrayMaxSize } from 'class-validator';
 
@@ -38,6 +39,15 @@ export class RunFlowDto {
   @ApiPropertyOptional({ type: [RunVariableDto] })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => RunVariableDto)
   variables?: RunVariableDto[];
+
+  @ApiPropertyOptional({
+    example: 'checkout-smoke-2026-12-07',
+    description:
+      'Sent to the system under test as the correlation header (default X-Correlation-Id) and readable as ${execution.correlationId}; a fresh id when omitted. ' +
+      CORRELATION_ID_RULE,
+  })
+  @IsOptional() @IsString() @Matches(CORRELATION_ID_PATTERN, { message: `correlationId must be ${CORRELATION_ID_RULE}` })
+  correlationId?: string;
 
   @ApiPropertyOptional({ type: RunParametersDto })
   @IsOptional() @ValidateNested() @Type(() => RunParametersDto)

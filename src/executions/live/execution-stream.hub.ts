@@ -1,6 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { AppConfig } from '../../config/app-config';
 import { RedisFactory } from '../../redis/redis.factory';
+import { correlationOf } from '../execution-correlation';
+import { executionLinks } from '../execution-links';
 import { isTerminal } from '../execution-status';
 import { type ExecutionStatusUpdate, peekExecutionId } from '../execution-update';
 import { ExecutionUpdatePublisher } from '../execution-update.publisher';
@@ -38,6 +41,7 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
     private readonly redisFactory: RedisFactory,
     private readonly publisher: ExecutionUpdatePublisher,
     private readonly repo: ExecutionsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -122,7 +126,9 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
 
   private async readSnapshot(executionId: string): Promise<ExecutionView | undefined> {
     const found = await this.repo.findWithSteps(executionId);
-    return found ? { ...found.execution, steps: found.steps } : undefined;
+    if (!found) return undefined;
+    const ids = correlationOf(found.execution);
+    return { ...found.execution, ...ids, steps: found.steps, links: executionLinks(ids, this.config.TRACE_VIEWER_URL_TEMPLATE) };
   }
 
   private sendSnapshot(subscription: Subscription, snapshot: ExecutionView): void {

@@ -14,7 +14,7 @@ const STEP_FIELDS = ['response', 'request', 'status'];
 
 /**
  * Checks every `${...}` in step configs and assertion `expected` values:
- * - a root is a declared variable, `env.NAME` with NAME in the deployment's allow-list, or a step that runs EARLIER (a later step or the step itself
+ * - a root is a declared variable, `env.NAME` with NAME in the deployment's allow-list, `execution.<id|correlationId|traceId|startedAt>`, or a step that runs EARLIER (a later step or the step itself
  *   is refused with a message saying where it sits);
  * - a step root reads `response`, `request` or `status`;
  * - expressions parse and call only known functions with valid literal arguments.
@@ -69,7 +69,8 @@ export function referenceProblem(
     const allowed = allowedEnv.size ? [...allowedEnv].join(', ') : 'none';
     return `${ENV_ROOT}.${reference.root} is not in FLOW_ENV_ALLOWLIST (allowed here: ${allowed})`;
   }
-  if (reference.kind === 'function' || reference.root === null) return undefined;
+  // `${execution.<field>}`: the parser already admitted only the known fields.
+  if (reference.kind === 'execution' || reference.kind === 'function' || reference.root === null) return undefined;
   const root = reference.root;
   if (reference.kind === 'variable') {
     if (variableNames.has(root)) return undefined;

@@ -1,5 +1,5 @@
 import { BUILTIN_FUNCTIONS, type FunctionContext } from './builtin-functions';
-import { ENV_ROOT, type CallNode, type ExpressionNode, type ReferenceNode } from './expression-node';
+import { ENV_ROOT, EXECUTION_ROOT, type CallNode, type ExpressionNode, type ReferenceNode } from './expression-node';
 import { SubstitutionError } from './substitution-error';
 import type { SubstitutionScope } from './substitution-scope';
 import { formatValuePath, resolveValuePath } from './value-path';
@@ -31,6 +31,12 @@ function resolveReference({ root, path }: ReferenceNode, source: string, context
       throw failure(source, `environment variable "${name}" is not allowed or not set`);
     }
     return scope.env[name];
+  }
+  if (root === EXECUTION_ROOT) {
+    // The parser admits only the EXECUTION_FIELDS, each a string the engine always fills.
+    const value = scope.execution?.[String(path[0]) as keyof typeof scope.execution];
+    if (value === undefined) throw failure(source, `${EXECUTION_ROOT}.${String(path[0])} is known only while the flow runs`);
+    return value;
   }
   // Steps first: a flow validator keeps step and variable names apart, and a step result is the
   // more specific thing when both exist.

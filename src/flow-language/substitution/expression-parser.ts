@@ -1,5 +1,5 @@
 import { BUILTIN_FUNCTION_NAMES, BUILTIN_FUNCTIONS } from './builtin-functions';
-import { ENV_ROOT, type ExpressionNode } from './expression-node';
+import { ENV_ROOT, EXECUTION_FIELDS, EXECUTION_ROOT, type ExpressionNode } from './expression-node';
 import { readQuotedString } from './quoted-string';
 import { SubstitutionError } from './substitution-error';
 import { parseValuePath, ValuePathSyntaxError } from './value-path';
@@ -76,6 +76,9 @@ class ExpressionParser {
     if (typeof root !== 'string') throw this.fail('a reference must start with a variable or step name', start);
     if (root === ENV_ROOT && (rest.length !== 1 || typeof rest[0] !== 'string')) {
       throw this.fail(`"${ENV_ROOT}" must be followed by exactly one variable name: ${ENV_ROOT}.NAME`, start);
+    }
+    if (root === EXECUTION_ROOT && (rest.length !== 1 || !(EXECUTION_FIELDS as readonly unknown[]).includes(rest[0]))) {
+      throw this.fail(`"${EXECUTION_ROOT}" must be followed by one of ${EXECUTION_FIELDS.map((f) => `${EXECUTION_ROOT}.${f}`).join(', ')}`, start);
     }
     return { kind: 'reference', root, path: rest };
   }

@@ -1,16 +1,16 @@
 import type { ExpressionNode, ReferenceNode } from './expression-node';
-import { ENV_ROOT } from './expression-node';
+import { ENV_ROOT, EXECUTION_ROOT } from './expression-node';
 import { visitStringLeaves } from './string-leaves';
 import { SubstitutionError } from './substitution-error';
 import { parseTemplate } from './template';
 import { formatValuePath } from './value-path';
 
-export type ReferenceKind = 'variable' | 'step' | 'env' | 'function';
+export type ReferenceKind = 'variable' | 'step' | 'env' | 'execution' | 'function';
 
 export interface FoundReference {
   /** The text inside `${...}`, trimmed. */
   expression: string;
-  /** Variable or step name the reference starts from (also inside function arguments); the NAME of `env.NAME`; null for a call without references. */
+  /** Variable or step name the reference starts from (also inside function arguments); the NAME of `env.NAME`; the field of `execution.<field>`; null for a call without references. */
   root: string | null;
   kind: ReferenceKind;
   /** Every function the expression calls, outermost first. */
@@ -73,6 +73,7 @@ function describeReference(
   stepNames: Set<string> | undefined,
 ): Pick<FoundReference, 'root' | 'kind' | 'fieldPath'> {
   if (root === ENV_ROOT) return { root: String(path[0]), kind: 'env', fieldPath: '' };
+  if (root === EXECUTION_ROOT) return { root: String(path[0]), kind: 'execution', fieldPath: '' };
   const isStep = stepNames ? stepNames.has(root) : typeof path[0] === 'string' && STEP_FIELDS.has(path[0]);
   return { root, kind: isStep ? 'step' : 'variable', fieldPath: formatValuePath(path) };
 }

@@ -108,7 +108,7 @@ function checkVariables(variables: Loose[]): FlowProblem[] {
     const at = (...tokens: string[]) => pointerOf('', 'variables', index, ...tokens);
     const name = variable.name;
     if (typeof name === 'string') {
-      if (RESERVED_ROOTS.includes(name)) problems.push(problem(at('name'), `"${name}" is reserved (\${${name}.NAME} reads the environment)`));
+      if (Object.hasOwn(RESERVED_ROOTS, name)) problems.push(problem(at('name'), `"${name}" is reserved (${RESERVED_ROOTS[name]})`));
       const first = firstIndex.get(name);
       if (first !== undefined) problems.push(problem(at('name'), `duplicate variable name "${name}" (also /variables/${first})`));
       else firstIndex.set(name, index);
@@ -143,7 +143,7 @@ function checkStepNames(steps: Loose[], variables: Loose[]): FlowProblem[] {
     const at = (token: string) => pointerOf('', 'steps', index, token);
     if (typeof step.name === 'string') {
       const name = step.name;
-      if (RESERVED_ROOTS.includes(name)) problems.push(problem(at('name'), `"${name}" is reserved (\${${name}.NAME} reads the environment)`));
+      if (Object.hasOwn(RESERVED_ROOTS, name)) problems.push(problem(at('name'), `"${name}" is reserved (${RESERVED_ROOTS[name]})`));
       if (variableNames.has(name)) problems.push(problem(at('name'), `"${name}" is also a variable name; \${${name}...} could not tell them apart`));
       const first = names.get(name);
       if (first !== undefined) problems.push(problem(at('name'), `duplicate step name "${name}" (also /steps/${first})`));

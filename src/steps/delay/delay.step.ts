@@ -8,7 +8,7 @@ import { DelayStepConfig } from './delay-step.config';
   type: 'delay',
   description: 'Waits a fixed time (cancellable). Prefer retries on the step that checks the effect.',
   config: DelayStepConfig,
-  resultSchema: { type: 'object', properties: { delayedMs: { type: 'integer' } } },
+  resultSchema: { type: 'object', properties: { delayedMs: { type: 'integer' } }, required: ['delayedMs'] },
 })
 @Injectable()
 export class DelayStep implements StepRunner<DelayStepConfig, { delayedMs: number }> {

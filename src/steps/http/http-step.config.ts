@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CorrelationOptions, type SentCorrelation } from '../shared/correlation-headers';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
-export class HttpStepConfig {
+/** Correlation fields (correlationHeader, propagateCorrelation) come from CorrelationOptions. */
+export class HttpStepConfig extends CorrelationOptions {
   @ApiPropertyOptional({ format: 'uuid', description: 'An `http` resource: base URL, default headers, auth, TLS settings' })
   @IsOptional() @IsUUID()
   resourceId?: string;
@@ -45,4 +47,6 @@ export interface HttpStepResult extends Record<string, unknown> {
   body: unknown;
   durationMs: number;
   size: number;
+  /** The correlation header and traceparent the request carried (absent with propagateCorrelation: false). */
+  sent?: SentCorrelation;
 }

@@ -7,6 +7,7 @@ import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
 import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type HttpAgents, type HttpResponse } from './http-client';
+import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../shared/correlation-headers';
 import { HttpStepConfig, type HttpStepResult } from './http-step.config';
 import { httpResourceSettings, type HttpResourceSettings } from './http-resource-settings';
 
@@ -23,7 +24,9 @@ import { httpResourceSettings, type HttpResourceSettings } from './http-resource
       body: { description: 'Parsed JSON when the response is JSON, else text' },
       durationMs: { type: 'integer' },
       size: { type: 'integer', description: 'Response body bytes' },
+      sent: SENT_CORRELATION_SCHEMA,
     },
+    required: ['status', 'headers', 'body', 'durationMs', 'size'],
   },
 })
 @Injectable()
@@ -59,8 +62,12 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
     const { url } = resource;
     const tlsVerify = config.tlsVerify ?? resource.tlsVerify ?? true;
     const method = (config.method ?? 'GET').toUpperCase();
-    // Resource defaults, then the step's own headers; names lower-cased so each header is set once.
-    const headers = mergeHeaders(resource.headers, config.headers);
+    // The step's own headers, plus the run's correlation header and traceparent where it sets neither;
+    // they win over the resource's defaults (a static default cannot name this run).
+    const own = mergeHeaders(config.headers);
+    const sent = addCorrelationHeaders(own, config, ctx, 'lower');
+    // Resource defaults, then the step's own; names lower-cased so each header is set once.
+    const headers = mergeHeaders(resource.headers, own);
     const { body, contentType } = serializeBody(config.body, method);
     if (contentType && headers['content-type'] === undefined) headers['content-type'] = contentType;
     const started = performance.now();
@@ -88,6 +95,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
       body: decodeBody(response.body, response.headers['content-type']),
       durationMs: Math.round(performance.now() - started),
       size: response.body.length,
+      ...(sent && { sent }),
     };
   }
 

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
+import { CorrelationOptions, type SentCorrelation } from '../shared/correlation-headers';
 import { isPlainObject, scalarsToStrings, scalarToString } from '../shared/step-config-validators';
 
 /** Kafka's own rule for topic names. */
@@ -25,8 +27,9 @@ export class KafkaPublishMessage {
   @Satisfies('isMessageValue', (value) => (value === undefined ? 'is required: a string or any JSON value (null for a tombstone)' : null))
   value: unknown;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-correlation-id': '${uuid()}' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-tenant': 'acme' } })
   @IsOptional()
+  @JSONSchema({ type: 'object', additionalProperties: { type: 'string' } })
   @Transform(({ value }) => scalarsToStrings(value))
   @Satisfies('isHeaderMap', (value) =>
     isPlainObject(value) && Object.values(value).every((item) => typeof item === 'string') ? null : 'must be an object of string values',
@@ -38,7 +41,8 @@ export class KafkaPublishMessage {
   partition?: number;
 }
 
-export class KafkaPublishStepConfig {
+/** Correlation fields (correlationHeader, propagateCorrelation) come from CorrelationOptions: every message carries them as headers. */
+export class KafkaPublishStepConfig extends CorrelationOptions {
   @ApiProperty({ format: 'uuid', description: 'A `kafka` resource', example: '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b' })
   @IsUUID()
   resourceId: string;
@@ -69,6 +73,8 @@ export interface PublishedMessage {
   offset: string | null;
   /** ISO-8601: the producer's create time, or the broker's append time on LogAppendTime topics. */
   timestamp: string;
+  /** The correlation header and traceparent this message carried (absent with propagateCorrelation: false). */
+  sent?: SentCorrelation;
 }
 
 export interface KafkaPublishStepResult extends Record<string, unknown> {

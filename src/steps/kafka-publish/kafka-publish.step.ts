@@ -6,6 +6,7 @@ import { ResourcesService } from '../../resources/resources.service';
 import { untilAborted } from '../sql/until-aborted';
 import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../step-plugin';
 import { StepPlugin } from '../step-plugin.decorator';
+import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA, type SentCorrelation } from '../shared/correlation-headers';
 import { kafkaStepClientConfig } from './kafka-step-client-config';
 import { KafkaPublishStepConfig, type KafkaPublishMessage, type KafkaPublishStepResult, type PublishedMessage } from './kafka-publish-step.config';
 
@@ -27,7 +28,9 @@ import { KafkaPublishStepConfig, type KafkaPublishMessage, type KafkaPublishStep
             partition: { type: ['integer', 'null'] },
             offset: { type: ['string', 'null'], description: '64-bit offset as a decimal string; null with acks 0' },
             timestamp: { type: 'string', format: 'date-time' },
+            sent: SENT_CORRELATION_SCHEMA,
           },
+          required: ['topic', 'partition', 'offset', 'timestamp'],
         },
       },
     },
@@ -62,7 +65,7 @@ export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, Kafk
       throw describeKafkaError(error, ctx, `cannot connect to Kafka on resource "${resource.name}"`);
     }
     try {
-      return { messages: await untilAborted(this.send(lease.client, ctx.config), ctx.signal) };
+      return { messages: await untilAborted(this.send(lease.client, ctx), ctx.signal) };
     } catch (error) {
       throw describeKafkaError(error, ctx, `publish to topic "${topic}" failed on resource "${resource.name}"`, messages.length);
     } finally {
@@ -79,10 +82,11 @@ export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, Kafk
    * of every message is: one message, or explicit partitions (consecutive offsets per partition, in
    * order). Otherwise the producer's partitioner decides, and the messages are sent one by one, in order.
    */
-  private async send(producer: Producer, config: KafkaPublishStepConfig): Promise<PublishedMessage[]> {
+  private async send(producer: Producer, ctx: StepContext<KafkaPublishStepConfig>): Promise<PublishedMessage[]> {
+    const { config } = ctx;
     const acks = config.acks ?? -1;
     const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    const records = config.messages.map(toRecord);
+    const records = config.messages.map((message) => toRecord(message, config, ctx));
     const batches = records.length === 1 || records.every((r) => r.partition !== undefined) ? [records] : records.map((r) => [r]);
     const published: PublishedMessage[] = [];
     for (const batch of batches) {
@@ -93,18 +97,24 @@ export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, Kafk
   }
 }
 
-function toRecord(message: KafkaPublishMessage): Message & { timestamp: string } {
+type OutgoingRecord = Message & { timestamp: string; sent?: SentCorrelation };
+
+/** Each message is its own span: it gets its own traceparent, with the run's trace id. */
+function toRecord(message: KafkaPublishMessage, config: KafkaPublishStepConfig, run: { correlationId: string; traceId: string }): OutgoingRecord {
+  const headers = { ...message.headers };
+  const sent = addCorrelationHeaders(headers, config, run);
   return {
     key: message.key ?? null,
     value: message.value === null ? null : typeof message.value === 'string' ? message.value : JSON.stringify(message.value),
-    headers: message.headers,
+    headers,
+    sent,
     partition: message.partition,
     timestamp: String(Date.now()),
   };
 }
 
 /** Offsets per message: the n-th message of a partition in this batch has that partition's base offset + n. */
-function placeMessages(topic: string, batch: Array<Message & { timestamp: string }>, metadata: RecordMetadata[]): PublishedMessage[] {
+function placeMessages(topic: string, batch: OutgoingRecord[], metadata: RecordMetadata[]): PublishedMessage[] {
   const seen = new Map<number, number>();
   return batch.map((message) => {
     const meta = message.partition !== undefined ? metadata.find((m) => m.partition === message.partition) : metadata.length === 1 ? metadata[0] : undefined;
@@ -118,6 +128,7 @@ function placeMessages(topic: string, batch: Array<Message & { timestamp: string
       partition,
       offset: base === undefined || base === null ? null : (BigInt(base) + BigInt(index)).toString(),
       timestamp: new Date(appendTime ?? Number(message.timestamp)).toISOString(),
+      ...(message.sent && { sent: message.sent }),
     };
   });
 }

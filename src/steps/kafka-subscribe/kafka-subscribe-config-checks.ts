@@ -1,5 +1,5 @@
 import { isPlainObject, problemsOf, type RawProblem } from '../shared/step-config-validators';
-import { createMessageMatcher, type MessagePattern } from './message-matcher';
+import { createMessageMatcher, type MessagePattern } from '../shared/message-matcher';
 
 /**
  * A JSONPath that cannot compile is reported on save, with the same check the step runs; a pattern
@@ -8,6 +8,6 @@ import { createMessageMatcher, type MessagePattern } from './message-matcher';
 export function checkKafkaSubscribeStepConfig(raw: Record<string, unknown>): RawProblem[] {
   const search = raw.searchPattern;
   if (!isPlainObject(search) || typeof search.pattern !== 'string' || search.pattern === '' || search.pattern.includes('${')) return [];
-  if (search.matchType !== 'exact' && search.matchType !== 'jsonpath') return [];
+  if (search.matchType !== 'exact' && search.matchType !== 'jsonpath') return []; // header: the DTO checks its fields
   return problemsOf(() => createMessageMatcher(search as unknown as MessagePattern));
 }

@@ -1,19 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, ValidateIf, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { KAFKA_TOPIC_MESSAGE, KAFKA_TOPIC_PATTERN } from '../kafka-publish/kafka-publish-step.config';
+import { MATCH_TYPES } from '../shared/message-matcher';
 import { scalarToString } from '../shared/step-config-validators';
 import { ExpectProperty, type SearchExpectation } from '../shared/subscribe-expectation';
 
 export const KAFKA_SUBSCRIBE_DEFAULTS = { messageLimit: 100, timeoutMs: 30_000 } as const;
-export const MATCH_TYPES = ['exact', 'jsonpath'] as const;
 
 export class KafkaSearchPattern {
-  @ApiProperty({ enum: MATCH_TYPES, example: 'jsonpath', description: '`exact`: the value contains the pattern text; `jsonpath`: the value is JSON and the JSONPath selects something' })
+  @ApiProperty({
+    enum: MATCH_TYPES,
+    example: 'jsonpath',
+    description:
+      '`exact`: the value contains the pattern text; `jsonpath`: the value is JSON and the JSONPath selects something; `header`: the message has header `header` with value exactly `pattern`',
+  })
   @IsIn(MATCH_TYPES)
   matchType: (typeof MATCH_TYPES)[number];
 
-  @ApiProperty({ example: "$[?(@.orderId == '${create.response.body.id}')]", description: 'Text to find, or a JSONPath starting at $ (a root filter tests the message itself)' })
+  @ApiPropertyOptional({
+    example: 'X-Correlation-Id',
+    description: 'Header name (case-insensitive), with matchType `header` only; e.g. pattern "${execution.correlationId}" keeps the messages this run caused',
+  })
+  @ValidateIf((pattern: KafkaSearchPattern) => pattern.matchType === 'header' || pattern.header !== undefined)
+  @IsString() @Matches(/^[^\s:]{1,256}$/, { message: 'header must be a header name (1-256 characters, no spaces or colons)' })
+  header?: string;
+
+  @ApiProperty({
+    example: "$[?(@.orderId == '${create.response.body.id}')]",
+    description: 'Text to find, a JSONPath starting at $ (a root filter tests the message itself), or the exact header value',
+  })
   @Transform(({ value }) => scalarToString(value))
   @IsString() @MinLength(1) @MaxLength(4096)
   pattern: string;

@@ -14,7 +14,7 @@ import { KafkaGroupLock, type HeldLock } from './kafka-group-lock';
 import { checkKafkaSubscribeStepConfig } from './kafka-subscribe-config-checks';
 import { KafkaSubscribeStepConfig, type KafkaSubscribeStepResult } from './kafka-subscribe-step.config';
 import { KafkaSubscription } from './kafka-subscription';
-import { createMessageMatcher } from './message-matcher';
+import { createMessageMatcher } from '../shared/message-matcher';
 
 interface KafkaCluster {
   kafka: Kafka;
@@ -43,11 +43,13 @@ interface KafkaCluster {
             offset: { type: 'string', description: '64-bit offset as a decimal string' },
             timestamp: { type: 'string', format: 'date-time' },
           },
+          required: ['key', 'value', 'headers', 'partition', 'offset', 'timestamp'],
         },
       },
       matchedCount: { type: 'integer' },
       scannedCount: { type: 'integer', description: 'Messages examined since the subscription was positioned' },
     },
+    required: ['messages', 'matchedCount', 'scannedCount'],
   },
 })
 @Injectable()

@@ -3,7 +3,7 @@ import { untilAborted } from '../sql/until-aborted';
 import { StepError } from '../step-plugin';
 import type { ConsumedMessage, KafkaSubscribeStepConfig, KafkaSubscribeStepResult } from './kafka-subscribe-step.config';
 import { KAFKA_SUBSCRIBE_DEFAULTS } from './kafka-subscribe-step.config';
-import { createMessageMatcher, decodeMessageValue, type MessageMatcher } from './message-matcher';
+import { createMessageMatcher, decodeMessageValue, type MessageMatcher } from '../shared/message-matcher';
 import { judgeMatch, judgeWindowEnd, unexpectedMatchError, type SearchExpectation } from '../shared/subscribe-expectation';
 
 /**
@@ -183,8 +183,9 @@ export class KafkaSubscription {
     if (next !== undefined && offset < next) return; // delivered again after a seek or rejoin
     this.nextOffsets.set(partition, offset + 1n);
     this.scanned++;
-    if (this.matcher && !this.matcher(message.value === null ? null : message.value.toString('utf8')).matched) return;
-    this.matches.push(toConsumedMessage(partition, message));
+    const headers = decodeHeaders(message.headers);
+    if (this.matcher && !this.matcher(message.value === null ? null : message.value.toString('utf8'), headers).matched) return;
+    this.matches.push(toConsumedMessage(partition, message, headers));
     // Not awaited here: a disconnect waits for this handler to return.
     const verdict = judgeMatch(this.expect, this.matches.length, { matchAll: this.matchAll, limit: this.messageLimit });
     if (verdict === 'pass') this.finish();
@@ -254,6 +255,7 @@ export class KafkaSubscription {
   private describeWanted(): string {
     const search = this.options.config.searchPattern;
     if (!search) return 'arrived';
+    if (search.matchType === 'header') return `had header ${search.header}: "${search.pattern}"`;
     return search.matchType === 'exact' ? `contained "${search.pattern}"` : `matched JSONPath ${search.pattern}`;
   }
 
@@ -271,11 +273,11 @@ export class KafkaSubscription {
   }
 }
 
-function toConsumedMessage(partition: number, message: KafkaMessage): ConsumedMessage {
+function toConsumedMessage(partition: number, message: KafkaMessage, headers: Record<string, string | string[]>): ConsumedMessage {
   return {
     key: message.key === null || message.key === undefined ? null : message.key.toString('utf8'),
     value: decodeMessageValue(message.value),
-    headers: decodeHeaders(message.headers),
+    headers,
     partition,
     offset: message.offset,
     timestamp: new Date(Number(message.timestamp)).toISOString(),

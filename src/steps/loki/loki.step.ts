@@ -31,6 +31,7 @@ import { parseQueryRangeResponse } from './query-range-response';
             line: { type: 'string' },
             labels: { type: 'object', additionalProperties: { type: 'string' } },
           },
+          required: ['timestamp', 'timestampNs', 'line', 'labels'],
         },
       },
       matchCount: { type: 'integer' },
@@ -43,6 +44,7 @@ import { parseQueryRangeResponse } from './query-range-response';
       direction: { type: 'string', enum: ['forward', 'backward'] },
       warnings: { type: 'array', items: { type: 'string' } },
     },
+    required: ['logLines', 'matchCount', 'limitReached', 'executionTimeMs', 'query', 'timeRange'],
   },
 })
 @Injectable()

@@ -88,6 +88,7 @@ const windowResultSchema = {
       step: { type: 'string' },
       warnings: { type: 'array', items: { type: 'string' } },
     },
+    required: ['duration1Results', 'executionTimeMs', 'query', 'step'],
   },
 })
 @Injectable()

@@ -30,6 +30,7 @@ import { REDIS_OPERATIONS, RedisStepConfig, type RedisStepResult } from './redis
       count: { type: 'integer', description: 'del/hdel removed, hset/sadd added, lpush/rpush/llen list length, publish receivers, incr new value, lrange/smembers/hgetall sizes' },
       ttl: { type: 'integer', description: 'Seconds; -1 without expiry, -2 when the key does not exist' },
     },
+    required: ['operation', 'key'],
   },
 })
 @Injectable()

@@ -33,6 +33,7 @@ import { toJsonSafeRows, toNamedParameters } from './sql-values';
       truncated: { type: 'boolean', description: 'More rows than maxRows were returned; only maxRows are kept' },
       executionTimeMs: { type: 'integer' },
     },
+    required: ['rows', 'rowCount', 'columns', 'truncated', 'executionTimeMs'],
   },
 })
 @Injectable()

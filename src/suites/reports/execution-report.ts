@@ -39,6 +39,11 @@ export interface ExecutionReport {
   flowVersion: number;
   status: string;
   trigger: string;
+  /** What the run sent to the system under test, to find its logs and traces from a CI report. */
+  correlationId: string;
+  traceId: string;
+  /** The run in the trace viewer, when the deployment sets TRACE_VIEWER_URL_TEMPLATE. */
+  traceUrl?: string;
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
@@ -80,6 +85,9 @@ export function toExecutionReport(e: ReportedExecution): ExecutionReport {
     flowVersion: e.flowVersion,
     status: e.status,
     trigger: e.trigger,
+    correlationId: e.correlationId,
+    traceId: e.traceId,
+    ...(e.links?.trace && { traceUrl: e.links.trace }),
     startedAt: e.startedAt,
     finishedAt: e.finishedAt,
     durationMs: durationMs(e.startedAt, e.finishedAt),

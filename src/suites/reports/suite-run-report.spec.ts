@@ -1,7 +1,7 @@
 import type { ReportedExecution } from '../../executions/executions.service';
 import type { SuiteRunSummaryView } from '../runs/suite-run-view';
 import { toExecutionReport, toJUnitCase } from './execution-report';
-import { type SuiteRunReport, suiteRunJUnit } from './suite-run-report';
+import { executionJUnit, type SuiteRunReport, suiteRunJUnit } from './suite-run-report';
 
 const started = new Date('2026-11-27T16:00:00.000Z');
 const finished = new Date('2026-11-27T16:00:01.250Z');
@@ -71,6 +71,17 @@ describe('execution reports and JUnit cases', () => {
   it('reports cancelled executions as skipped with the reason', () => {
     const c = toJUnitCase(toExecutionReport(execution({ status: 'CANCELLED', startedAt: null, finishedAt: null })), 'S', 'Pay', 'not run to the end: fail-fast: "A" failed');
     expect(c).toMatchObject({ time: 0, verdict: { kind: 'skipped', message: 'not run to the end: fail-fast: "A" failed' } });
+  });
+
+  it("carries the run's correlation id, trace id and trace link into the JSON report and the JUnit properties", () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const report = toExecutionReport(execution({ correlationId: 'corr-1', traceId, links: { trace: `https://jaeger.example/trace/${traceId}` } }));
+    expect(report).toMatchObject({ correlationId: 'corr-1', traceId, traceUrl: `https://jaeger.example/trace/${traceId}` });
+    const xml = executionJUnit({ format: 'ats.execution-report', formatVersion: 1, generatedAt: finished.toISOString(), execution: report });
+    expect(xml).toContain('<property name="correlationId" value="corr-1"/>');
+    expect(xml).toContain(`<property name="traceId" value="${traceId}"/>`);
+    expect(xml).toContain(`<property name="traceUrl" value="https://jaeger.example/trace/${traceId}"/>`);
+    expect(toExecutionReport(execution({ correlationId: 'c', traceId })).traceUrl).toBeUndefined();
   });
 
   it('builds one testsuite per suite run and tells apart a flow listed twice', () => {

@@ -73,6 +73,9 @@ export function executionJUnit(report: ExecutionRunReport): string {
       ['flowVersion', String(e.flowVersion)],
       ['status', e.status],
       ['trigger', e.trigger],
+      ['correlationId', e.correlationId],
+      ['traceId', e.traceId],
+      ...(e.traceUrl ? ([['traceUrl', e.traceUrl]] as Array<[string, string]>) : []),
     ],
     cases: [toJUnitCase(e, e.flowName, e.flowName)],
   };

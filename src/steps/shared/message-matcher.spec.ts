@@ -104,7 +104,7 @@ describe('createMessageMatcher: configuration errors', () => {
   it.each([
     [{ matchType: 'exact', pattern: '' }, 'searchPattern.pattern: must be a non-empty string'],
     [{ matchType: 'jsonpath', pattern: 42 }, 'searchPattern.pattern: must be a non-empty string'],
-    [{ matchType: 'regex', pattern: 'x' }, 'searchPattern.matchType: "regex" is not one of exact, jsonpath'],
+    [{ matchType: 'regex', pattern: 'x' }, 'searchPattern.matchType: "regex" is not one of exact, jsonpath, header'],
     [
       { matchType: 'jsonpath', pattern: '$[?(@.id.match(/^(a+)+$/))]' },
       'searchPattern.pattern: "$[?(@.id.match(/^(a+)+$/))]" is not a valid JSONPath: in ?(@.id.match(/^(a+)+$/)): the regular expression /^(a+)+$/ is not allowed in a JSONPath filter',
@@ -139,5 +139,29 @@ describe('decodeMessageValue', () => {
     expect(decodeMessageValue(Buffer.from('\uFEFF{"a":1}'))).toEqual({ a: 1 });
     expect(decodeMessageValue(Buffer.from([0x61, 0xff, 0x62]))).toBe('a\uFFFDb');
     expect(decodeMessageValue('\uFEFFplain')).toBe('plain');
+  });
+});
+
+describe('createMessageMatcher: header', () => {
+  const matcher = createMessageMatcher({ matchType: 'header', header: 'X-Correlation-Id', pattern: 'corr-1' });
+
+  it('matches the exact header value, the name in any case', () => {
+    expect(matcher(null, { 'X-Correlation-Id': 'corr-1' })).toEqual({ matched: true });
+    expect(matcher('{"a":1}', { 'x-correlation-id': 'corr-1' })).toEqual({ matched: true });
+  });
+
+  it('matches one value of a repeated header', () => {
+    expect(matcher(null, { 'x-correlation-id': ['other', 'corr-1'] }).matched).toBe(true);
+  });
+
+  it('does not match another value, a prefix, the value in the body or no headers', () => {
+    expect(matcher(null, { 'x-correlation-id': 'corr-10' }).matched).toBe(false);
+    expect(matcher(null, { 'x-correlation-id': 'CORR-1' }).matched).toBe(false);
+    expect(matcher('corr-1', { other: 'corr-1' }).matched).toBe(false);
+    expect(matcher('corr-1').matched).toBe(false);
+  });
+
+  it('requires the header name', () => {
+    expect(() => createMessageMatcher({ matchType: 'header', pattern: 'x' })).toThrow(/^searchPattern\.header: the header name to match is required/);
   });
 });

@@ -3,13 +3,17 @@ import { RegexFreeScript } from '../../common/json-path/regex-free-script';
 import { StepError } from '../step-plugin';
 
 /**
- * Message filtering of the Kafka subscribe step (seed LLD §2.5 B, `KafkaSearchPattern`).
+ * Message filtering of subscribe-type steps (kafka-subscribe first; seed LLD §2.5 B, `KafkaSearchPattern`).
  *
  * - `exact`: the message value contains `pattern` (case-sensitive substring, as the seed's
  *   "String Contains").
  * - `jsonpath`: the value is JSON and the JSONPath (jsonpath-plus, safe evaluator) selects at least
  *   one node. A node that exists counts even when its value is `null` or `false` (`$.deleted` matches
  *   `{"deleted": false}`): compare values with a filter, `$[?(@.deleted == true)]`.
+ *
+ * - `header`: the message carries header `header` (name compared case-insensitively) whose value is
+ *   exactly `pattern` (one of them, for a repeated header) — typically the run's correlation id:
+ *   `{matchType: "header", header: "X-Correlation-Id", pattern: "${execution.correlationId}"}`.
  *
  * Root filters: JSONPath filters test the *children* of the node they follow, so on a message
  * `{"orderId": "abc"}` the usual `$[?(@.orderId == 'abc')]` would test `"abc"`, not the message, and
@@ -19,12 +23,18 @@ import { StepError } from '../step-plugin';
  * meaning (the filter tests each element).
  */
 
-export type MatchType = 'exact' | 'jsonpath';
+export const MATCH_TYPES = ['exact', 'jsonpath', 'header'] as const;
+export type MatchType = (typeof MATCH_TYPES)[number];
 
 export interface MessagePattern {
   matchType: MatchType;
   pattern: string;
+  /** Header name, for matchType `header` only. */
+  header?: string;
 }
+
+/** Header values as a transport decodes them (Kafka: repeated headers as arrays). */
+export type MessageHeaders = Record<string, string | string[] | undefined>;
 
 export interface MatchResult {
   matched: boolean;
@@ -32,7 +42,7 @@ export interface MatchResult {
   parsed?: unknown;
 }
 
-export type MessageMatcher = (value: string | null) => MatchResult;
+export type MessageMatcher = (value: string | null, headers?: MessageHeaders) => MatchResult;
 
 /** Validates the pattern once (a bad JSONPath fails here, not on every message) and returns the matcher. */
 export function createMessageMatcher(pattern: MessagePattern): MessageMatcher {
@@ -49,12 +59,28 @@ export function createMessageMatcher(pattern: MessagePattern): MessageMatcher {
     }
     case 'jsonpath':
       return jsonPathMatcher(pattern.pattern);
+    case 'header':
+      return headerMatcher(pattern.header, pattern.pattern);
     default:
       throw new StepError(
-        `searchPattern.matchType: "${String((pattern as { matchType: unknown }).matchType)}" is not one of exact, jsonpath`,
+        `searchPattern.matchType: "${String((pattern as { matchType: unknown }).matchType)}" is not one of ${MATCH_TYPES.join(', ')}`,
         { field: 'searchPattern.matchType' },
       );
   }
+}
+
+function headerMatcher(header: unknown, expected: string): MessageMatcher {
+  if (typeof header !== 'string' || header.trim() === '') {
+    throw new StepError('searchPattern.header: the header name to match is required with matchType "header", e.g. "X-Correlation-Id"', { field: 'searchPattern.header' });
+  }
+  const wanted = header.trim().toLowerCase();
+  return (_value, headers) => {
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (name.toLowerCase() !== wanted || value === undefined) continue;
+      if (Array.isArray(value) ? value.includes(expected) : value === expected) return { matched: true };
+    }
+    return { matched: false };
+  };
 }
 
 function jsonPathMatcher(path: string): MessageMatcher {
