@@ -15,7 +15,9 @@ const documented = new WeakSet<object>();
 export function documentResourceTypes(types: ResourceTypeMetadata[]): void {
   if (documented.has(ResourcesController)) return;
   documented.add(ResourcesController);
-  ApiExtraModels(...types.map((t) => t.config))(ResourcesController);
+  // The bases too: the branches below $ref them, and Swagger only emits schemas it was told about (a dangling
+  // #/components/schemas/CreateResourceDto made /docs-json invalid for OpenAPI tools, the OpenAPI import included).
+  ApiExtraModels(CreateResourceDto, TestResourceConfigDto, ...types.map((t) => t.config))(ResourcesController);
 
   const unionOver = (base: object) => ({
     description: 'One branch per resource type: `type` selects the schema of `config`.',

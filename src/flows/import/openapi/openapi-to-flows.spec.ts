@@ -136,7 +136,7 @@ describe('readOpenApiDocument', () => {
   it('names what is wrong with a document', async () => {
     await expect(readOpenApiDocument('{"hello": 1}')).rejects.toMatchObject({ details: { problems: [{ pointer: '/document', message: expect.stringContaining('not an OpenAPI 3.x or Swagger 2.0') }] } });
     await expect(readOpenApiDocument('a: [')).rejects.toMatchObject({ details: { problems: [{ pointer: '/document', message: expect.stringContaining('neither JSON nor YAML') }] } });
-    await expect(readOpenApiDocument({ openapi: '3.0.0', paths: {} })).rejects.toMatchObject({ details: { problems: [expect.objectContaining({ message: expect.stringContaining('info') })] } });
+    await expect(readOpenApiDocument({ openapi: '3.0.0', info: { title: 't', version: '1' } })).rejects.toMatchObject({ details: { problems: [{ pointer: '/document', message: expect.stringContaining('not a valid Openapi API definition') }] } });
     await expect(
       readOpenApiDocument({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: { '/a': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Nope' } } } } } } } } }),
     ).rejects.toMatchObject({ details: { problems: [{ pointer: '/document', message: expect.stringContaining('Nope') }] } });

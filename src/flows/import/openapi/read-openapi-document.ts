@@ -15,7 +15,7 @@ const MAX_REPORTED = 20;
 
 /**
  * The request body (OpenAPI document as JSON or YAML text, or an already parsed object) parsed,
- * validated against the OpenAPI/Swagger schema and dereferenced (internal `#/...` references only).
+ * checked for its version and dereferenced (internal `#/...` references only).
  * Any problem is a 400 whose problems point into the document (`document/paths/~1orders/get`).
  */
 export async function readOpenApiDocument(body: unknown): Promise<Doc> {
@@ -29,8 +29,11 @@ export async function readOpenApiDocument(body: unknown): Promise<Doc> {
   }
   if (!(typeof doc.openapi === 'string' && doc.openapi.startsWith('3.')) && doc.swagger !== '2.0') throw invalidFlow([problem('/document', NOT_OPENAPI)], 'OpenAPI document');
   try {
+    // Dereference, not validate: real documents (this service's own /docs-json among them) carry small
+    // schema deviations such as 3.1's `examples` in a 3.0 schema, which strict validation refuses though
+    // nothing in the conversion depends on them. Dangling references still fail here.
     // The parser dereferences in place; the copy keeps the caller's object untouched.
-    return (await new SwaggerParser().validate(structuredClone(doc) as never, PARSER_OPTIONS as never)) as unknown as Doc;
+    return (await new SwaggerParser().dereference(structuredClone(doc) as never, PARSER_OPTIONS as never)) as unknown as Doc;
   } catch (error) {
     throw invalidFlow(parserProblems(error), 'OpenAPI document');
   }
