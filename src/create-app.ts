@@ -9,6 +9,7 @@ import { verifyJsonDepth } from './common/http/json-depth';
 import { setupSwagger } from './common/http/swagger';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { runMigrations } from './database/run-migrations';
+import { OPENAPI_IMPORT_ROUTE, openApiImportBodyParser } from './flows/import/openapi-body-parser';
 import { checkRedisCredentials } from './redis/check-redis-credentials';
 
 export const API_PREFIX = 'api/v1';
@@ -27,6 +28,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
+  // Before the app-wide parsers: this route reads its (larger) body as text, and they skip a read body.
+  app.use(`/${API_PREFIX}/${OPENAPI_IMPORT_ROUTE}`, openApiImportBodyParser());
   // `verify` is body-parser's own option; Nest's narrower typing leaves it out but passes it through.
   app.useBodyParser('json', { limit: '2mb', verify: verifyJsonDepth } as Parameters<NestExpressApplication['useBodyParser']>[1]);
   app.useBodyParser('text', { type: ['application/yaml', 'text/yaml'], limit: '2mb' });

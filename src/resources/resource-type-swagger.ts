@@ -15,7 +15,8 @@ const documented = new WeakSet<object>();
 export function documentResourceTypes(types: ResourceTypeMetadata[]): void {
   if (documented.has(ResourcesController)) return;
   documented.add(ResourcesController);
-  // The union's branches point at the two base bodies too, so they must be models of the document.
+  // The bases too: the branches below $ref them, and Swagger only emits schemas it was told about (a dangling
+  // #/components/schemas/CreateResourceDto made /docs-json invalid for OpenAPI tools, the OpenAPI import included).
   ApiExtraModels(CreateResourceDto, TestResourceConfigDto, ...types.map((t) => t.config))(ResourcesController);
 
   const unionOver = (base: object) => ({

@@ -9,7 +9,9 @@ export class StepTypeDto {
   @ApiPropertyOptional({ example: 'http', description: 'Resource type that config.resourceId must name' }) resourceType?: string;
   @ApiProperty({
     description: 'JSON Schema (draft-07) of the step config, generated from the plugin config class; self-contained: nested objects are $refs into its own `definitions`',
-    example: { type: 'object', properties: { topic: { type: 'string' }, searchPattern: { $ref: '#/definitions/KafkaSearchPattern' } }, definitions: { KafkaSearchPattern: { type: 'object', properties: { matchType: { enum: ['exact', 'jsonpath', 'header'] } } } } },
+    // No `$ref` in the example: OpenAPI tools (the OpenAPI import among them) resolve $refs everywhere in
+    // the document, examples included, and this one points into the example's own definitions.
+    example: { type: 'object', properties: { topic: { type: 'string' }, searchPattern: { type: 'object', properties: { matchType: { enum: ['exact', 'jsonpath', 'header'] } } } } },
   })
   configSchema: Record<string, unknown>;
   @ApiProperty({
