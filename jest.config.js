@@ -18,6 +18,9 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apidevtools/json-schema-ref-parser)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   setupFiles: ['reflect-metadata'],
+  // web/ is its own project (Vite + Vitest, own node_modules); Jest must not crawl or resolve into it.
+  modulePathIgnorePatterns: ['<rootDir>/web/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/web/'],
 };
 module.exports = {
   // e2e files each create their own database, so they can run in parallel on the 2 cores.

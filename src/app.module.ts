@@ -17,10 +17,11 @@ import { SeedModule } from './seed/seed.module';
 import { StepsApiModule } from './steps/steps-api.module';
 import { SuitesApiModule } from './suites/suites-api.module';
 import { SuitesWorkerModule } from './suites/suites-worker.module';
+import { WebModule } from './web/web.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
-/** Modules that serve the HTTP API, Swagger and Socket.IO (modes `api` and `all`). */
+/** Modules that serve the HTTP API, Swagger, Socket.IO and the web UI (modes `api` and `all`). */
 const API_MODULES: Imports = [
   IdentityApiModule,
   ResourcesApiModule,
@@ -29,6 +30,7 @@ const API_MODULES: Imports = [
   ExecutionsApiModule,
   SuitesApiModule,
   SeedModule,
+  WebModule,
 ];
 
 /** Modules that register queue processors (modes `worker` and `all`); never loaded into an API-only process. */

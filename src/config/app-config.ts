@@ -225,6 +225,14 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(60) @Max(7 * 86400)
   RETENTION_INTERVAL_SEC = 3600;
 
+  /**
+   * Folder of the built web UI (`npm run build` writes web/dist), served at `/` by API processes.
+   * Relative paths resolve against the working directory (the repository root, /app in the image).
+   * A missing build only logs a warning: the API works without the UI.
+   */
+  @IsString() @MinLength(1)
+  WEB_DIST_DIR = 'web/dist';
+
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};
 

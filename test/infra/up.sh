@@ -40,18 +40,29 @@ start=$(t)
 bash test/infra/prometheus/install.sh
 phase "prometheus (install check)" "$start"
 
-start=$(t)
-# xmllint validates the JUnit XML reports against test/suites/fixtures/junit.xsd (Debian libxml2-utils; no daemon).
-if ! command -v xmllint >/dev/null 2>&1; then
+# Installs a Debian package when its command is missing (as root; CI runs as root on a fresh machine).
+ensure_debian_package() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return 0
   if [[ $(id -u) -ne 0 ]]; then
-    echo "[infra] xmllint is missing; install Debian's libxml2-utils (needs root)" >&2
+    echo "[infra] $command is missing; install Debian's $package (needs root)" >&2
     exit 1
   fi
-  echo "[infra] installing xmllint (libxml2-utils)"
+  echo "[infra] installing $command ($package)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils
-fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package"
+}
+
+start=$(t)
+# xmllint validates the JUnit XML reports against test/suites/fixtures/junit.xsd (Debian libxml2-utils; no daemon).
+ensure_debian_package xmllint libxml2-utils
 phase "xmllint (install check)" "$start"
+
+start=$(t)
+# The browser tests (test/web/browser-*.e2e-spec.ts) drive Debian's Chromium through playwright-core;
+# playwright's own browser download cannot reach its CDN here, the Debian package can.
+ensure_debian_package chromium chromium
+phase "chromium (install check)" "$start"
 
 start=$(t)
 bash test/infra/kafka/kafka.sh start
