@@ -22,6 +22,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production APP_MODE=all PORT=3000
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+# The ats CLI on PATH: `docker run --rm <image> ats run …` (a wrapper, since tsc output is not executable).
+RUN printf '#!/bin/sh\nexec node /app/dist/src/cli/main.js "$@"\n' > /usr/local/bin/ats && chmod 0755 /usr/local/bin/ats
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

@@ -1,22 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppException } from '../../common/errors/app.exception';
 import type { Principal, TeamContext } from '../tenancy/principal';
 import { CurrentPrincipal, CurrentTeam, TeamScoped } from '../tenancy/team-access.decorator';
 import { TeamDto, UpdateTeamDto } from './dto/team.dto';
 import { TeamsService } from './teams.service';
+import { TenancyService } from '../tenancy/tenancy.service';
 
 @ApiTags('teams')
 @ApiBearerAuth('bearer')
 @Controller('teams')
 export class TeamsController {
-  constructor(private readonly teams: TeamsService) {}
+  constructor(
+    private readonly teams: TeamsService,
+    private readonly tenancy: TenancyService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Teams you can act on (memberships, and every team of orgs you own or administer)' })
+  @ApiOperation({
+    summary: 'Teams you can act on (memberships, and every team of orgs you own or administer); for an API key, its own team',
+    description: 'An API key answers with its one team, so a client holding only a key (the ats CLI in CI) can find the team id.',
+  })
   @ApiOkResponse({ type: [TeamDto] })
-  list(@CurrentPrincipal() p: Principal): Promise<TeamDto[]> {
-    if (p.kind !== 'user') throw AppException.forbidden('API keys act for their own team only; use GET /teams/{teamId}');
+  async list(@CurrentPrincipal() p: Principal): Promise<TeamDto[]> {
+    if (p.kind === 'apiKey') return [await this.teams.get(await this.tenancy.resolveTeam(p, p.teamId, 'viewer'))];
     return this.teams.listMine(p.userId);
   }
 
