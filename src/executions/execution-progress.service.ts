@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { preparedQuery } from '../database/prepared-query';
 import type { AssertionResult } from '../engine/assertions/assertion';
+import { ExecutionJobQueue } from './execution-job-queue';
 import type { ExecutionStatus, StepStatus } from './execution-status';
 import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
@@ -83,8 +85,40 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
  */
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
-         WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
-  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3 WHERE id = $1`;
+         WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w)),
+  p AS (SELECT * FROM ats_team_promotions($7::uuid, $1::uuid, $8::int, $9::int))
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, waiting_reason = NULL WHERE id = $1
+  RETURNING (SELECT COALESCE(json_agg(json_build_object('id', p.id, 'slotWaits', p.slot_waits)), '[]'::json) FROM p) AS promoted`;
+
+/**
+ * Claim of a run that has not started yet, gated by its team's concurrency limit (ats_team_slot, see
+ * migration 1764250900000: team advisory lock, then a count on a fresh snapshot). Still one statement:
+ * when the team is full the same UPDATE leaves the run PENDING with the reason and counts the wait
+ * instead of starting it, and the first step is left alone.
+ */
+const GATED_CLAIM_SQL = `
+  WITH g AS (SELECT * FROM ats_team_slot($6::uuid, $1::uuid, $7::int, $8::int)),
+       f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
+              WHERE execution_id = $1 AND step_index = $5 AND (SELECT ok FROM g))
+  UPDATE executions SET
+         status = CASE WHEN g.ok THEN 'IN_PROGRESS' ELSE status END,
+         started_at = CASE WHEN g.ok THEN COALESCE(started_at, now()) ELSE started_at END,
+         attempt = CASE WHEN g.ok THEN $4::int ELSE attempt END,
+         recoveries = $2::jsonb,
+         seq = CASE WHEN g.ok THEN $3::int ELSE $9::int END,
+         heartbeat_at = CASE WHEN g.ok THEN now() ELSE heartbeat_at END,
+         waiting_reason = g.reason,
+         slot_waits = slot_waits + CASE WHEN g.ok THEN 0 ELSE 1 END
+    FROM g WHERE id = $1
+  RETURNING g.ok, g.reason, attempt, started_at, slot_waits`;
+
+/** Claim of a run resumed after its worker stopped: it already holds one of its team's slots. */
+const RESUME_CLAIM_SQL = `
+  WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
+              WHERE execution_id = $1 AND step_index = $5)
+  UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
+         recoveries = $2::jsonb, seq = $3, heartbeat_at = now()
+   WHERE id = $1 RETURNING true AS ok, NULL::text AS reason, attempt, started_at, slot_waits`;
 
 /**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
@@ -113,6 +147,8 @@ export class ExecutionProgressService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly executions: ExecutionsRepository,
     private readonly publisher: ExecutionUpdatePublisher,
+    private readonly jobs: ExecutionJobQueue,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -124,8 +160,10 @@ export class ExecutionProgressService {
   }
 
   /**
-   * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run (already
-   * terminal, or cancelled before start — then it is finished as CANCELLED here).
+   * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run: already
+   * terminal, cancelled before start (then it is finished as CANCELLED here), or its team is at its
+   * concurrency limit — then it stays PENDING with the reason (stored and published), its job ends, and
+   * a finishing run of the team (or the reconciler) queues it again when a slot frees.
    */
   async claim(
     executionId: string,
@@ -150,18 +188,27 @@ export class ExecutionProgressService {
     const firstSeq = first ? lane.nextSeq() : seq;
     // Absolute values computed from the row just read (one worker drives an execution at a time), so
     // re-sending the statement after a lost connection cannot count the attempt or the recovery twice.
-    const [row] = await this.write<{ attempt: number; started_at: Date }>(
-      'execution-claim',
-      `WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
-                   WHERE execution_id = $1 AND step_index = $5)
-       UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
-              recoveries = $2::jsonb, seq = $3, heartbeat_at = now()
-        WHERE id = $1 RETURNING attempt, started_at`,
-      [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), firstSeq, current.execution.attempt + 1, first?.stepIndex ?? -1],
+    const [row] = await this.write<{ ok: boolean; reason: string | null; attempt: number; started_at: Date; slot_waits: number }>(
+      resumed ? 'execution-claim-resume' : 'execution-claim',
+      resumed ? RESUME_CLAIM_SQL : GATED_CLAIM_SQL,
+      [
+        executionId,
+        JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]),
+        firstSeq,
+        current.execution.attempt + 1,
+        first?.stepIndex ?? -1,
+        ...(resumed ? [] : [current.execution.teamId, this.config.TEAM_MAX_CONCURRENT_EXECUTIONS, this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING, seq]),
+      ],
     ).catch((error: unknown) => {
       this.lanes.delete(executionId); // not claimed: nothing to keep for it
       throw error;
     });
+    if (!row.ok) {
+      this.lanes.delete(executionId); // waits without this worker: the promotion's claim opens a new lane
+      this.publish(executionId, [this.update(current.execution, seq, 'EXECUTION_WAITING', row.reason ?? 'waiting for a team slot')]);
+      this.publishing.delete(executionId);
+      return undefined;
+    }
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
     this.publish(executionId, [
@@ -253,7 +300,19 @@ export class ExecutionProgressService {
     );
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
-    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableJson(writes), seq, status, leftover, toStorableText(error)]);
+    const [row] = await this.write<{ promoted: Array<{ id: string; slotWaits: number }> }>('execution-finish', FINISH_SQL, [
+      execution.id,
+      toStorableJson(writes),
+      seq,
+      status,
+      leftover,
+      toStorableText(error),
+      execution.teamId,
+      this.config.TEAM_MAX_CONCURRENT_EXECUTIONS,
+      this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING,
+    ]);
+    // The slot this run held goes to the team's oldest waiting runs (chosen by the same statement).
+    await this.promote(execution.teamId, row?.promoted ?? []);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
     this.lanes.delete(execution.id);
@@ -262,6 +321,18 @@ export class ExecutionProgressService {
     for (const listener of this.finishedListeners) {
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
+      );
+    }
+  }
+
+  /**
+   * Queues waiting runs that may now start. A lost add (Redis down) is logged: the reconciler promotes
+   * waiting runs again every pass, and a promotion made twice is one job (executionJobId).
+   */
+  async promote(teamId: string, promoted: ReadonlyArray<{ id: string; slotWaits: number }>): Promise<void> {
+    for (const p of promoted) {
+      await this.jobs.add({ id: p.id, teamId, slotWaits: p.slotWaits }).catch((err: unknown) =>
+        this.logger.warn({ err, executionId: p.id }, 'Could not queue a waiting execution; the reconciler will'),
       );
     }
   }

@@ -33,5 +33,9 @@ export class Execution {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   /** Last sign of life of the worker running it (claim, then every EXECUTION_HEARTBEAT_INTERVAL_MS). */
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true }) heartbeatAt: Date | null;
+  /** Why a PENDING run has not started (its team is at its concurrency limit); null once it runs. */
+  @Column({ name: 'waiting_reason', type: 'text', nullable: true }) waitingReason: string | null;
+  /** Times the run found its team full; names the job of its next promotion (executionJobId). */
+  @Column({ name: 'slot_waits', type: 'int' }) slotWaits: number;
   @OneToMany(() => ExecutionStep, (s) => s.execution) steps?: ExecutionStep[];
 }

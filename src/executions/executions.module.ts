@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowsModule } from '../flows/flows.module';
+import { ExecutionJobQueue } from './execution-job-queue';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionRecoveryStore } from './execution-recovery.store';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
@@ -8,11 +9,12 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
+import { TeamRunRateLimiter } from './team-run-rate-limiter';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore],
+  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, TeamRunRateLimiter],
+  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore],
 })
 export class ExecutionsModule {}

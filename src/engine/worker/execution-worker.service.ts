@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { ExecutionProgressService } from '../../executions/execution-progress.service';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
-import type { ExecutionJobData } from '../../executions/executions.service';
+import type { ExecutionJobData } from '../../executions/execution-job-queue';
 import { ExecutionsService } from '../../executions/executions.service';
 import { isUuid } from '../../identity/tenancy/tenancy.service';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';

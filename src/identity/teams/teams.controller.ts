@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import { AppException } from '../../common/errors/app.exception';
 import type { Principal, TeamContext } from '../tenancy/principal';
 import { CurrentPrincipal, CurrentTeam, TeamScoped } from '../tenancy/team-access.decorator';
-import { RenameTeamDto, TeamDto } from './dto/team.dto';
+import { TeamDto, UpdateTeamDto } from './dto/team.dto';
 import { TeamsService } from './teams.service';
 
 @ApiTags('teams')
@@ -29,9 +29,11 @@ export class TeamsController {
 
   @Patch(':teamId')
   @TeamScoped('admin')
+  @ApiOperation({ summary: "Rename the team, or (org owner/admin) set its concurrency limit" })
   @ApiOkResponse({ type: TeamDto })
-  rename(@CurrentTeam() team: TeamContext, @Body() dto: RenameTeamDto): Promise<TeamDto> {
-    return this.teams.rename(team, dto.name);
+  async update(@CurrentTeam() team: TeamContext, @Body() dto: UpdateTeamDto): Promise<TeamDto> {
+    if (dto.maxConcurrentExecutions !== undefined) await this.teams.setConcurrencyLimit(team, dto.maxConcurrentExecutions);
+    return dto.name !== undefined ? this.teams.rename(team, dto.name) : this.teams.get(team);
   }
 
   @Delete(':teamId')

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
+import { AppConfig } from '../../config/app-config';
+import { TenancyService } from '../tenancy/tenancy.service';
 import type { TeamContext } from '../tenancy/principal';
 import { effectiveTeamRole, type OrgRole, type TeamRole } from '../tenancy/roles';
 import { Team } from './team.entity';
@@ -16,7 +18,11 @@ export interface TeamView {
 
 @Injectable()
 export class TeamsService {
-  constructor(@InjectRepository(Team) private readonly teams: Repository<Team>) {}
+  constructor(
+    @InjectRepository(Team) private readonly teams: Repository<Team>,
+    private readonly tenancy: TenancyService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Teams the user is a member of, plus every team of organisations the user owns or administers. */
   async listMine(userId: string): Promise<TeamView[]> {
@@ -49,6 +55,22 @@ export class TeamsService {
     if (clash && clash.id !== team.teamId) throw AppException.conflict('name: a team with this name already exists in the organisation');
     await this.teams.update({ id: team.teamId }, { name });
     return this.get(team);
+  }
+
+  /**
+   * A team's own concurrency limit (null: the deployment default). Set by an owner or admin of the
+   * organisation, not of the team: the limit is what keeps one team from starving its neighbours.
+   */
+  async setConcurrencyLimit(team: TeamContext, limit: number | null): Promise<void> {
+    const orgRole = team.principal.kind === 'user' ? await this.tenancy.orgRole(team.principal.userId, team.orgId) : undefined;
+    if (orgRole !== 'owner' && orgRole !== 'admin') {
+      throw AppException.forbidden("maxConcurrentExecutions: only an owner or admin of the organisation may set a team's concurrency limit");
+    }
+    const ceiling = this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING;
+    if (limit !== null && limit > ceiling) {
+      throw AppException.validation([{ field: 'maxConcurrentExecutions', message: `maxConcurrentExecutions must be at most ${ceiling} (TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING)` }]);
+    }
+    await this.teams.update({ id: team.teamId }, { maxConcurrentExecutions: limit });
   }
 
   /**

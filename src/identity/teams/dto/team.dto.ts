@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateIf } from 'class-validator';
 import { TEAM_ROLES, type TeamRole } from '../../tenancy/roles';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -11,13 +11,29 @@ export class CreateTeamDto {
   name: string;
 }
 
-export class RenameTeamDto extends CreateTeamDto {}
+/** PATCH /teams/{id}: any of the fields. */
+export class UpdateTeamDto {
+  @ApiPropertyOptional({ example: 'Payments', minLength: 1, maxLength: 120 })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    example: 10,
+    description: 'Executions the team may run at once (org owner/admin only; at most TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING); null = the deployment default',
+  })
+  @ValidateIf((_, value) => value !== null) @IsOptional() @IsInt() @Min(1)
+  maxConcurrentExecutions?: number | null;
+}
 
 export class TeamDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) orgId: string;
   @ApiProperty({ example: 'Payments' }) name: string;
   @ApiProperty({ enum: TEAM_ROLES, description: 'Your effective role in the team' }) role: TeamRole;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "The team's own concurrency limit; null = the deployment default" })
+  maxConcurrentExecutions?: number | null;
   @ApiProperty() createdAt: Date;
 }
 
