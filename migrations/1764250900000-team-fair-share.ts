@@ -31,7 +31,8 @@ export class TeamFairShare1764250900000 implements MigrationInterface {
       DECLARE lim int; running int; ahead int; created timestamptz;
       BEGIN
         PERFORM pg_advisory_xact_lock(hashtextextended('ats-team-executions:' || team::text, 0));
-        SELECT COALESCE(LEAST(t.max_concurrent_executions, ceiling), default_limit) INTO lim FROM teams t WHERE t.id = team;
+        -- LEAST ignores NULLs, so the team's own limit is capped only when it is set.
+        SELECT CASE WHEN t.max_concurrent_executions IS NULL THEN default_limit ELSE LEAST(t.max_concurrent_executions, ceiling) END INTO lim FROM teams t WHERE t.id = team;
         SELECT e.created_at INTO created FROM executions e WHERE e.id = execution;
         SELECT count(*) INTO running FROM executions e WHERE e.team_id = team AND e.status = 'IN_PROGRESS' AND e.id <> execution;
         SELECT count(*) INTO ahead FROM executions e
@@ -52,7 +53,8 @@ export class TeamFairShare1764250900000 implements MigrationInterface {
       DECLARE lim int; running int;
       BEGIN
         PERFORM pg_advisory_xact_lock(hashtextextended('ats-team-executions:' || team::text, 0));
-        SELECT COALESCE(LEAST(t.max_concurrent_executions, ceiling), default_limit) INTO lim FROM teams t WHERE t.id = team;
+        -- LEAST ignores NULLs, so the team's own limit is capped only when it is set.
+        SELECT CASE WHEN t.max_concurrent_executions IS NULL THEN default_limit ELSE LEAST(t.max_concurrent_executions, ceiling) END INTO lim FROM teams t WHERE t.id = team;
         SELECT count(*) INTO running FROM executions e WHERE e.team_id = team AND e.status = 'IN_PROGRESS' AND e.id IS DISTINCT FROM finishing;
         RETURN QUERY SELECT e.id, e.slot_waits FROM executions e
           WHERE e.team_id = team AND e.status = 'PENDING' AND e.waiting_reason IS NOT NULL AND e.cancel_requested_at IS NULL

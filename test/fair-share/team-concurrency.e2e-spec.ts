@@ -23,7 +23,8 @@ describe('fair share: per-team concurrency', () => {
 
   beforeAll(async () => {
     // Three worker slots: with A's five runs holding slots (the old behaviour), B would wait for A.
-    t = await startTestApp('fair_share', { env: { WORKER_CONCURRENCY: '3' } });
+    // The deployment default is 1 here, so that teams without their own limit are seen to get it.
+    t = await startTestApp('fair_share', { env: { WORKER_CONCURRENCY: '3', TEAM_MAX_CONCURRENT_EXECUTIONS: '1' } });
     db = await connectDb(t);
     const a = await ownerWithTeam(t, 'fairshare');
     owner = a.user;
@@ -118,6 +119,17 @@ describe('fair share: per-team concurrency', () => {
     expect(cancelled.body.status).toBe('CANCELLED');
     expect((await waitForExecution(t, owner, teamA, ids[2], 10_000)).status).toBe('COMPLETED');
     expect((await waitForExecution(t, owner, teamA, ids[0], 1000)).status).toBe('COMPLETED');
+  }, 20_000);
+
+  it('gives a team without its own limit the deployment default (TEAM_MAX_CONCURRENT_EXECUTIONS)', async () => {
+    const teamC = await createTeam(t, owner, (await t.http.get(`${API}/teams/${teamA}`).set(owner.auth)).body.orgId, 'team C');
+    const flow = await createFlow(t, owner, teamC, { name: 'long', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 1000 } })] });
+    const first = await runFlow(t, owner, teamC, flow);
+    const second = await runFlow(t, owner, teamC, flow);
+    const waiting = await waitForExecution(t, owner, teamC, second.id, 5000, (e) => e.waitingReason !== null || e.status !== 'PENDING');
+    expect(waiting.waitingReason).toBe('waiting: team at its concurrency limit 1/1');
+    expect((await waitForExecution(t, owner, teamC, second.id, 10_000)).status).toBe('COMPLETED');
+    expect(peakConcurrency(await runTimes(db, [first.id, second.id]))).toBe(1);
   }, 20_000);
 
   async function waitingIds(ids: string[]): Promise<string[]> {
