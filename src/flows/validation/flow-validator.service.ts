@@ -6,6 +6,7 @@ import { FLOW_LIMITS, RESERVED_ROOTS } from '../flow-limits';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
 import { dedupeProblems, pointerOf, problem, type FlowProblem } from './flow-problem';
 import { checkReferences } from './reference-rules';
+import { checkWorstCaseDuration } from './worst-case-duration';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {
@@ -22,6 +23,7 @@ type Loose = Record<string, unknown>;
 @Injectable()
 export class FlowValidator {
   private readonly allowedEnv: ReadonlySet<string>;
+  private readonly budgetMs: number;
 
   constructor(
     private readonly registry: StepRegistry,
@@ -29,6 +31,7 @@ export class FlowValidator {
     config: AppConfig,
   ) {
     this.allowedEnv = new Set(config.flowEnvNames());
+    this.budgetMs = config.EXECUTION_MAX_DURATION_SEC * 1000;
   }
 
   async checkContent(teamId: string, content: FlowContent): Promise<FlowProblem[]> {
@@ -41,6 +44,7 @@ export class FlowValidator {
       ...checkStepNames(steps, variables),
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
       ...checkReferences({ variables, steps }, this.allowedEnv),
+      ...checkWorstCaseDuration(steps, this.budgetMs),
       ...(await this.checkResources(teamId, steps)),
     ];
     return dedupeProblems(problems);
