@@ -20,6 +20,19 @@ export function executionJobId(executionId: string, slotWaits = 0): string {
   return slotWaits > 0 ? `${executionId}-w${slotWaits}` : executionId;
 }
 
+/**
+ * The wait a run job belongs to (the inverse of executionJobId), or undefined for an id of another
+ * shape. A job of an earlier wait is stale: its claim must not start or resume the run (another job
+ * — the current wait's — drives it).
+ */
+export function slotWaitsOfJobId(jobId: string | undefined, executionId: string): number | undefined {
+  if (jobId === executionId) return 0;
+  const prefix = `${executionId}-w`;
+  if (!jobId?.startsWith(prefix)) return undefined;
+  const waits = Number(jobId.slice(prefix.length));
+  return Number.isInteger(waits) && waits > 0 ? waits : undefined;
+}
+
 /** What queueing needs to know of an execution. */
 export type QueuedExecution = Pick<Execution, 'id' | 'teamId'> & { parameters?: Execution['parameters']; slotWaits?: number };
 

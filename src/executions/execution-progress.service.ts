@@ -85,10 +85,9 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
  */
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
-         WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w)),
-  p AS (SELECT * FROM ats_team_promotions($7::uuid, $1::uuid, $8::int, $9::int))
+         WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
   UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, waiting_reason = NULL WHERE id = $1
-  RETURNING (SELECT COALESCE(json_agg(json_build_object('id', p.id, 'slotWaits', p.slot_waits)), '[]'::json) FROM p) AS promoted`;
+  RETURNING ats_team_has_waiting($7::uuid) AS team_has_waiting`;
 
 /**
  * Claim of a run that has not started yet, gated by its team's concurrency limit (ats_team_slot, see
@@ -164,13 +163,17 @@ export class ExecutionProgressService {
    * terminal, cancelled before start (then it is finished as CANCELLED here), or its team is at its
    * concurrency limit — then it stays PENDING with the reason (stored and published), its job ends, and
    * a finishing run of the team (or the reconciler) queues it again when a slot frees.
+   * `jobSlotWaits` (from the job id) tells a job of an earlier wait, which must not drive the run: a
+   * promoted run is driven by its promotion's job, and two jobs must never run it at once.
    */
   async claim(
     executionId: string,
     reason: string | undefined,
+    jobSlotWaits?: number,
   ): Promise<{ execution: Execution; steps: ExecutionStep[]; startedStepIndex: number } | undefined> {
     const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
+    if (jobSlotWaits !== undefined && jobSlotWaits !== current.execution.slotWaits) return undefined;
     const lane = this.openLane(executionId, current.execution.seq);
     if (current.execution.cancelRequestedAt) {
       await this.finish(current.execution, 'CANCELLED', 'Cancelled before start');
@@ -300,7 +303,7 @@ export class ExecutionProgressService {
     );
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
-    const [row] = await this.write<{ promoted: Array<{ id: string; slotWaits: number }> }>('execution-finish', FINISH_SQL, [
+    const [row] = await this.write<{ team_has_waiting: boolean }>('execution-finish', FINISH_SQL, [
       execution.id,
       toStorableJson(writes),
       seq,
@@ -308,11 +311,10 @@ export class ExecutionProgressService {
       leftover,
       toStorableText(error),
       execution.teamId,
-      this.config.TEAM_MAX_CONCURRENT_EXECUTIONS,
-      this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING,
     ]);
-    // The slot this run held goes to the team's oldest waiting runs (chosen by the same statement).
-    await this.promote(execution.teamId, row?.promoted ?? []);
+    // The slot this run held goes to the team's oldest waiting runs — one more statement, only when
+    // the team is at its limit with runs waiting (see migration 1764250900000 for why none is lost).
+    if (row?.team_has_waiting) await this.promoteWaiting(execution.teamId);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
     this.lanes.delete(execution.id);
@@ -322,6 +324,20 @@ export class ExecutionProgressService {
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
       );
+    }
+  }
+
+  /** Queues the team's waiting runs that may start now (never throws: the reconciler repeats it). */
+  private async promoteWaiting(teamId: string): Promise<void> {
+    try {
+      const rows = await this.write<{ id: string; slot_waits: number }>('execution-promotions', 'SELECT id, slot_waits FROM ats_team_promotions($1::uuid, $2::int, $3::int)', [
+        teamId,
+        this.config.TEAM_MAX_CONCURRENT_EXECUTIONS,
+        this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING,
+      ]);
+      await this.promote(teamId, rows.map((r) => ({ id: r.id, slotWaits: r.slot_waits })));
+    } catch (err) {
+      this.logger.warn({ err, teamId }, 'Could not promote waiting executions; the reconciler will');
     }
   }
 

@@ -71,7 +71,7 @@ export class ExecutionRecoveryStore {
     return this.db.query(
       `SELECT w.team_id, p.id, p.slot_waits
          FROM (SELECT DISTINCT team_id FROM executions WHERE status = 'PENDING' AND waiting_reason IS NOT NULL AND cancel_requested_at IS NULL) w,
-              LATERAL ats_team_promotions(w.team_id, NULL, $1, $2) p`,
+              LATERAL ats_team_promotions(w.team_id, $1, $2) p`,
       [defaultLimit, ceiling],
     );
   }

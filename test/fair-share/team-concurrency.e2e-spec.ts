@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import type { Client } from 'pg';
+import { EXECUTIONS_QUEUE, RUN_EXECUTION_JOB } from '../../src/queue/queue.constants';
 import { io, type Socket } from 'socket.io-client';
 import { connectDb, waitUntil } from '../drills/drill-support';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
@@ -131,6 +134,22 @@ describe('fair share: per-team concurrency', () => {
     expect((await waitForExecution(t, owner, teamC, second.id, 10_000)).status).toBe('COMPLETED');
     expect(peakConcurrency(await runTimes(db, [first.id, second.id]))).toBe(1);
   }, 20_000);
+
+  it('ignores a job of an earlier wait (a re-queue by another path): a promoted run is driven once', async () => {
+    await setTeamLimit(t, owner, teamA, 1);
+    const first = await runFlow(t, owner, teamA, longFlow);
+    await waitForExecution(t, owner, teamA, first.id, 5000, (e) => e.status === 'IN_PROGRESS');
+    const second = await runFlow(t, owner, teamA, longFlow);
+    await waitForExecution(t, owner, teamA, second.id, 5000, (e) => e.waitingReason !== null);
+    const running = await waitForExecution(t, owner, teamA, second.id, 10_000, (e) => e.status === 'IN_PROGRESS');
+    expect(running.slotWaits).toBe(1);
+    // The run's first job (id = execution id) comes back, as a straggler re-queue would bring it.
+    const queue = t.app.get<Queue>(getQueueToken(EXECUTIONS_QUEUE));
+    await (await queue.getJob(second.id))?.remove();
+    await queue.add(RUN_EXECUTION_JOB, { executionId: second.id, teamId: teamA }, { jobId: second.id });
+    const done = await waitForExecution(t, owner, teamA, second.id, 10_000);
+    expect(done).toMatchObject({ status: 'COMPLETED', attempt: 1, recoveries: [] });
+  }, 30_000);
 
   async function waitingIds(ids: string[]): Promise<string[]> {
     const { rows } = await db.query(`SELECT id FROM executions WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND waiting_reason IS NOT NULL`, [ids]);

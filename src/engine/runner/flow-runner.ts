@@ -31,8 +31,8 @@ export class FlowRunner {
     private readonly config: AppConfig,
   ) {}
 
-  async run(executionId: string, recoveryReason?: string): Promise<void> {
-    const claimed = await this.progress.claim(executionId, recoveryReason);
+  async run(executionId: string, recoveryReason?: string, jobSlotWaits?: number): Promise<void> {
+    const claimed = await this.progress.claim(executionId, recoveryReason, jobSlotWaits);
     if (!claimed) return;
     const { execution, steps: rows, startedStepIndex } = claimed;
     const controller = this.running.register(executionId);
