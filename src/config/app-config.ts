@@ -233,6 +233,33 @@ export class AppConfig {
   @IsString() @MinLength(1)
   WEB_DIST_DIR = 'web/dist';
 
+  /**
+   * Executions one team may run at once, counted across every worker process; runs over it wait
+   * (PENDING, with a reason) without holding a worker slot, so one team cannot delay another's runs.
+   * An org owner/admin may set a team's own limit (PATCH /teams/{id}) up to the ceiling below.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  TEAM_MAX_CONCURRENT_EXECUTIONS = 5;
+
+  /** Highest per-team concurrency limit an org owner/admin may set on a team. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING = 50;
+
+  /**
+   * Time budget of every execution (from its start; waiting for a team slot does not count). A run's
+   * `parameters.timeoutMs` may lower it, never raise it; a flow whose worst case exceeds it is refused at save.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(7 * 86400)
+  EXECUTION_MAX_DURATION_SEC = 3600;
+
+  /** Shortest allowed gap between two fires of a suite schedule (a per-second cron is refused). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  SCHEDULE_MIN_INTERVAL_SEC = 60;
+
+  /** Flow runs plus suite runs one team may start per minute (fixed window in Redis); more answer 429. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  TEAM_RUN_RATE_PER_MIN = 600;
+
   /** Values of the FLOW_ENV_ALLOWLIST variables, captured at load time (filled by loadConfig). */
   flowEnvValues: Record<string, string> = {};
 

@@ -8,6 +8,7 @@ import { Executions1764250400000 } from '../../migrations/1764250400000-executio
 import { Suites1764250500000 } from '../../migrations/1764250500000-suites';
 import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600000-pending-executions-index';
 import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-execution-heartbeat';
+import { TeamFairShare1764250900000 } from '../../migrations/1764250900000-team-fair-share';
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
 import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
 import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   Suites1764250500000,
   PendingExecutionsIndex1764250600000,
   ExecutionHeartbeat1764250700000,
+  TeamFairShare1764250900000,
   RetentionAndStoredBytes1764251000000,
   SubFlows1764251200000,
   ExecutionCorrelation1764251300000,

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { preparedQuery } from '../database/prepared-query';
 import type { AssertionResult } from '../flow-language/assertions/assertion';
+import { ExecutionJobQueue } from './execution-job-queue';
 import type { ExecutionStatus, StepStatus } from './execution-status';
 import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
@@ -87,7 +88,41 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
          WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
-  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7, outputs = $8::jsonb WHERE id = $1`;
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7, outputs = $8::jsonb, waiting_reason = NULL WHERE id = $1
+  RETURNING ats_team_has_waiting($9::uuid) AS team_has_waiting`;
+
+/**
+ * Claim of a run that has not started yet, gated by its team's concurrency limit (ats_team_slot, see
+ * migration 1764250900000: team advisory lock, then a count on a fresh snapshot). Still one statement:
+ * when the team is full the same UPDATE leaves the run PENDING with the reason and counts the wait
+ * instead of starting it, and the first step is left alone.
+ */
+const GATED_CLAIM_SQL = `
+  WITH g AS (SELECT * FROM ats_team_slot($6::uuid, $1::uuid, $7::int, $8::int)),
+       f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
+              WHERE execution_id = $1 AND step_index = $5 AND (SELECT ok FROM g))
+  UPDATE executions SET
+         status = CASE WHEN g.ok THEN 'IN_PROGRESS' ELSE status END,
+         started_at = CASE WHEN g.ok THEN COALESCE(started_at, now()) ELSE started_at END,
+         attempt = CASE WHEN g.ok THEN $4::int ELSE attempt END,
+         recoveries = $2::jsonb,
+         seq = CASE WHEN g.ok THEN $3::int ELSE $9::int END,
+         heartbeat_at = CASE WHEN g.ok THEN now() ELSE heartbeat_at END,
+         waiting_reason = g.reason,
+         slot_waits = slot_waits + CASE WHEN g.ok THEN 0 ELSE 1 END
+    FROM g WHERE id = $1
+  RETURNING g.ok, g.reason, attempt, started_at, slot_waits`;
+
+/**
+ * Claim of a run resumed after its worker stopped (it already holds one of its team's slots), or of a
+ * sub-flow's child (it runs inside its parent's slot and worker: gating it could deadlock the parent).
+ */
+const RESUME_CLAIM_SQL = `
+  WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
+              WHERE execution_id = $1 AND step_index = $5)
+  UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
+         recoveries = $2::jsonb, seq = $3, heartbeat_at = now()
+   WHERE id = $1 RETURNING true AS ok, NULL::text AS reason, attempt, started_at, slot_waits`;
 
 /**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
@@ -118,6 +153,7 @@ export class ExecutionProgressService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly executions: ExecutionsRepository,
     private readonly publisher: ExecutionUpdatePublisher,
+    private readonly jobs: ExecutionJobQueue,
     private readonly config: AppConfig,
   ) {}
 
@@ -130,21 +166,29 @@ export class ExecutionProgressService {
   }
 
   /**
-   * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run (already
-   * terminal, or cancelled before start — then it is finished as CANCELLED here).
+   * Marks the execution IN_PROGRESS for a new attempt. Returns undefined when it must not run: already
+   * terminal, cancelled before start (then it is finished as CANCELLED here), or its team is at its
+   * concurrency limit — then it stays PENDING with the reason (stored and published), its job ends, and
+   * a finishing run of the team (or the reconciler) queues it again when a slot frees.
+   * `jobSlotWaits` (from the job id) tells a job of an earlier wait, which must not drive the run: a
+   * promoted run is driven by its promotion's job, and two jobs must never run it at once.
    */
   async claim(
     executionId: string,
     reason: string | undefined,
+    jobSlotWaits?: number,
   ): Promise<{ execution: Execution; steps: ExecutionStep[]; startedStepIndex: number } | undefined> {
     const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
+    if (jobSlotWaits !== undefined && jobSlotWaits !== current.execution.slotWaits) return undefined;
     const lane = this.openLane(current.execution);
     if (current.execution.cancelRequestedAt) {
       await this.finish(current.execution, 'CANCELLED', 'Cancelled before start');
       return undefined;
     }
     const resumed = current.execution.status === 'IN_PROGRESS';
+    // A sub-flow's child runs in its parent's slot: it is never gated by the team's limit.
+    const ungated = resumed || current.execution.parentExecutionId !== null;
     const resumeFrom = current.steps.findIndex((s) => !['SUCCESS', 'ERROR', 'SKIPPED'].includes(s.status));
     const recovery = resumed
       ? [{ attempt: current.execution.attempt + 1, at: new Date().toISOString(), reason: reason ?? 'previous worker stopped mid-run', resumedFromStep: resumeFrom }]
@@ -156,18 +200,29 @@ export class ExecutionProgressService {
     const firstSeq = first ? lane.nextSeq() : seq;
     // Absolute values computed from the row just read (one worker drives an execution at a time), so
     // re-sending the statement after a lost connection cannot count the attempt or the recovery twice.
-    const [row] = await this.write<{ attempt: number; started_at: Date }>(
-      'execution-claim',
-      `WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
-                   WHERE execution_id = $1 AND step_index = $5)
-       UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
-              recoveries = $2::jsonb, seq = $3, heartbeat_at = now()
-        WHERE id = $1 RETURNING attempt, started_at`,
-      [executionId, JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]), firstSeq, current.execution.attempt + 1, first?.stepIndex ?? -1],
+    const [row] = await this.write<{ ok: boolean; reason: string | null; attempt: number; started_at: Date; slot_waits: number }>(
+      ungated ? 'execution-claim-resume' : 'execution-claim',
+      ungated ? RESUME_CLAIM_SQL : GATED_CLAIM_SQL,
+      [
+        executionId,
+        JSON.stringify([...(current.execution.recoveries ?? []), ...recovery]),
+        firstSeq,
+        current.execution.attempt + 1,
+        first?.stepIndex ?? -1,
+        ...(ungated ? [] : [current.execution.teamId, this.config.TEAM_MAX_CONCURRENT_EXECUTIONS, this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING, seq]),
+      ],
     ).catch((error: unknown) => {
       this.forget(executionId); // not claimed: nothing to keep for it
       throw error;
     });
+    if (!row.ok) {
+      // Waits without this worker: the promotion's claim opens a new lane.
+      this.lanes.delete(executionId);
+      this.budgets.delete(executionId);
+      this.publish(executionId, [this.update(current.execution, seq, 'EXECUTION_WAITING', row.reason ?? 'waiting for a team slot')]);
+      this.publishing.delete(executionId);
+      return undefined;
+    }
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
     this.publish(executionId, [
@@ -265,7 +320,20 @@ export class ExecutionProgressService {
     const seq = lane.nextSeq();
     const storedBytes = this.budgetOf(execution).storedBytes;
     const storedOutputs = outputs === null ? null : toStorableJson(outputs);
-    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableBatch(writes), seq, status, leftover, toStorableText(error), storedBytes, storedOutputs]);
+    const [row] = await this.write<{ team_has_waiting: boolean }>('execution-finish', FINISH_SQL, [
+      execution.id,
+      toStorableBatch(writes),
+      seq,
+      status,
+      leftover,
+      toStorableText(error),
+      storedBytes,
+      storedOutputs,
+      execution.teamId,
+    ]);
+    // The slot this run held goes to the team's oldest waiting runs — one more statement, only when
+    // the team is at its limit with runs waiting (see migration 1764250900000 for why none is lost).
+    if (row?.team_has_waiting) await this.promoteWaiting(execution.teamId);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
     this.forget(execution.id);
@@ -292,6 +360,32 @@ export class ExecutionProgressService {
       [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS', childExecutionId }],
       [{ ...this.update(running, lane.nextSeq(), 'STEP_STARTED'), stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS', childExecutionId } }],
     );
+  }
+
+  /** Queues the team's waiting runs that may start now (never throws: the reconciler repeats it). */
+  private async promoteWaiting(teamId: string): Promise<void> {
+    try {
+      const rows = await this.write<{ id: string; slot_waits: number }>('execution-promotions', 'SELECT id, slot_waits FROM ats_team_promotions($1::uuid, $2::int, $3::int)', [
+        teamId,
+        this.config.TEAM_MAX_CONCURRENT_EXECUTIONS,
+        this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING,
+      ]);
+      await this.promote(teamId, rows.map((r) => ({ id: r.id, slotWaits: r.slot_waits })));
+    } catch (err) {
+      this.logger.warn({ err, teamId }, 'Could not promote waiting executions; the reconciler will');
+    }
+  }
+
+  /**
+   * Queues waiting runs that may now start. A lost add (Redis down) is logged: the reconciler promotes
+   * waiting runs again every pass, and a promotion made twice is one job (executionJobId).
+   */
+  async promote(teamId: string, promoted: ReadonlyArray<{ id: string; slotWaits: number }>): Promise<void> {
+    for (const p of promoted) {
+      await this.jobs.add({ id: p.id, teamId, slotWaits: p.slotWaits }).catch((err: unknown) =>
+        this.logger.warn({ err, executionId: p.id }, 'Could not queue a waiting execution; the reconciler will'),
+      );
+    }
   }
 
   /** Forgets an execution this worker stops driving without finishing it (shutdown: resumed elsewhere). */

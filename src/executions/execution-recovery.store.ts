@@ -7,6 +7,8 @@ import { preparedQuery } from '../database/prepared-query';
 export interface LostExecutionRow {
   id: string;
   team_id: string;
+  /** Names the execution's current job (executionJobId): a run started by a promotion has its own. */
+  slot_waits?: number;
   parameters?: Record<string, unknown> | null;
   age_ms?: number;
 }
@@ -33,7 +35,7 @@ export class ExecutionRecoveryStore {
     return this.db.query(
       `SELECT id, created_at::text AS created_at
          FROM executions
-        WHERE status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL
+        WHERE status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL AND waiting_reason IS NULL
           AND created_at < now() - make_interval(secs => $1::double precision / 1000)
           AND (created_at, id) > ($2::timestamptz, $3::uuid)
         ORDER BY created_at, id
@@ -47,19 +49,32 @@ export class ExecutionRecoveryStore {
     return this.db.query(
       `SELECT id, team_id, parameters, (extract(epoch FROM now() - created_at) * 1000)::double precision AS age_ms
          FROM executions
-        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL`,
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL AND waiting_reason IS NULL`,
       [ids],
     );
   }
 
   /** IN_PROGRESS executions whose heartbeat is older than `staleMs` (or missing), stalest first. */
-  staleRunning(staleMs: number, limit: number): Promise<Array<{ id: string }>> {
-    return this.db.query(`SELECT id FROM executions WHERE ${STALE_RUNNING} ORDER BY heartbeat_at NULLS FIRST LIMIT $2`, [staleMs, limit]);
+  staleRunning(staleMs: number, limit: number): Promise<Array<{ id: string; slot_waits: number }>> {
+    return this.db.query(`SELECT id, slot_waits FROM executions WHERE ${STALE_RUNNING} ORDER BY heartbeat_at NULLS FIRST LIMIT $2`, [staleMs, limit]);
   }
 
   /** Those of `ids` still IN_PROGRESS with a stale heartbeat. */
   staleStillLost(staleMs: number, ids: string[]): Promise<LostExecutionRow[]> {
-    return this.db.query(`SELECT id, team_id FROM executions WHERE id = ANY($2::uuid[]) AND ${STALE_RUNNING}`, [staleMs, ids]);
+    return this.db.query(`SELECT id, team_id, slot_waits FROM executions WHERE id = ANY($2::uuid[]) AND ${STALE_RUNNING}`, [staleMs, ids]);
+  }
+
+  /**
+   * Waiting runs (team at its limit) that may start now, per team, oldest first — what finishing runs
+   * promote; re-done by the reconciler so that a promotion lost with Redis or a crash never strands a run.
+   */
+  promotableWaiting(defaultLimit: number, ceiling: number): Promise<Array<{ team_id: string; id: string; slot_waits: number }>> {
+    return this.db.query(
+      `SELECT w.team_id, p.id, p.slot_waits
+         FROM (SELECT DISTINCT team_id FROM executions WHERE status = 'PENDING' AND waiting_reason IS NOT NULL AND cancel_requested_at IS NULL) w,
+              LATERAL ats_team_promotions(w.team_id, $1, $2) p`,
+      [defaultLimit, ceiling],
+    );
   }
 
   /** One heartbeat for every execution a worker is running. */

@@ -6,7 +6,8 @@ export interface ExecutionStatusUpdate {
   teamId: string;
   /** Per-execution sequence number, strictly increasing; snapshots carry the last one they include. */
   seq: number;
-  updateType: 'EXECUTION_STARTED' | 'STEP_STARTED' | 'STEP_FINISHED' | 'EXECUTION_FINISHED';
+  /** EXECUTION_WAITING: still PENDING, its team is at its concurrency limit (message says so). */
+  updateType: 'EXECUTION_WAITING' | 'EXECUTION_STARTED' | 'STEP_STARTED' | 'STEP_FINISHED' | 'EXECUTION_FINISHED';
   executionStatus: ExecutionStatus;
   stepUpdate?: {
     stepIndex: number;

@@ -47,5 +47,9 @@ export class Execution {
   /** Set on the child execution a `flow` step started: the run that called it, and that step's index. */
   @Column({ name: 'parent_execution_id', type: 'uuid', nullable: true }) parentExecutionId: string | null;
   @Column({ name: 'parent_step_index', type: 'int', nullable: true }) parentStepIndex: number | null;
+  /** Why a PENDING run has not started (its team is at its concurrency limit); null once it runs. */
+  @Column({ name: 'waiting_reason', type: 'text', nullable: true }) waitingReason: string | null;
+  /** Times the run found its team full; names the job of its next promotion (executionJobId). */
+  @Column({ name: 'slot_waits', type: 'int' }) slotWaits: number;
   @OneToMany(() => ExecutionStep, (s) => s.execution) steps?: ExecutionStep[];
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { type Observable, takeUntil } from 'rxjs';
 import { toServerSentEvents } from '../common/http/event-stream';
 import type { TeamContext } from '../identity/tenancy/principal';
@@ -10,6 +10,7 @@ import { RunFlowDto } from './dto/run-flow.dto';
 import type { ExecutionStep } from './execution-step.entity';
 import { ExecutionsService, type ExecutionSummaryView, type ExecutionView } from './executions.service';
 import { ExecutionStreamHub, isFinalEvent } from './live/execution-stream.hub';
+import { TeamRunRateLimiter } from './team-run-rate-limiter';
 
 @ApiTags('executions')
 @Controller('teams/:teamId')
@@ -18,13 +19,16 @@ export class ExecutionsController {
     private readonly executions: ExecutionsService,
     private readonly hub: ExecutionStreamHub,
     private readonly revocations: TeamAccessRevocations,
+    private readonly rateLimiter: TeamRunRateLimiter,
   ) {}
 
   @Post('flows/run')
   @TeamScoped('editor')
   @ApiOperation({ summary: 'Queue a run of a flow (latest or pinned version); answers with the PENDING execution' })
   @ApiCreatedResponse({ type: ExecutionDto })
-  run(@CurrentTeam() team: TeamContext, @Body() dto: RunFlowDto): Promise<ExecutionView> {
+  @ApiTooManyRequestsResponse({ description: 'The team started more than TEAM_RUN_RATE_PER_MIN runs this minute; Retry-After says when to try again' })
+  async run(@CurrentTeam() team: TeamContext, @Body() dto: RunFlowDto): Promise<ExecutionView> {
+    await this.rateLimiter.hit(team.teamId);
     return this.executions.run(team, dto);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowsModule } from '../flows/flows.module';
+import { ExecutionJobQueue } from './execution-job-queue';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionRecoveryStore } from './execution-recovery.store';
 import { ExecutionRetentionStore } from './execution-retention.store';
@@ -10,11 +11,12 @@ import { Execution } from './execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
 import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
+import { TeamRunRateLimiter } from './team-run-rate-limiter';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
+  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter],
+  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
 })
 export class ExecutionsModule {}

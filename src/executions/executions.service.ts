@@ -1,15 +1,13 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
 import { FlowsService } from '../flows/flows.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { isUuid } from '../identity/tenancy/tenancy.service';
-import { EXECUTION_JOB_ATTEMPTS, EXECUTIONS_QUEUE, RUN_EXECUTION_JOB } from '../queue/queue.constants';
 import type { ListExecutionsQuery } from './dto/execution.dto';
 import type { RunFlowDto } from './dto/run-flow.dto';
+import { ExecutionJobQueue, type QueuedExecution } from './execution-job-queue';
 import type { ExecutionTrigger } from './execution-status';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
@@ -19,11 +17,6 @@ import { correlationOf, newCorrelationId, newTraceId } from './execution-correla
 import { executionLinks, type ExecutionLinks } from './execution-links';
 import { ExecutionsRepository, type ExecutionStepSummary } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
-
-export interface ExecutionJobData {
-  executionId: string;
-  teamId: string;
-}
 
 /** What every execution view carries beyond the row: its correlation ids (also for rows from before them) and links. */
 export interface ExecutionIdentity {
@@ -59,7 +52,7 @@ export class ExecutionsService {
     private readonly flows: FlowsService,
     private readonly progress: ExecutionProgressService,
     private readonly publisher: ExecutionUpdatePublisher,
-    @InjectQueue(EXECUTIONS_QUEUE) private readonly queue: Queue<ExecutionJobData>,
+    private readonly jobs: ExecutionJobQueue,
     private readonly config: AppConfig,
   ) {}
 
@@ -85,6 +78,10 @@ export class ExecutionsService {
     manager?: EntityManager,
     parent?: { executionId: string; stepIndex: number },
   ): Promise<ExecutionView> {
+    const maxMs = this.config.EXECUTION_MAX_DURATION_SEC * 1000;
+    if ((dto.parameters?.timeoutMs ?? 0) > maxMs) {
+      throw AppException.validation([{ field: 'parameters.timeoutMs', message: `timeoutMs may lower the execution time budget of ${maxMs} ms, not raise it` }]);
+    }
     const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
     const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
     if (problems.length) throw AppException.validation(problems);
@@ -115,22 +112,9 @@ export class ExecutionsService {
     return { ...execution, ...ids, steps, links: executionLinks(ids, this.config.TRACE_VIEWER_URL_TEMPLATE) };
   }
 
-  /** Queues a PENDING execution; the execution id is the job id, so queueing it twice is a no-op. */
-  async enqueue(execution: Pick<Execution, 'id' | 'teamId' | 'parameters'>): Promise<void> {
-    await this.queue.add(
-      RUN_EXECUTION_JOB,
-      { executionId: execution.id, teamId: execution.teamId },
-      {
-        jobId: execution.id,
-        delay: execution.parameters?.initialDelay ?? 0,
-        // BullMQ attempts are for worker-side interruptions (shutdown mid-run, lost database): the next
-        // attempt resumes the execution. Step retries are the engine's business, not the queue's.
-        attempts: EXECUTION_JOB_ATTEMPTS,
-        backoff: { type: 'fixed', delay: 1000 },
-        removeOnComplete: { age: 3600, count: 10000 },
-        removeOnFail: { age: 86400 },
-      },
-    );
+  /** Queues a PENDING execution (see ExecutionJobQueue for job ids); queueing it twice is a no-op. */
+  async enqueue(execution: QueuedExecution): Promise<void> {
+    await this.jobs.add(execution);
   }
 
   /**
@@ -201,7 +185,7 @@ export class ExecutionsService {
     if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.status)) return current;
     await this.repo.executions.update({ id }, { cancelRequestedAt: new Date() });
     if (current.status === 'PENDING') {
-      const job = await this.queue.getJob(id);
+      const job = await this.jobs.get(id, current.slotWaits);
       const removed = job ? await job.remove().then(() => true, () => false) : true;
       if (removed) {
         await this.progress.finish(current, 'CANCELLED', 'Cancelled before start');

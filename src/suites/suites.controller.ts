@@ -10,8 +10,10 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { TeamRunRateLimiter } from '../executions/team-run-rate-limiter';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorator';
 import { EXAMPLE_SCHEDULE, EXAMPLE_SEQUENTIAL_SUITE, EXAMPLE_SUITE } from './dto/suite-examples';
@@ -35,6 +37,7 @@ export class SuitesController {
     private readonly suites: SuitesService,
     private readonly runs: SuiteRunsService,
     private readonly waiter: SuiteRunWaiter,
+    private readonly rateLimiter: TeamRunRateLimiter,
   ) {}
 
   @Get()
@@ -103,6 +106,7 @@ export class SuitesController {
   @ApiAcceptedResponse({ type: SuiteRunDto, description: 'wait=true: still running after timeoutSec' })
   @ApiBadRequestResponse({ description: 'An entry no longer matches its flow (`entries.N.…`) or a run variable is invalid (`variables.N.value`)' })
   @ApiConflictResponse({ description: 'The suite is disabled' })
+  @ApiTooManyRequestsResponse({ description: 'The team started more than TEAM_RUN_RATE_PER_MIN runs this minute; Retry-After says when to try again' })
   async run(
     @CurrentTeam() team: TeamContext,
     @Param('suiteId') id: string,
@@ -110,6 +114,7 @@ export class SuitesController {
     @Body() body: RunSuiteDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SuiteRunView> {
+    await this.rateLimiter.hit(team.teamId);
     const run = (await this.runs.start(team, id, { trigger: 'api', variables: body?.variables }))!;
     if (!query.wait) {
       res.status(201);

@@ -1,3 +1,4 @@
+import { AppConfig } from '../config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
@@ -32,6 +33,7 @@ export class SuitesService {
     @InjectRepository(Suite) private readonly suites: Repository<Suite>,
     private readonly flows: FlowsService,
     private readonly schedules: SuiteSchedulesService,
+    private readonly config: AppConfig,
   ) {}
 
   async create(team: TeamContext, dto: CreateSuiteDto): Promise<SuiteView> {
@@ -119,7 +121,7 @@ export class SuitesService {
   async setSchedule(teamId: string, id: string, dto: ScheduleDto): Promise<ScheduleView> {
     const suite = await this.find(teamId, id);
     const timezone = dto.timezone ?? 'UTC';
-    const { problems } = checkSchedule(dto.cron, timezone);
+    const { problems } = checkSchedule(dto.cron, timezone, Date.now(), this.config.SCHEDULE_MIN_INTERVAL_SEC);
     if (problems.length) throw AppException.validation(problems);
     suite.scheduleCron = dto.cron.trim();
     suite.scheduleTimezone = timezone;

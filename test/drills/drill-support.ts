@@ -14,6 +14,9 @@ export function startWorkerFor(t: TestApp, env: Record<string, string> = {}): Pr
     REDIS_URL: t.config.REDIS_URL,
     REDIS_PREFIX: t.config.REDIS_PREFIX,
     LOG_LEVEL: 'error',
+    // Drills put up to hundreds of one team's runs in flight at once; the per-team limit (default 5) is
+    // covered by test/fair-share/ and would only serialise them here.
+    TEAM_MAX_CONCURRENT_EXECUTIONS: '10000',
     ...env,
   });
 }

@@ -29,7 +29,8 @@ describe('suite schedules and orchestration across two worker processes', () => 
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp('suite-schedules', { env: { APP_MODE: 'api' } });
+    // Per-second schedules make this test fast; the deployment default (SCHEDULE_MIN_INTERVAL_SEC=60) refuses them.
+    t = await startTestApp('suite-schedules', { env: { APP_MODE: 'api', SCHEDULE_MIN_INTERVAL_SEC: '1' } });
     ({ user, teamId } = await ownerWithTeam(t, 'schedules'));
     queue = t.app.get<Queue>(getQueueToken(SUITES_QUEUE));
     flowId = await createFlow(t, user, teamId, { name: 'tick', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 20 } })] });

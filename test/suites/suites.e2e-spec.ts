@@ -27,7 +27,8 @@ describe('test suites: CRUD, orchestration, counts, cancel, run-and-wait, live p
   let slowFlow: string;
 
   beforeAll(async () => {
-    t = await startTestApp('suites', { env: { WORKER_CONCURRENCY: '25' } });
+    // 20 executions of one suite run at once below: the team limit (default 5) would serialise them.
+    t = await startTestApp('suites', { env: { WORKER_CONCURRENCY: '25', TEAM_MAX_CONCURRENT_EXECUTIONS: '25' } });
     ({ user, teamId } = await ownerWithTeam(t, 'suites'));
     other = await ownerWithTeam(t, 'other');
     target = await startHttpTarget({

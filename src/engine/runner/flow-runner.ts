@@ -34,15 +34,22 @@ export class FlowRunner {
     private readonly config: AppConfig,
   ) {}
 
-  /** `linked`: a sub-flow's parent step signal (engine/sub-flows/); aborting it stops this run with that reason. */
-  async run(executionId: string, recoveryReason?: string, linked?: { signal: AbortSignal; reason: () => Error }): Promise<void> {
-    const claimed = await this.progress.claim(executionId, recoveryReason);
+  /**
+   * `jobSlotWaits`: the slot-wait count of the job that asked for this run (a job from an earlier wait
+   * is ignored); `linked`: a sub-flow's parent step signal (engine/sub-flows/): aborting it stops this
+   * run with that reason.
+   */
+  async run(executionId: string, recoveryReason?: string, jobSlotWaits?: number, linked?: { signal: AbortSignal; reason: () => Error }): Promise<void> {
+    const claimed = await this.progress.claim(executionId, recoveryReason, jobSlotWaits);
     if (!claimed) return;
     const { execution, steps: rows, startedStepIndex } = claimed;
     const controller = this.running.register(executionId);
     const unlink = linkAbort(linked, controller);
-    const timeoutMs = execution.parameters.timeoutMs;
-    const timer = timeoutMs ? setTimeout(() => controller.abort(new ExecutionTimeoutError(timeoutMs)), timeoutMs) : undefined;
+    // Every run has a deadline (EXECUTION_MAX_DURATION_SEC, lowered by parameters.timeoutMs), counted from
+    // its first start so that a run resumed after a worker crash does not get a fresh budget.
+    const budgetMs = Math.min(execution.parameters.timeoutMs ?? Infinity, this.config.EXECUTION_MAX_DURATION_SEC * 1000);
+    const leftMs = (execution.startedAt ? new Date(execution.startedAt).getTime() : Date.now()) + budgetMs - Date.now();
+    const timer = setTimeout(() => controller.abort(new ExecutionTimeoutError(budgetMs)), Math.max(0, leftMs));
     try {
       const flow = await withDbRetry(() => this.flows.pinnedVersion(execution.teamId, execution.flowId, execution.flowVersion));
       const result = await this.runSteps(execution, flow.steps, rows, controller.signal, startedStepIndex, flow.outputs);

@@ -17,8 +17,8 @@ export class WorkerShutdownError extends Error {
 
 export class ExecutionTimeoutError extends Error {
   override name = 'ExecutionTimeoutError';
-  constructor(ms: number) {
-    super(`execution timed out after ${ms} ms`);
+  constructor(budgetMs: number) {
+    super(`execution exceeded its time budget of ${budgetMs / 1000} s`);
   }
 }
 

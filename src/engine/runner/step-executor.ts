@@ -13,9 +13,9 @@ import { substitute } from '../../flow-language/substitution/substitute';
 import { redactDeep, redactText } from '../../resources/secret-redaction';
 import { redactRequest } from './redact';
 import type { StepRunContext } from './step-run-context';
+import { DEFAULT_STEP_TIMEOUT_MS } from './step-timeout';
 import type { BackgroundStepHandle, ExecutedStep } from './step-outcome';
 
-export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 /** An attempt that cannot succeed by retrying (bad reference, invalid config, missing resource). */
 class PermanentStepFailure extends Error {}

@@ -41,7 +41,7 @@ export class InlineChildFlowRunner implements ChildFlowRunner {
     const child = await this.create(request, parent.teamId, parent.userId, parent.step.stepIndex);
     // Through the parent's progress lane, so the link is stored and streamed in order with its other transitions.
     void this.progress.childStarted({ id: request.parentExecutionId, teamId: parent.teamId, seq: parent.seq, parentExecutionId: parent.parentExecutionId }, parent.step, child.id);
-    await this.runner.run(child.id, undefined, {
+    await this.runner.run(child.id, undefined, undefined, {
       signal: request.signal,
       reason: () =>
         new CancelledError(

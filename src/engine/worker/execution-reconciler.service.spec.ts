@@ -65,12 +65,15 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
       /** IN_PROGRESS runs with a stale heartbeat: found by the first query, and still stale when re-read. */
       staleRunning?: string[];
       stillStale?: string[];
+      /** What ats_team_promotions answers: waiting runs that may start now. */
+      promotable?: Array<{ team_id: string; id: string; slot_waits: number }>;
     } = {},
   ) {
     const queries: Array<{ sql: string; params: unknown[] }> = [];
     const runningQueries: Array<{ sql: string; params: unknown[] }> = [];
     const db = {
       query: jest.fn(async (sql: string, params: unknown[]) => {
+        if (sql.includes('ats_team_promotions')) return options.promotable ?? [];
         if (sql.includes("status = 'IN_PROGRESS'")) {
           runningQueries.push({ sql, params });
           const ids = runningQueries.length === 1 ? (options.staleRunning ?? []) : (options.stillStale ?? []);
@@ -86,8 +89,9 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     const redis = { set: jest.fn(async () => (options.lockTaken ? null : 'OK')), eval: jest.fn(async () => 1) };
     const redisFactory = { key: (...parts: string[]) => ['ats', ...parts].join(':') };
     const config = { EXECUTION_RECONCILE_INTERVAL_MS: 5000, EXECUTION_HEARTBEAT_INTERVAL_MS: 5000 } as AppConfig;
-    const service = new ExecutionReconcilerService(config, new ExecutionRecoveryStore(db as never), queue as never, executions as never, redis as never, redisFactory as never);
-    return { service, db, queries, runningQueries, queue, executions, redis };
+    const progress = { promote: jest.fn(async () => undefined) };
+    const service = new ExecutionReconcilerService(config, new ExecutionRecoveryStore(db as never), queue as never, executions as never, redis as never, redisFactory as never, progress as never);
+    return { service, db, queries, runningQueries, queue, executions, redis, progress };
   }
 
   it('re-queues only PENDING executions whose job is missing and that are still PENDING after the check, with the remaining delay', async () => {
@@ -121,6 +125,20 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     expect(queries[0].sql).toMatch(/status = 'PENDING' AND suite_run_id IS NULL AND parent_execution_id IS NULL AND cancel_requested_at IS NULL/);
     expect(queries[0].params).toEqual([expect.any(Number), RECONCILE_START.createdAt, RECONCILE_START.id, RECONCILE_BATCH_SIZE]);
     expect(queries).toHaveLength(1); // nothing to look up in Redis
+  });
+
+  it('promotes waiting runs that may start now (a promotion lost by a finishing run is made again)', async () => {
+    const { service, progress } = setup({ promotable: [{ team_id: 't1', id: 'w1', slot_waits: 2 }] });
+    expect(await service.reconcileOnce()).toEqual({ ran: true, checked: 1, requeued: 1 });
+    expect(progress.promote.mock.calls).toEqual([['t1', [{ id: 'w1', slotWaits: 2 }]]]);
+  });
+
+  it('asks for the job a promoted run was started by (its id names the wait)', async () => {
+    const { service, queue } = setup();
+    (service as unknown as { store: { staleRunning: () => Promise<unknown> } }).store.staleRunning = async () => [{ id: 'r1', slot_waits: 1 }];
+    (service as unknown as { store: { staleStillLost: () => Promise<unknown> } }).store.staleStillLost = async () => [];
+    await service.reconcileOnce();
+    expect(queue.getJob.mock.calls.map((c) => c[0])).toContain('r1-w1');
   });
 
   it('does nothing when every job is present', async () => {
@@ -180,7 +198,7 @@ describe('ExecutionReconcilerService timer', () => {
 
   it('runs passes every interval, survives a failing pass, and stops on module destroy', async () => {
     const reconcile = jest.fn().mockRejectedValueOnce(new Error('ECONNREFUSED')).mockResolvedValue({ ran: true, checked: 0, requeued: 0 });
-    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never);
+    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never);
     service.reconcileOnce = reconcile;
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     service.onApplicationBootstrap();
@@ -198,7 +216,7 @@ describe('ExecutionReconcilerService timer', () => {
 
   it('logs a repeated failure once, not every interval', async () => {
     const reconcile = jest.fn().mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never);
+    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never);
     service.reconcileOnce = reconcile;
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     service.onApplicationBootstrap();

@@ -5,7 +5,8 @@ import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { ExecutionRecoveryStore, type LostExecutionRow, type PendingCursor } from '../../executions/execution-recovery.store';
-import type { ExecutionJobData } from '../../executions/executions.service';
+import { type ExecutionJobData, executionJobId } from '../../executions/execution-job-queue';
+import { ExecutionProgressService } from '../../executions/execution-progress.service';
 import { ExecutionsService } from '../../executions/executions.service';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
@@ -97,6 +98,7 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
     private readonly executions: ExecutionsService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly redisFactory: RedisFactory,
+    private readonly progress: ExecutionProgressService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -155,7 +157,19 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
   private async pass(): Promise<ReconcileResult> {
     const pending = await this.pendingPass();
     const running = await this.runningPass();
-    return { ran: true, checked: pending.checked + running.checked, requeued: pending.requeued + running.requeued };
+    const waiting = await this.waitingPass();
+    return { ran: true, checked: pending.checked + running.checked + waiting, requeued: pending.requeued + running.requeued + waiting };
+  }
+
+  /**
+   * Waiting runs (their team was at its concurrency limit) that may start now: normally a finishing run
+   * of the team queued them already, and queueing again is a no-op (same job id per wait); this catches
+   * a promotion lost between the finish statement and Redis. Answers how many were (re-)queued.
+   */
+  private async waitingPass(): Promise<number> {
+    const rows = await this.store.promotableWaiting(this.config.TEAM_MAX_CONCURRENT_EXECUTIONS, this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING);
+    for (const row of rows) await this.progress.promote(row.team_id, [{ id: row.id, slotWaits: row.slot_waits }]);
+    return rows.length;
   }
 
   /**
@@ -194,18 +208,18 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
    * the delay is chosen here.
    */
   private async requeueMissing(
-    candidates: ReadonlyArray<{ id: string }>,
+    candidates: ReadonlyArray<{ id: string; slot_waits?: number }>,
     how: { reread: (missing: string[]) => Promise<LostExecutionRow[]>; delayMs: (row: LostExecutionRow) => number; message: string },
   ): Promise<{ checked: number; requeued: number }> {
     if (!candidates.length) return { checked: 0, requeued: 0 };
-    const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(c.id)));
+    const jobs = await Promise.all(candidates.map((c) => this.queue.getJob(executionJobId(c.id, c.slot_waits))));
     const missing = missingJobIds(candidates, jobs);
     if (!missing.length) return { checked: candidates.length, requeued: 0 };
     let requeued = 0;
     for (const row of await how.reread(missing)) {
       if (this.stopped) break;
       const delayMs = how.delayMs(row);
-      await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: delayMs } });
+      await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: delayMs }, slotWaits: row.slot_waits });
       requeued++;
       this.logger.warn({ executionId: row.id, teamId: row.team_id, delayMs }, how.message);
     }

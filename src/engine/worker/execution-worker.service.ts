@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { ExecutionProgressService } from '../../executions/execution-progress.service';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
-import type { ExecutionJobData } from '../../executions/executions.service';
+import { type ExecutionJobData, slotWaitsOfJobId } from '../../executions/execution-job-queue';
 import { ExecutionsService } from '../../executions/executions.service';
 import { isUuid } from '../../identity/tenancy/tenancy.service';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
@@ -75,7 +75,7 @@ export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplica
       throw new Error(`invalid job data for job ${job.id}: executionId and teamId must be UUIDs`);
     }
     const reason = job.attemptsMade > 0 ? `previous attempt ended early: ${job.failedReason ?? 'worker stopped'}` : 'previous worker stopped mid-run (stalled job)';
-    await this.runner.run(job.data.executionId, reason);
+    await this.runner.run(job.data.executionId, reason, slotWaitsOfJobId(job.id, job.data.executionId));
   }
 
   /** A job that BullMQ gives up on must not leave its execution IN_PROGRESS forever. */

@@ -22,7 +22,7 @@ export class RunParametersDto {
   @IsOptional() @IsInt() @Min(0) @Max(86_400_000)
   initialDelay?: number;
 
-  @ApiPropertyOptional({ description: 'Limit for the whole execution, in ms', example: 600000 })
+  @ApiPropertyOptional({ description: 'Time budget of this run, in ms; may lower EXECUTION_MAX_DURATION_SEC, never raise it', example: 600000 })
   @IsOptional() @IsInt() @Min(1000) @Max(86_400_000)
   timeoutMs?: number;
 }

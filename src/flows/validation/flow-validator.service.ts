@@ -9,6 +9,7 @@ import { checkReferences } from '../../flow-language/references/reference-rules'
 import { checkOutputs } from '../../flow-language/outputs/output-rules';
 import { SubFlowChecks } from './sub-flow-checks';
 import { checkHoldRules } from '../../flow-language/hold/hold-rules';
+import { checkWorstCaseDuration } from './worst-case-duration';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {
@@ -26,6 +27,7 @@ type Loose = Record<string, unknown>;
 @Injectable()
 export class FlowValidator {
   private readonly allowedEnv: ReadonlySet<string>;
+  private readonly budgetMs: number;
 
   constructor(
     private readonly registry: StepRegistry,
@@ -34,6 +36,7 @@ export class FlowValidator {
     config: AppConfig,
   ) {
     this.allowedEnv = new Set(config.flowEnvNames());
+    this.budgetMs = config.EXECUTION_MAX_DURATION_SEC * 1000;
   }
 
   /** `flowId`: the flow this content becomes a new version of (absent for a new flow), for the sub-flow cycle check. */
@@ -49,6 +52,7 @@ export class FlowValidator {
       ...checkReferences({ variables, steps }, this.allowedEnv),
       ...checkOutputs(content.outputs, { variables, steps }, this.allowedEnv),
       ...checkHoldRules(steps),
+      ...checkWorstCaseDuration(steps, this.budgetMs),
       ...(await this.checkResources(teamId, steps)),
       ...(await this.subFlows.check(teamId, steps, flowId)),
     ];

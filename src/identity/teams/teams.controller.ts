@@ -35,7 +35,7 @@ export class TeamsController {
 
   @Patch(':teamId')
   @TeamScoped('admin')
-  @ApiOperation({ summary: 'Rename the team and/or set its retention override (executionRetentionDays: org owners and admins only)' })
+  @ApiOperation({ summary: 'Rename the team, and (org owners and admins only) set its retention override (executionRetentionDays) and concurrency limit (maxConcurrentExecutions)' })
   @ApiOkResponse({ type: TeamDto })
   update(@CurrentTeam() team: TeamContext, @Body() dto: UpdateTeamDto): Promise<TeamDto> {
     return this.teams.update(team, dto);

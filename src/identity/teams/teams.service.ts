@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
+import { AppConfig } from '../../config/app-config';
+import { TenancyService } from '../tenancy/tenancy.service';
 import type { TeamContext } from '../tenancy/principal';
 import { effectiveTeamRole, type OrgRole, type TeamRole } from '../tenancy/roles';
 import { Team } from './team.entity';
@@ -17,7 +19,11 @@ export interface TeamView {
 
 @Injectable()
 export class TeamsService {
-  constructor(@InjectRepository(Team) private readonly teams: Repository<Team>) {}
+  constructor(
+    @InjectRepository(Team) private readonly teams: Repository<Team>,
+    private readonly tenancy: TenancyService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Teams the user is a member of, plus every team of organisations the user owns or administers. */
   async listMine(userId: string): Promise<TeamView[]> {
@@ -47,17 +53,24 @@ export class TeamsService {
   }
 
   /** Renames the team and/or sets its retention override (the latter only for owners and admins of its organisation). */
-  async update(team: TeamContext, changes: { name?: string; executionRetentionDays?: number | null }): Promise<TeamView> {
-    const { name, executionRetentionDays } = changes;
-    // Retention decides how much the team stores: a team admin must not be able to raise it for themselves.
-    if (executionRetentionDays !== undefined && !(await this.isOrgAdmin(team))) {
-      throw AppException.forbidden('executionRetentionDays: only owners and admins of the organisation can change retention');
+  async update(team: TeamContext, changes: { name?: string; executionRetentionDays?: number | null; maxConcurrentExecutions?: number | null }): Promise<TeamView> {
+    const { name, executionRetentionDays, maxConcurrentExecutions } = changes;
+    // Retention decides how much the team stores and the concurrency limit how much of the workers it
+    // takes: a team admin must not be able to raise either for themselves.
+    if ((executionRetentionDays !== undefined || maxConcurrentExecutions !== undefined) && !(await this.isOrgAdmin(team))) {
+      const field = executionRetentionDays !== undefined ? 'executionRetentionDays' : 'maxConcurrentExecutions';
+      throw AppException.forbidden(`${field}: only owners and admins of the organisation can change retention and concurrency limits`);
     }
+    if (maxConcurrentExecutions !== undefined) this.assertConcurrencyLimit(maxConcurrentExecutions);
     if (name !== undefined) {
       const clash = await this.teams.findOne({ where: { orgId: team.orgId, name } });
       if (clash && clash.id !== team.teamId) throw AppException.conflict('name: a team with this name already exists in the organisation');
     }
-    const set = { ...(name !== undefined && { name }), ...(executionRetentionDays !== undefined && { executionRetentionDays }) };
+    const set = {
+      ...(name !== undefined && { name }),
+      ...(executionRetentionDays !== undefined && { executionRetentionDays }),
+      ...(maxConcurrentExecutions !== undefined && { maxConcurrentExecutions }),
+    };
     if (Object.keys(set).length) await this.teams.update({ id: team.teamId }, set);
     return this.get(team);
   }
@@ -79,6 +92,14 @@ export class TeamsService {
     if (team.principal.kind !== 'user') return false;
     const [row] = await this.teams.query(`SELECT 1 FROM org_memberships WHERE org_id = $1 AND user_id = $2 AND role IN ('owner', 'admin')`, [team.orgId, team.principal.userId]);
     return !!row;
+  }
+
+  /** An org owner/admin's own limit for the team must stay under the deployment's ceiling. */
+  private assertConcurrencyLimit(limit: number | null): void {
+    const ceiling = this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING;
+    if (limit !== null && limit > ceiling) {
+      throw AppException.validation([{ field: 'maxConcurrentExecutions', message: `maxConcurrentExecutions must be at most ${ceiling} (TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING)` }]);
+    }
   }
 
   /**

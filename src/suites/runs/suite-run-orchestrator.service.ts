@@ -204,7 +204,8 @@ export class SuiteRunOrchestrator implements OnModuleInit {
         const stragglers = rowsOf<{ execution_id: string }>(
           await m.query(
             `SELECT i.execution_id FROM suite_run_items i JOIN executions e ON e.id = i.execution_id
-              WHERE i.suite_run_id = $1 AND i.dispatched_at < now() - interval '5 seconds' AND e.status = 'PENDING'`,
+              WHERE i.suite_run_id = $1 AND i.dispatched_at < now() - interval '5 seconds' AND e.status = 'PENDING'
+                AND e.waiting_reason IS NULL`, // a run waiting for a team slot is promoted by finishing runs and the execution reconciler
             [suiteRunId],
           ),
         );

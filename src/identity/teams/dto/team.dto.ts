@@ -11,6 +11,7 @@ export class CreateTeamDto {
   name: string;
 }
 
+/** PATCH /teams/{id}: any of the fields. */
 export class UpdateTeamDto {
   @ApiPropertyOptional({ example: 'Payments', minLength: 1, maxLength: 120 })
   @IsOptional() @Transform(trim) @IsString() @Length(1, 120)
@@ -26,6 +27,15 @@ export class UpdateTeamDto {
   })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(36500)
   executionRetentionDays?: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    example: 10,
+    description: 'Executions the team may run at once (org owner/admin only; at most TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING); null = the deployment default',
+  })
+  @ValidateIf((_, value) => value !== null) @IsOptional() @IsInt() @Min(1)
+  maxConcurrentExecutions?: number | null;
 }
 
 export class TeamDto {
@@ -33,6 +43,8 @@ export class TeamDto {
   @ApiProperty({ format: 'uuid' }) orgId: string;
   @ApiProperty({ example: 'Payments' }) name: string;
   @ApiProperty({ enum: TEAM_ROLES, description: 'Your effective role in the team' }) role: TeamRole;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "The team's own concurrency limit; null = the deployment default" })
+  maxConcurrentExecutions?: number | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Number, description: 'Retention override in days; null: the service default' }) executionRetentionDays: number | null;
 }

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { RedisFactory } from '../redis/redis.factory';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Per-team limit on starting runs (flow runs and suite runs together): TEAM_RUN_RATE_PER_MIN per
+ * fixed one-minute window, counted in Redis so every API instance shares it. One round trip (a
+ * MULTI of INCR, PEXPIRE NX, PTTL), the same shape as the login limiter. Over the limit: 429 with
+ * Retry-After (the filter sets it from retryAfterSec) — before anything is written.
+ */
+@Injectable()
+export class TeamRunRateLimiter {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly keys: RedisFactory,
+    private readonly config: AppConfig,
+  ) {}
+
+  async hit(teamId: string): Promise<void> {
+    const key = this.keys.key('rate', 'team-runs', teamId);
+    const results = await this.redis.multi().incr(key).pexpire(key, WINDOW_MS, 'NX').pttl(key).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    const limit = this.config.TEAM_RUN_RATE_PER_MIN;
+    if (count > limit) {
+      const retryAfterSec = Math.max(1, Math.ceil(Number(results?.[2]?.[1] ?? WINDOW_MS) / 1000));
+      throw new AppException(ErrorCode.RATE_LIMITED, `The team started more than ${limit} runs this minute (TEAM_RUN_RATE_PER_MIN); retry in ${retryAfterSec} s`, {
+        retryAfterSec,
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import type { Client } from 'pg';
+import type { ServiceProcess } from '../../bench/lib/processes';
+import { connectDb, startWorkerFor, waitUntil } from '../drills/drill-support';
+import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
+import { createTeam, ownerWithTeam, type TestUser } from '../support/identity-helpers';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { peakConcurrency, runTimes, setTeamLimit } from './fair-share-support';
+
+/**
+ * Issue #15 under a crash: the worker process holding team A's running executions is SIGKILLed while
+ * more of A's runs wait for a slot. A new worker resumes A's runs (stalled jobs), the waiting ones
+ * start in submission order as those finish — never more than A's limit at once — and B's short run
+ * is not delayed by any of it. Needs `npx nest build` (workers run dist/src/main.js).
+ */
+describe('fair share: per-team concurrency across a worker SIGKILL', () => {
+  let t: TestApp;
+  let db: Client;
+  let owner: TestUser;
+  let teamA: string;
+  let teamB: string;
+  const workers: ServiceProcess[] = [];
+  // Three slots per worker; the team limit (2) is the team's own, set through the API. A short job lock
+  // hands the dead worker's jobs over quickly.
+  const env = { WORKER_CONCURRENCY: '3', JOB_LOCK_MS: '2000', EXECUTION_RECONCILE_INTERVAL_MS: '1000' };
+
+  beforeAll(async () => {
+    t = await startTestApp('fair_share_kill', { env: { APP_MODE: 'api' } });
+    db = await connectDb(t);
+    const a = await ownerWithTeam(t, 'fairkill');
+    owner = a.user;
+    teamA = a.teamId;
+    teamB = await createTeam(t, owner, a.orgId, 'team B');
+    await setTeamLimit(t, owner, teamA, 2);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL').catch(() => undefined)));
+    await db?.end();
+    await t?.close();
+  });
+
+  it("resumes A's runs on a new worker, then starts A's waiting runs in order; B is not delayed", async () => {
+    const longFlow = await createFlow(t, owner, teamA, { name: 'long', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 3000 } })] });
+    const shortFlow = await createFlow(t, owner, teamB, { name: 'short', steps: [noRetry({ name: 'tick', type: 'delay', config: { delayMs: 1 } })] });
+    workers.push(await startWorkerFor(t, env));
+    const a: string[] = [];
+    for (let i = 0; i < 4; i++) a.push((await runFlow(t, owner, teamA, longFlow)).id);
+    await waitUntil('A to have 2 running and 2 waiting', async () => {
+      const { rows } = await db.query(
+        `SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS')::int AS running, count(*) FILTER (WHERE status = 'PENDING' AND waiting_reason LIKE 'waiting: team at its concurrency limit 2/2%')::int AS waiting
+           FROM executions WHERE id = ANY($1::uuid[])`,
+        [a],
+      );
+      return rows[0].running === 2 && rows[0].waiting === 2;
+    }, 15_000, 50);
+
+    await workers[0].stop('SIGKILL');
+    workers.push(await startWorkerFor(t, env));
+
+    // B runs at once on the new worker: A's waiting runs hold no slot, A's resumed runs hold two of three.
+    const submitted = Date.now();
+    const b = await runFlow(t, owner, teamB, shortFlow);
+    expect((await waitForExecution(t, owner, teamB, b.id, 5000)).status).toBe('COMPLETED');
+    expect(Date.now() - submitted).toBeLessThan(1000);
+
+    for (const id of a) expect((await waitForExecution(t, owner, teamA, id, 30_000)).status).toBe('COMPLETED');
+    const times = await runTimes(db, a);
+    expect(peakConcurrency(times)).toBe(2);
+    const starts = times.map((r) => r.started!);
+    expect(starts[3]).toBeGreaterThan(starts[2]);
+    expect(starts[2]).toBeGreaterThan(Math.max(starts[0], starts[1]));
+    const { rows } = await db.query(`SELECT id, attempt, jsonb_array_length(recoveries) AS recoveries FROM executions WHERE id = ANY($1::uuid[]) ORDER BY created_at`, [a]);
+    // The two that were running when the worker died were resumed; the two that waited ran once.
+    expect(rows.map((r) => r.recoveries)).toEqual([1, 1, 0, 0]);
+  }, 60_000);
+});
