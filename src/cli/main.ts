@@ -4,6 +4,7 @@ import { CliError, EXIT } from './cli-error';
 import { executionsCommand } from './commands/executions';
 import { flowsPullCommand } from './commands/flows-pull';
 import { flowsPushCommand } from './commands/flows-push';
+import { importOpenApiCommand } from './commands/import-openapi';
 import { loginCommand } from './commands/login';
 import { runCommand } from './commands/run';
 import { suiteRunCommand } from './commands/suite-run';
@@ -45,6 +46,7 @@ Examples:
   program.addCommand(runCommand());
   program.addCommand(new Command('suite').description('Test suites').addCommand(suiteRunCommand()));
   program.addCommand(executionsCommand());
+  program.addCommand(new Command('import').description('Create flows from other formats').addCommand(importOpenApiCommand()));
 
   // Every command (nested too) reports usage errors through the one handler below, with exit code 2.
   const exitOverride = (command: Command) => {

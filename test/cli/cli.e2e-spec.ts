@@ -179,6 +179,28 @@ steps:
     expect(list.stdout).toContain('COMPLETED');
   });
 
+  it('imports an OpenAPI document: --dry-run lists the flows, then they are created and a second import skips them', async () => {
+    const fixture = join(__dirname, '../../src/flows/import/openapi/fixtures/orders-openapi3.yaml');
+    const env = { ATS_URL: t.url, ATS_API_KEY: apiKey, ATS_TEAM: 'cli team' };
+    const dry = await ats(['import', 'openapi', fixture, '--group-by', 'tag', '--dry-run'], { env });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('GET ${baseUrl}/orders');
+    expect(dry.stdout).toMatch(/nothing saved/);
+    const before = (await t.http.get(`${API}/teams/${owner.teamId}/flows`).set(owner.user.auth).expect(200)).body.total;
+
+    const created = await ats(['import', 'openapi', fixture, '--group-by', 'tag'], { env });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/created +orders/);
+    const after = (await t.http.get(`${API}/teams/${owner.teamId}/flows`).set(owner.user.auth).expect(200)).body.total;
+    expect(after).toBeGreaterThan(before);
+
+    const again = await ats(['import', 'openapi', fixture, '--group-by', 'tag'], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/skipped +orders/);
+    const missing = await ats(['import', 'openapi', join(work, 'no-such.yaml')], { env });
+    expect(missing.code).toBe(2);
+  });
+
   it('exits 3 when the service is down and 2 without a login', async () => {
     const down = await ats(['teams', '--url', `http://127.0.0.1:${await closedPort()}`]);
     expect(down.code).toBe(3);
