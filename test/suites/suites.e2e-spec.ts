@@ -245,11 +245,11 @@ describe('test suites: CRUD, orchestration, counts, cancel, run-and-wait, live p
       await waitForSuiteRun(t, user, teamId, res.body.id);
     });
 
-    it("the README's CI one-liner fails the job for a failing suite, passes a passing one, and fetches the JUnit report", async () => {
+    it("the README's raw-API CI one-liner fails the job for a failing suite, passes a passing one, and fetches the JUnit report", async () => {
       const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
       const ci = readme.slice(readme.indexOf('## CI'));
       const oneLiner = /```bash\n(.+)\n```/.exec(ci)![1];
-      const fetchJUnit = /- (curl .+ -o junit\.xml .+)$/m.exec(ci)![1];
+      const fetchJUnit = /`(curl [^`]+ -o junit\.xml [^`]+)`/.exec(ci)![1];
       const key = await createApiKey(t, user, teamId, 'editor');
       const dir = mkdtempSync(path.join(tmpdir(), 'ats-ci-'));
       const sh = (script: string, suiteId: string) =>

@@ -1,3 +1,4 @@
+import { OptionalNotNull } from '../../../common/validation/optional-not-null.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
@@ -14,7 +15,8 @@ export class CreateTeamDto {
 /** PATCH /teams/{id}: any of the fields. */
 export class UpdateTeamDto {
   @ApiPropertyOptional({ example: 'Payments', minLength: 1, maxLength: 120 })
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 120)
+  // null is refused (a team always has a name); leaving it out keeps the name.
+  @OptionalNotNull() @Transform(trim) @IsString() @Length(1, 120)
   name?: string;
 
   @ApiPropertyOptional({
