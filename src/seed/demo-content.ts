@@ -91,7 +91,8 @@ export const DEMO_FLOWS_DOCUMENT = {
       name: 'Place an order',
       description:
         'Runs with only Postgres and Redis: places an order over HTTP, reads it back, checks its row in Postgres and its cache entry in Redis, ' +
-        'and that the cache entry stays there for two seconds (holdFor).',
+        'and that the cache entry stays there for two seconds (holdFor). The demo keeps its data in the service\'s own Postgres and Redis, ' +
+        'which only a local run lets flows reach (EGRESS_ALLOW_CONTROL_PLANE): under docker compose the SQL and Redis steps are refused.',
       tags: ['demo', 'http', 'sql', 'redis'],
       variables: orderVariables,
       steps: [
