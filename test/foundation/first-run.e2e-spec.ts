@@ -64,7 +64,10 @@ describe('first run: npm run quickstart:start (built app, SEED_DEMO=true)', () =
   }, 90000);
 
   afterAll(async () => {
-    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    // After a failure before the SIGTERM test: npm's SIGKILL would not reach the app it runs.
+    const app = npm && npm.exitCode === null && npm.signalCode === null ? appProcessOf(npm) : undefined;
+    if (app && alive(app)) process.kill(app, 'SIGKILL');
+    if (npm && npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
     await database?.drop();
     await prometheus?.close();
     await loki?.close();
@@ -106,7 +109,7 @@ describe('first run: npm run quickstart:start (built app, SEED_DEMO=true)', () =
   }, 90000);
 
   it('stops on SIGTERM to npm: the app exits, both ports are freed, no node process is left', async () => {
-    const appPid = Number(execFileSync('pgrep', ['-P', String(npm.pid)]).toString().trim().split('\n')[0]);
+    const appPid = appProcessOf(npm)!;
     expect(processCommand(appPid)).toContain('dist/src/main.js');
     const exited = new Promise((resolve) => npm.once('exit', resolve));
     npm.kill('SIGTERM');
@@ -132,6 +135,15 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: nu
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(describe());
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The process npm runs the script in: with `exec` in the script, the app itself. */
+function appProcessOf(npm: ChildProcess): number | undefined {
+  try {
+    return Number(execFileSync('pgrep', ['-P', String(npm.pid)]).toString().trim().split('\n')[0]);
+  } catch {
+    return undefined;
   }
 }
 
