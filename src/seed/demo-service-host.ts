@@ -28,7 +28,7 @@ export class DemoServiceHost implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
     const silent = this.config.LOG_LEVEL === 'silent';
-    this.running = await startDemoService({
+    const starting = startDemoService({
       port: this.config.DEMO_PORT,
       host: this.config.HOST,
       databaseUrl: this.config.DATABASE_URL,
@@ -36,6 +36,13 @@ export class DemoServiceHost implements OnModuleInit, OnApplicationShutdown {
       kafkaBrokers: this.config.demoKafkaBrokers,
       // Its JSON lines go to stdout beside the service's own logs (docker compose ships them to Loki).
       log: silent ? () => undefined : (line) => process.stdout.write(`${line}\n`),
+    });
+    // A start error names the setting to change: a taken DEMO_PORT, an unreachable DEMO_KAFKA_BROKERS.
+    this.running = await starting.catch((error: Error) => {
+      throw new Error(
+        `The demo service (SEED_DEMO=true) could not start on ${this.config.HOST}:${this.config.DEMO_PORT} (HOST, DEMO_PORT)` +
+          `${this.config.DEMO_KAFKA_BROKERS ? ` with Kafka at ${this.config.DEMO_KAFKA_BROKERS} (DEMO_KAFKA_BROKERS)` : ''}: ${error.message}`,
+      );
     });
     this.logger.log(`Demo orders API listening on ${listeningUrl(this.running.address)}`);
   }
