@@ -10,6 +10,7 @@ import { isUuid } from '../identity/tenancy/tenancy.service';
 import { EXECUTION_JOB_ATTEMPTS, EXECUTIONS_QUEUE, RUN_EXECUTION_JOB } from '../queue/queue.constants';
 import type { ListExecutionsQuery } from './dto/execution.dto';
 import type { RunFlowDto } from './dto/run-flow.dto';
+import type { ExecutionParameters } from './execution.entity';
 import type { ExecutionTrigger } from './execution-status';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
@@ -19,6 +20,9 @@ import { correlationOf, newCorrelationId, newTraceId } from './execution-correla
 import { executionLinks, type ExecutionLinks } from './execution-links';
 import { ExecutionsRepository, type ExecutionStepSummary } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
+
+/** A run request as callers inside the server make it: a RunFlowDto whose parameters may also say what started it. */
+export type RunRequest = Omit<RunFlowDto, 'parameters'> & { parameters?: ExecutionParameters };
 
 export interface ExecutionJobData {
   executionId: string;
@@ -67,7 +71,7 @@ export class ExecutionsService {
    * Pins the flow version, writes the execution and its PENDING steps in one statement, then queues
    * the job with the execution id as job id (a duplicate enqueue is a no-op in BullMQ).
    */
-  async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunFlowDto, trigger: ExecutionTrigger = 'api', suiteRunId: string | null = null): Promise<ExecutionView> {
+  async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunRequest, trigger: ExecutionTrigger = 'api', suiteRunId: string | null = null): Promise<ExecutionView> {
     const view = await this.createPending(team, dto, trigger, suiteRunId);
     await this.enqueue(view);
     return view;
@@ -79,7 +83,7 @@ export class ExecutionsService {
    */
   async createPending(
     team: Pick<TeamContext, 'teamId' | 'userId'>,
-    dto: RunFlowDto,
+    dto: RunRequest,
     trigger: ExecutionTrigger,
     suiteRunId: string | null,
     manager?: EntityManager,
