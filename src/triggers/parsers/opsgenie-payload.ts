@@ -33,5 +33,6 @@ export function parseOpsgeniePayload(body: unknown): NormalisedAlert[] {
     if (typeof alert[name] === 'string' && alert[name]) annotations[name] = alert[name];
   }
   // Alias is Opsgenie's dedup key (the same alias is one alert); the id changes when an alert is recreated.
-  return [{ fingerprint: alert.alertId, status, labels, annotations }];
+  const fingerprint = typeof alert.alias === 'string' && alert.alias ? alert.alias : alert.alertId;
+  return [{ fingerprint, status, labels, annotations }];
 }

@@ -68,7 +68,7 @@ describe('Opsgenie webhook integration', () => {
   it('Create → firing; key:value tags and details become labels, a bare tag "true"; message and friends annotations', () => {
     expect(parseAlerts('opsgenie', OPSGENIE_CREATE_EXAMPLE)).toEqual([
       {
-        fingerprint: '70413a06-38d6-4c85-92b8-5ebc900d42e2',
+        fingerprint: 'checkout-down',
         status: 'firing',
         labels: { service: 'checkout', critical: 'true', region: 'eu-west-1', attempts: '3' },
         annotations: {
@@ -82,6 +82,11 @@ describe('Opsgenie webhook integration', () => {
         },
       },
     ]);
+  });
+
+  it('without an alias the alert id is the fingerprint', () => {
+    const { alias: _alias, ...alert } = OPSGENIE_CREATE_EXAMPLE.alert;
+    expect(parseAlerts('opsgenie', { ...OPSGENIE_CREATE_EXAMPLE, alert })[0].fingerprint).toBe('70413a06-38d6-4c85-92b8-5ebc900d42e2');
   });
 
   it('Close → resolved; actions that do not open or close an alert give no alerts', () => {
