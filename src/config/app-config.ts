@@ -86,6 +86,13 @@ export class AppConfig {
   LOGIN_MAX_PER_IP = 20;
 
   /**
+   * Calls of one inbound alert trigger's hook (POST /hooks/{id}) per minute, answered or not; beyond it
+   * 429. Bounds what a leaked URL or a flapping alert can start, and slows secret guessing.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  TRIGGER_HOOK_MAX_PER_MIN = 120;
+
+  /**
    * Express `trust proxy`: which hops in front of the API may set X-Forwarded-For, so the login and
    * register limiters key on the real client IP behind a load balancer. `false` (default: the header is
    * ignored and cannot be spoofed), `true` (trust every hop), a hop count, or comma-separated

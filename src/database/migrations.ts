@@ -12,6 +12,7 @@ import { TeamFairShare1764250900000 } from '../../migrations/1764250900000-team-
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
 import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
 import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
+import { AlertTriggers1764251600000 } from '../../migrations/1764251600000-alert-triggers';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RetentionAndStoredBytes1764251000000,
   SubFlows1764251200000,
   ExecutionCorrelation1764251300000,
+  AlertTriggers1764251600000,
 ];
