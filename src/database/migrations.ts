@@ -11,6 +11,7 @@ import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
 import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
 import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
+import { ExecutionStatsIndexes1764251500000 } from '../../migrations/1764251500000-execution-stats-indexes';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RetentionAndStoredBytes1764251000000,
   SubFlows1764251200000,
   ExecutionCorrelation1764251300000,
+  ExecutionStatsIndexes1764251500000,
 ];

@@ -10,11 +10,13 @@ import { Execution } from './execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
 import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
+import { ExecutionStatsService } from './stats/execution-stats.service';
+import { ExecutionStatsStore } from './stats/execution-stats.store';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
-  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
+  providers: [ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsStore, ExecutionStatsService],
+  exports: [ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsService],
 })
 export class ExecutionsModule {}
