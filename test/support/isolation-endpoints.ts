@@ -86,4 +86,6 @@ export const TEAM_ENDPOINTS: EndpointCase[] = [
   { name: 'get execution step', method: 'get', path: (o) => `/teams/${o.teamId}/executions/${o.executionId}/steps/${o.executionStepId}`, role: 'viewer', safe: true },
   { name: 'execution report json', method: 'get', path: (o) => `/teams/${o.teamId}/executions/${o.executionId}/report.json`, role: 'viewer', safe: true },
   { name: 'execution report xml', method: 'get', path: (o) => `/teams/${o.teamId}/executions/${o.executionId}/report.xml`, role: 'viewer', safe: true },
+  { name: 'flow stats', method: 'get', path: (o) => `/teams/${o.teamId}/flows/${o.flowId}/stats`, role: 'viewer', safe: true },
+  { name: 'flakiest steps', method: 'get', path: (o) => `/teams/${o.teamId}/stats/steps`, role: 'viewer', safe: true },
 ];
