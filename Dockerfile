@@ -11,6 +11,7 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY examples ./examples
 COPY migrations ./migrations
 COPY test/infra ./test/infra
 COPY test/support ./test/support

@@ -17,6 +17,7 @@ import { SeedModule } from './seed/seed.module';
 import { StepsApiModule } from './steps/steps-api.module';
 import { SuitesApiModule } from './suites/suites-api.module';
 import { SuitesWorkerModule } from './suites/suites-worker.module';
+import { TriggersApiModule } from './triggers/triggers-api.module';
 import { WebModule } from './web/web.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
@@ -29,6 +30,7 @@ const API_MODULES: Imports = [
   FlowsApiModule,
   ExecutionsApiModule,
   SuitesApiModule,
+  TriggersApiModule,
   SeedModule,
   WebModule,
 ];

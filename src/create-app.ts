@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { runMigrations } from './database/run-migrations';
 import { OPENAPI_IMPORT_ROUTE, openApiImportBodyParser } from './flows/import/openapi-body-parser';
 import { checkRedisCredentials } from './redis/check-redis-credentials';
+import { TRIGGER_HOOK_ROUTE, triggerHookBodyParser } from './triggers/hook-body-parser';
 
 export const API_PREFIX = 'api/v1';
 
@@ -30,6 +31,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   app.set('trust proxy', config.trustProxy);
   // Before the app-wide parsers: this route reads its (larger) body as text, and they skip a read body.
   app.use(`/${API_PREFIX}/${OPENAPI_IMPORT_ROUTE}`, openApiImportBodyParser());
+  // The alert hook keeps its body as raw bytes: HMAC signatures are over exactly those bytes.
+  app.use(`/${API_PREFIX}/${TRIGGER_HOOK_ROUTE}`, triggerHookBodyParser());
   // `verify` is body-parser's own option; Nest's narrower typing leaves it out but passes it through.
   app.useBodyParser('json', { limit: '2mb', verify: verifyJsonDepth } as Parameters<NestExpressApplication['useBodyParser']>[1]);
   app.useBodyParser('text', { type: ['application/yaml', 'text/yaml'], limit: '2mb' });

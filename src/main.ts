@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { listeningUrl } from './common/http/listening-url';
 import { createApp } from './create-app';
 import { ConfigValidationError, loadConfig } from './config/load-config';
 
@@ -14,8 +15,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
-  await app.listen(config.PORT, '0.0.0.0');
-  const url = await app.getUrl();
+  await app.listen(config.PORT, config.HOST);
+  const url = listeningUrl(app.getHttpServer().address());
   console.log(`Async Testing Service (${config.APP_MODE}) listening on ${url}${config.isApi ? ` — Swagger UI at ${url}/docs` : ''}`);
   // SIGTERM/SIGINT run Nest's shutdown hooks (enableShutdownHooks): workers drain, connections close,
   // then Nest re-raises the signal so the process ends the conventional way.

@@ -27,6 +27,14 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
+  /**
+   * Address the HTTP server (and, with SEED_DEMO, the demo service) binds to. `0.0.0.0` (all IPv4
+   * interfaces) suits containers behind a published port; `npm run quickstart` binds 127.0.0.1, since
+   * its demo account has a well-known password.
+   */
+  @IsString() @Matches(/^[0-9a-zA-Z.:_-]{1,255}$/, { message: 'HOST must be an IP address or a host name, e.g. 0.0.0.0 or 127.0.0.1' })
+  HOST = '0.0.0.0';
+
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/async_testing';
 
@@ -78,6 +86,13 @@ export class AppConfig {
   LOGIN_MAX_PER_IP = 20;
 
   /**
+   * Calls of one inbound alert trigger's hook (POST /hooks/{id}) per minute, answered or not; beyond it
+   * 429. Bounds what a leaked URL or a flapping alert can start, and slows secret guessing.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  TRIGGER_HOOK_MAX_PER_MIN = 120;
+
+  /**
    * Express `trust proxy`: which hops in front of the API may set X-Forwarded-For, so the login and
    * register limiters key on the real client IP behind a load balancer. `false` (default: the header is
    * ignored and cannot be spoofed), `true` (trust every hop), a hop count, or comma-separated
@@ -92,6 +107,36 @@ export class AppConfig {
   /** Password of the demo account created when SEED_DEMO=true (local runs only). */
   @IsString() @MinLength(10, { message: 'DEMO_PASSWORD must be at least 10 characters' })
   DEMO_PASSWORD = 'demo-password-123';
+
+  /**
+   * Port of the demo orders API (examples/demo-service) that SEED_DEMO=true starts beside the HTTP API
+   * (modes api/all, never in production); the seeded flows call it. 0 picks a free port.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  DEMO_PORT = 3001;
+
+  /**
+   * Base URL of the demo service as the workers reach it, written into the seeded `demo-orders-api`
+   * resource. Unset: http://127.0.0.1:<DEMO_PORT> (docker compose sets http://demo:3001).
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'DEMO_BASE_URL must be an http(s):// URL' })
+  DEMO_BASE_URL?: string = undefined;
+
+  /**
+   * Comma-separated Kafka brokers (`host:port`) the demo service publishes `orders.created` to, also
+   * written into the seeded `demo-kafka` resource. Unset: the demo does not publish, and the seeded
+   * resource points at 127.0.0.1:9092 (the Kafka flow then needs docker compose or a local broker).
+   */
+  @IsOptional() @Matches(/^[^\s,]+:\d{1,5}(,[^\s,]+:\d{1,5})*$/, { message: 'DEMO_KAFKA_BROKERS must be comma-separated host:port pairs' })
+  DEMO_KAFKA_BROKERS?: string = undefined;
+
+  /** Prometheus the seeded `demo-prometheus` resource points at (docker compose: http://prometheus:9090). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'DEMO_PROMETHEUS_URL must be an http(s):// URL' })
+  DEMO_PROMETHEUS_URL = 'http://127.0.0.1:9090';
+
+  /** Loki the seeded `demo-loki` resource points at (docker compose: http://loki:3100). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'DEMO_LOKI_URL must be an http(s):// URL' })
+  DEMO_LOKI_URL = 'http://127.0.0.1:3100';
 
   @Type(() => Number) @IsInt() @Min(0)
   SHUTDOWN_TIMEOUT_MS = 15000;
@@ -277,6 +322,11 @@ export class AppConfig {
     const value = this.TRUST_PROXY.trim();
     if (value === 'true' || value === 'false') return value === 'true';
     return /^\d+$/.test(value) ? Number(value) : value;
+  }
+
+  /** DEMO_KAFKA_BROKERS as a list (empty when unset). */
+  get demoKafkaBrokers(): string[] {
+    return (this.DEMO_KAFKA_BROKERS ?? '').split(',').map((broker) => broker.trim()).filter(Boolean);
   }
 
   get isApi(): boolean {

@@ -37,6 +37,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('binds all interfaces by default; the demo settings default to the local machine and list the brokers', () => {
+    const defaults = loadConfig({ NODE_ENV: 'development' });
+    expect({ host: defaults.HOST, demoPort: defaults.DEMO_PORT, brokers: defaults.demoKafkaBrokers, base: defaults.DEMO_BASE_URL }).toEqual({
+      host: '0.0.0.0',
+      demoPort: 3001,
+      brokers: [],
+      base: undefined,
+    });
+    const compose = loadConfig({ NODE_ENV: 'development', HOST: '127.0.0.1', DEMO_PORT: '4001', DEMO_KAFKA_BROKERS: 'kafka:9092,kafka-2:9092', DEMO_BASE_URL: 'http://demo:3001' });
+    expect({ host: compose.HOST, demoPort: compose.DEMO_PORT, brokers: compose.demoKafkaBrokers, base: compose.DEMO_BASE_URL }).toEqual({
+      host: '127.0.0.1',
+      demoPort: 4001,
+      brokers: ['kafka:9092', 'kafka-2:9092'],
+      base: 'http://demo:3001',
+    });
+    expect(() => loadConfig({ HOST: 'http://0.0.0.0', DEMO_KAFKA_BROKERS: 'kafka', DEMO_LOKI_URL: 'loki:3100' })).toThrow(/HOST[\s\S]*DEMO_KAFKA_BROKERS[\s\S]*DEMO_LOKI_URL/);
+  });
+
   it('refuses development secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET[\s\S]*SECRETS_KEYS/);
   });

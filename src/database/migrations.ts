@@ -12,6 +12,8 @@ import { TeamFairShare1764250900000 } from '../../migrations/1764250900000-team-
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
 import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
 import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
+import { ExecutionStatsIndexes1764251500000 } from '../../migrations/1764251500000-execution-stats-indexes';
+import { AlertTriggers1764251600000 } from '../../migrations/1764251600000-alert-triggers';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   RetentionAndStoredBytes1764251000000,
   SubFlows1764251200000,
   ExecutionCorrelation1764251300000,
+  ExecutionStatsIndexes1764251500000,
+  AlertTriggers1764251600000,
 ];

@@ -10,6 +10,14 @@ export interface RecoveryRecord {
   resumedFromStep: number;
 }
 
+/** How the run was asked for: the caller's run parameters, and what started it when that was not a user. */
+export interface ExecutionParameters {
+  initialDelay?: number;
+  timeoutMs?: number;
+  /** The inbound alert delivery (triggers module) that started it; set by the server, never by a caller. */
+  alertDeliveryId?: string;
+}
+
 @Entity('executions')
 export class Execution {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -29,7 +37,7 @@ export class Execution {
   @Column({ name: 'correlation_id', type: 'varchar', length: 128, nullable: true }) correlationId: string | null;
   /** W3C trace id of the run: every HTTP request it sends carries `traceparent: 00-<traceId>-<span>-01`. Null as above. */
   @Column({ name: 'trace_id', type: 'char', length: 32, nullable: true }) traceId: string | null;
-  @Column({ type: 'jsonb' }) parameters: { initialDelay?: number; timeoutMs?: number };
+  @Column({ type: 'jsonb' }) parameters: ExecutionParameters;
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ type: 'int' }) attempt: number;
   @Column({ type: 'jsonb' }) recoveries: RecoveryRecord[];

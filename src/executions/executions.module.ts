@@ -12,11 +12,13 @@ import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
 import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
 import { TeamRunRateLimiter } from './team-run-rate-limiter';
+import { ExecutionStatsService } from './stats/execution-stats.service';
+import { ExecutionStatsStore } from './stats/execution-stats.store';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter],
-  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore],
+  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter, ExecutionStatsStore, ExecutionStatsService],
+  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsService],
 })
 export class ExecutionsModule {}

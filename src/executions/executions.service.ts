@@ -8,6 +8,7 @@ import { isUuid } from '../identity/tenancy/tenancy.service';
 import type { ListExecutionsQuery } from './dto/execution.dto';
 import type { RunFlowDto } from './dto/run-flow.dto';
 import { ExecutionJobQueue, type QueuedExecution } from './execution-job-queue';
+import type { ExecutionParameters } from './execution.entity';
 import type { ExecutionTrigger } from './execution-status';
 import { ExecutionProgressService } from './execution-progress.service';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
@@ -17,6 +18,9 @@ import { correlationOf, newCorrelationId, newTraceId } from './execution-correla
 import { executionLinks, type ExecutionLinks } from './execution-links';
 import { ExecutionsRepository, type ExecutionStepSummary } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
+
+/** A run request as callers inside the server make it: a RunFlowDto whose parameters may also say what started it. */
+export type RunRequest = Omit<RunFlowDto, 'parameters'> & { parameters?: ExecutionParameters };
 
 /** What every execution view carries beyond the row: its correlation ids (also for rows from before them) and links. */
 export interface ExecutionIdentity {
@@ -60,7 +64,7 @@ export class ExecutionsService {
    * Pins the flow version, writes the execution and its PENDING steps in one statement, then queues
    * the job with the execution id as job id (a duplicate enqueue is a no-op in BullMQ).
    */
-  async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunFlowDto, trigger: ExecutionTrigger = 'api', suiteRunId: string | null = null): Promise<ExecutionView> {
+  async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunRequest, trigger: ExecutionTrigger = 'api', suiteRunId: string | null = null): Promise<ExecutionView> {
     const view = await this.createPending(team, dto, trigger, suiteRunId);
     await this.enqueue(view);
     return view;
@@ -72,7 +76,7 @@ export class ExecutionsService {
    */
   async createPending(
     team: Pick<TeamContext, 'teamId' | 'userId'>,
-    dto: RunFlowDto,
+    dto: RunRequest,
     trigger: ExecutionTrigger,
     suiteRunId: string | null,
     manager?: EntityManager,

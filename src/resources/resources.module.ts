@@ -30,11 +30,12 @@ const RESOURCE_TYPES: Type[] = [
 /**
  * Team resources without HTTP routes (those are in ResourcesApiModule), so workers can import it.
  * Other modules use ResourcesService (resolve, typeOf, findByNames, pooled clients, usage probes)
- * and the registry — never the entity.
+ * and the registry — never the entity — and SecretCipher for secrets of their own.
  */
 @Module({
   imports: [DiscoveryModule, TypeOrmModule.forFeature([Resource])],
   providers: [ResourceTypeRegistry, SecretCipher, ResourceChangeBus, ConnectionTestService, ResourcesService, ...RESOURCE_TYPES],
-  exports: [ResourcesService, ResourceTypeRegistry],
+  // SecretCipher: the one AES-GCM sealing of secrets at rest, also used for inbound trigger secrets.
+  exports: [ResourcesService, ResourceTypeRegistry, SecretCipher],
 })
 export class ResourcesModule {}

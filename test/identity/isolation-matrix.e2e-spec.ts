@@ -33,6 +33,7 @@ describe('tenant isolation matrix', () => {
         teams[key].suiteId = (await t.http.post(`${API}/teams/${teamId}/suites`).set(orgOwner.auth).send({ name: 'World suite', entries: [{ flowId: teams[key].flowId }] }).expect(201)).body.id;
         await t.http.put(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/schedule`).set(orgOwner.auth).send({ cron: '0 0 1 1 *' }).expect(200);
         teams[key].webhookId = (await t.http.post(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/webhooks`).set(orgOwner.auth).send({ name: 'World hook', url: 'http://127.0.0.1:1/hook', secret: 'world-secret-0123456789', enabled: false }).expect(201)).body.id;
+        teams[key].triggerId = (await t.http.post(`${API}/teams/${teamId}/triggers`).set(orgOwner.auth).send({ name: 'World trigger', source: 'generic', rules: [{ match: { labels: {} }, run: { suiteId: teams[key].suiteId } }], enabled: false }).expect(201)).body.id;
         const worldRun = (await t.http.post(`${API}/teams/${teamId}/suites/${teams[key].suiteId}/run?wait=true&timeoutSec=30`).set(orgOwner.auth).send({}).expect(200)).body;
         Object.assign(teams[key], { suiteRunId: worldRun.id, executionId: worldRun.items[0].executionId });
         teams[key].executionStepId = (await t.http.get(`${API}/teams/${teamId}/executions/${teams[key].executionId}`).set(orgOwner.auth).expect(200)).body.steps[0].stepId;

@@ -87,7 +87,7 @@ export class ExecutionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) suiteRunId: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) userId: string | null;
   @ApiProperty({ example: { orderId: 'A-1' } }) variables: Record<string, unknown>;
-  @ApiProperty() parameters: Record<string, unknown>;
+  @ApiProperty({ description: 'initialDelay and timeoutMs as asked; alertDeliveryId when an inbound alert trigger started it' }) parameters: Record<string, unknown>;
   @ApiProperty({ example: '0b6f3c1e-2f4d-4a7e-9c1b-5d8e7f6a4b3c', description: 'Sent as the correlation header (default X-Correlation-Id); ${execution.correlationId}' })
   correlationId: string;
   @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736', description: 'W3C trace id: every HTTP request of the run carries traceparent 00-<traceId>-<span id>-01; ${execution.traceId}' })

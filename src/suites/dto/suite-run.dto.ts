@@ -68,6 +68,7 @@ export class SuiteRunSummaryDto {
   @ApiProperty({ enum: ['passed', 'failed', 'cancelled', 'running'], example: 'failed', description: 'One word for CI scripts: `passed` only when every flow passed' })
   outcome: string;
   @ApiProperty({ enum: SUITE_RUN_TRIGGERS }) trigger: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The inbound alert delivery that started it (trigger `alert`)' }) alertDeliveryId: string | null;
   @ApiProperty({ type: Date, nullable: true, description: 'The schedule tick that started it' }) scheduledFor: Date | null;
   @ApiProperty({ enum: SUITE_MODES }) mode: string;
   @ApiProperty() failFast: boolean;

@@ -1,7 +1,8 @@
 export const SUITE_RUN_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type SuiteRunStatus = (typeof SUITE_RUN_STATUSES)[number];
 
-export const SUITE_RUN_TRIGGERS = ['api', 'schedule'] as const;
+/** `alert`: started by an inbound alert trigger's hook (alertDeliveryId names the delivery). */
+export const SUITE_RUN_TRIGGERS = ['api', 'schedule', 'alert'] as const;
 export type SuiteRunTrigger = (typeof SUITE_RUN_TRIGGERS)[number];
 
 /** One word for CI scripts: `passed` only when every execution completed. */

@@ -47,6 +47,7 @@ export function toSuiteRunSummary(run: SuiteRun): SuiteRunSummaryView {
     status: run.status,
     outcome: outcomeOf(run.status),
     trigger: run.trigger,
+    alertDeliveryId: run.alertDeliveryId,
     scheduledFor: run.scheduledFor,
     mode: run.mode,
     failFast: run.failFast,

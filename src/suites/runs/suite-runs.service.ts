@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Scheduler job id: a tick that is delivered twice starts one run. */
   triggerKey?: string;
   scheduledFor?: Date;
+  /** The inbound alert delivery that starts it (trigger `alert`). */
+  alertDeliveryId?: string;
 }
 
 /** Starting, reading and cancelling suite runs; the orchestrator moves them along. */
@@ -55,10 +57,10 @@ export class SuiteRunsService {
     );
     const runId = await this.db.transaction(async (m) => {
       const inserted: Array<{ id: string }> = await m.query(
-        `INSERT INTO suite_runs (team_id, suite_id, suite_name, status, trigger, trigger_key, scheduled_for, mode, fail_fast, max_parallel, total, pending, user_id, started_at)
-         VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5, $6, $7, $8, $9, $10, $10, $11, now())
+        `INSERT INTO suite_runs (team_id, suite_id, suite_name, status, trigger, trigger_key, scheduled_for, mode, fail_fast, max_parallel, total, pending, user_id, started_at, alert_delivery_id)
+         VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5, $6, $7, $8, $9, $10, $10, $11, now(), $12)
          ON CONFLICT (trigger_key) DO NOTHING RETURNING id`,
-        [team.teamId, suite.id, suite.name, options.trigger, options.triggerKey ?? null, options.scheduledFor ?? null, suite.mode, suite.failFast, suite.maxParallel, resolved.length, team.userId],
+        [team.teamId, suite.id, suite.name, options.trigger, options.triggerKey ?? null, options.scheduledFor ?? null, suite.mode, suite.failFast, suite.maxParallel, resolved.length, team.userId, options.alertDeliveryId ?? null],
       );
       if (!inserted.length) return undefined;
       const id = inserted[0].id;
