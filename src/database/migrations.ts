@@ -8,6 +8,7 @@ import { Executions1764250400000 } from '../../migrations/1764250400000-executio
 import { Suites1764250500000 } from '../../migrations/1764250500000-suites';
 import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600000-pending-executions-index';
 import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-execution-heartbeat';
+import { FlowRunSemantics1764251100000 } from '../../migrations/1764251100000-flow-run-semantics';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Suites1764250500000,
   PendingExecutionsIndex1764250600000,
   ExecutionHeartbeat1764250700000,
+  FlowRunSemantics1764251100000,
 ];

@@ -22,6 +22,8 @@ export interface StepOutcome {
   attempts: number;
   error?: string | null;
   durationMs: number;
+  /** ERROR of a step with allowFailure: reported, does not fail the execution. */
+  warning?: boolean;
 }
 
 /**
@@ -69,7 +71,8 @@ const STEP_WRITES_CTE = `
           error = CASE WHEN w.d ? 'error' THEN w.d->>'error' ELSE s.error END,
           started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
           finished_at = COALESCE((w.d->>'finishedAt')::timestamptz, s.finished_at),
-          duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms)
+          duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms),
+          warning = COALESCE((w.d->>'warning')::boolean, s.warning)
         FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)`;
 
 /** One batch of transitions and the execution's seq. */
@@ -84,7 +87,7 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
          WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
-  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3 WHERE id = $1`;
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, warnings = $7 WHERE id = $1`;
 
 /**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
@@ -198,6 +201,7 @@ export class ExecutionProgressService {
         error: outcome.error ?? null,
         finishedAt,
         durationMs,
+        warning: outcome.warning === true,
         ...(outcome.request !== undefined && { request: outcome.request }),
       },
     ];
@@ -213,6 +217,7 @@ export class ExecutionProgressService {
           error: outcome.error ?? null,
           attempts: outcome.attempts,
           durationMs,
+          ...(outcome.warning && { warning: true }),
         },
       },
     ];
@@ -224,6 +229,18 @@ export class ExecutionProgressService {
       });
     }
     return lane.push(writes, updates);
+  }
+
+  /**
+   * Tells live clients that a started step waits for background steps it reads (`waitingFor`); not
+   * stored (the step row stays IN_PROGRESS), the step's next update ends the wait.
+   */
+  stepWaiting(execution: Execution, step: ExecutionStep, waitingFor: string[]): void {
+    const lane = this.laneOf(execution);
+    void lane.push(
+      [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS' }],
+      [{ ...this.update(execution, lane.nextSeq(), 'STEP_STARTED'), stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS', waitingFor } }],
+    );
   }
 
   /** Settles when every transition recorded so far is stored; rejects if one could not be. */
@@ -241,7 +258,7 @@ export class ExecutionProgressService {
    * still queued are stored in the same statement. If an earlier batch could not be stored, the run
    * ends FAILED saying so, whatever its steps did.
    */
-  async finish(execution: Execution, requested: ExecutionStatus, requestedError: string | null): Promise<void> {
+  async finish(execution: Execution, requested: ExecutionStatus, requestedError: string | null, warnings = 0): Promise<void> {
     const lane = this.laneOf(execution);
     const remaining = await lane.close();
     const lost = lane.failed;
@@ -253,7 +270,7 @@ export class ExecutionProgressService {
     );
     await this.publishing.get(execution.id);
     const seq = lane.nextSeq();
-    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableJson(writes), seq, status, leftover, toStorableText(error)]);
+    await this.write('execution-finish', FINISH_SQL, [execution.id, toStorableJson(writes), seq, status, leftover, toStorableText(error), warnings]);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
     this.lanes.delete(execution.id);

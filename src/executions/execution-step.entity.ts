@@ -21,5 +21,7 @@ export class ExecutionStep {
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   @Column({ name: 'duration_ms', type: 'int', nullable: true }) durationMs: number | null;
+  /** ERROR of a step with allowFailure: a warning, not a failure of the execution. */
+  @Column({ type: 'boolean', default: false }) warning: boolean;
   @ManyToOne(() => Execution, (e) => e.steps) @JoinColumn({ name: 'execution_id' }) execution?: Execution;
 }

@@ -17,6 +17,10 @@ export interface ExecutionStatusUpdate {
     error?: string | null;
     attempts?: number;
     durationMs?: number | null;
+    /** A failure of a step with allowFailure: the step is ERROR, the execution is not failed by it. */
+    warning?: boolean;
+    /** On a STEP_STARTED: the background steps this step waits for (it reads their result) before it runs. */
+    waitingFor?: string[];
   };
   message?: string;
   at: string;

@@ -71,6 +71,7 @@ export class ExecutionsRepository {
         startedAt: null,
         finishedAt: null,
         durationMs: null,
+        warning: false,
       })) as ExecutionStep[],
     };
   }

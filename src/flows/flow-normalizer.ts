@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AssertionDefinition, RetryDefinition, StepDefinition, VariableDeclaration } from './flow-definition';
+import type { AssertionDefinition, FlowDefaults, RetryDefinition, StepDefinition, VariableDeclaration } from './flow-definition';
 
 /** The loose input the normaliser accepts: a validated DTO or an already stored definition. */
 interface StepInput extends Omit<StepDefinition, 'id'> {
@@ -45,8 +45,15 @@ export function normalizeSteps(input?: readonly StepInput[] | null, previous: re
       ...(step.retry && { retry: normalizeRetry(step.retry) }),
       continueOnFailure: step.continueOnFailure ?? false,
       runInBackground: step.runInBackground ?? false,
+      ...(step.allowFailure && { allowFailure: true }),
+      ...(step.when !== undefined && { when: step.when }),
     };
   });
+}
+
+/** Flow-level defaults with only what was written (`{}` when none). */
+export function normalizeDefaults(defaults?: FlowDefaults | null): FlowDefaults {
+  return defaults?.retry ? { retry: normalizeRetry(defaults.retry) } : {};
 }
 
 function normalizeAssertion(a: AssertionDefinition): AssertionDefinition {

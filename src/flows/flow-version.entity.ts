@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { StepDefinition, VariableDeclaration } from './flow-definition';
+import type { FlowDefaults, StepDefinition, VariableDeclaration } from './flow-definition';
 
 /** One immutable version of a flow's variables and steps; never updated once written. */
 @Entity('flow_versions')
@@ -8,6 +8,8 @@ export class FlowVersion {
   @PrimaryColumn({ type: 'int' }) version: number;
   @Column({ type: 'jsonb' }) variables: VariableDeclaration[];
   @Column({ type: 'jsonb' }) steps: StepDefinition[];
+  /** Flow-level defaults (`defaults.retry`); `{}` when none. */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) defaults: FlowDefaults;
   /** The version this one copies when it was created by a restore. */
   @Column({ name: 'restored_from', type: 'int', nullable: true }) restoredFrom: number | null;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;

@@ -1,4 +1,4 @@
-import type { StepDefinition, VariableDeclaration } from './flow-definition';
+import type { FlowDefaults, StepDefinition, VariableDeclaration } from './flow-definition';
 import type { FlowVersion } from './flow-version.entity';
 import type { Flow } from './flow.entity';
 
@@ -18,6 +18,7 @@ export interface FlowSummaryView {
 export interface FlowView extends FlowSummaryView {
   variables: VariableDeclaration[];
   steps: StepDefinition[];
+  defaults: FlowDefaults;
 }
 
 export interface FlowVersionView {
@@ -27,6 +28,7 @@ export interface FlowVersionView {
   restoredFrom: number | null;
   variables: VariableDeclaration[];
   steps: StepDefinition[];
+  defaults: FlowDefaults;
   createdBy: string | null;
   createdAt: Date;
 }
@@ -53,7 +55,7 @@ export function toSummaryView(flow: Flow): FlowSummaryView {
 }
 
 export function toFlowView(flow: Flow, version: FlowVersion): FlowView {
-  return { ...toSummaryView(flow), variables: version.variables, steps: version.steps };
+  return { ...toSummaryView(flow), variables: version.variables, steps: version.steps, defaults: version.defaults ?? {} };
 }
 
 export function toVersionView(flow: Flow, version: FlowVersion): FlowVersionView {
@@ -64,6 +66,7 @@ export function toVersionView(flow: Flow, version: FlowVersion): FlowVersionView
     restoredFrom: version.restoredFrom,
     variables: version.variables,
     steps: version.steps,
+    defaults: version.defaults ?? {},
     createdBy: version.createdBy,
     createdAt: version.createdAt,
   };

@@ -7,7 +7,7 @@ import type { TeamContext } from '../identity/tenancy/principal';
 import { FlowDefinitionDto, UpdateFlowDto } from './dto/flow-definition.dto';
 import type { ListFlowsQueryDto } from './dto/flow-queries.dto';
 import type { FlowVersionSnapshot } from './flow-definition';
-import { normalizeSteps, normalizeVariables, stepTypesOf } from './flow-normalizer';
+import { normalizeDefaults, normalizeSteps, normalizeVariables, stepTypesOf } from './flow-normalizer';
 import { FlowVersion } from './flow-version.entity';
 import { type FlowSummaryView, type FlowVersionView, type FlowView, type Page, toFlowView, toSummaryView, toVersionView } from './flow-view';
 import { Flow } from './flow.entity';
@@ -153,12 +153,16 @@ export class FlowsService {
       }
       let latest = await this.findVersion(flow, flow.latestVersion, manager);
       let changed = false;
-      if (patch.variables != null || patch.steps != null) {
+      if (patch.variables != null || patch.steps != null || patch.defaults != null) {
         const content = { variables: patch.variables ?? latest.variables, steps: patch.steps ?? latest.steps };
         const contentProblems = await this.validator.checkContent(team.teamId, content);
         if (contentProblems.length) throw invalidFlow(contentProblems);
-        const next = { variables: normalizeVariables(content.variables), steps: normalizeSteps(content.steps, latest.steps) };
-        if (!jsonEqual(next, { variables: latest.variables, steps: latest.steps })) {
+        const next = {
+          variables: normalizeVariables(content.variables),
+          steps: normalizeSteps(content.steps, latest.steps),
+          defaults: normalizeDefaults(patch.defaults ?? latest.defaults),
+        };
+        if (!jsonEqual(next, { variables: latest.variables, steps: latest.steps, defaults: latest.defaults ?? {} })) {
           latest = await this.addVersion(manager, flow, next, team.userId, null);
           changed = true;
         }
@@ -228,7 +232,7 @@ export class FlowsService {
       const flow = await this.findLive(manager, team.teamId, flowId, true);
       const source = await this.findVersion(flow, version, manager);
       const latest = await this.findVersion(flow, flow.latestVersion, manager);
-      if (jsonEqual([source.variables, source.steps], [latest.variables, latest.steps])) return toFlowView(flow, latest);
+      if (jsonEqual([source.variables, source.steps, source.defaults ?? {}], [latest.variables, latest.steps, latest.defaults ?? {}])) return toFlowView(flow, latest);
       const problems = await this.validator.checkContent(team.teamId, source);
       if (problems.length) throw invalidFlow(problems, `Version ${version}`);
       const created = await this.addVersion(manager, flow, source, team.userId, source.version);
@@ -240,6 +244,7 @@ export class FlowsService {
   private async insert(manager: EntityManager, team: TeamContext, definition: FlowDefinitionDto): Promise<FlowView> {
     const variables = normalizeVariables(definition.variables);
     const steps = normalizeSteps(definition.steps);
+    const defaults = normalizeDefaults(definition.defaults);
     const flow = await manager.save(
       manager.create(Flow, {
         teamId: team.teamId,
@@ -253,7 +258,7 @@ export class FlowsService {
       }),
     );
     const version = await manager.save(
-      manager.create(FlowVersion, { flowId: flow.id, version: 1, variables, steps, restoredFrom: null, createdBy: team.userId }),
+      manager.create(FlowVersion, { flowId: flow.id, version: 1, variables, steps, defaults, restoredFrom: null, createdBy: team.userId }),
     );
     return toFlowView(flow, version);
   }
@@ -262,7 +267,7 @@ export class FlowsService {
   private async addVersion(
     manager: EntityManager,
     flow: Flow,
-    content: Pick<FlowVersion, 'variables' | 'steps'>,
+    content: Pick<FlowVersion, 'variables' | 'steps' | 'defaults'>,
     createdBy: string | null,
     restoredFrom: number | null,
   ): Promise<FlowVersion> {
@@ -272,6 +277,7 @@ export class FlowsService {
         version: flow.latestVersion + 1,
         variables: content.variables,
         steps: content.steps,
+        defaults: content.defaults ?? {},
         restoredFrom,
         createdBy,
       }),

@@ -16,6 +16,7 @@ export interface StepWrite {
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
+  warning?: boolean;
 }
 
 /** Writes a batch (one statement: the step rows and the execution's seq), then publishes its updates. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import type { StepDefinition, VariableDeclaration } from '../flow-definition';
+import type { FlowDefaults, StepDefinition, VariableDeclaration } from '../flow-definition';
 import { EXAMPLE_FLOW } from './flow-example';
-import { StepDto, VariableDto } from './flow-definition.dto';
+import { FlowDefaultsDto, StepDto, VariableDto } from './flow-definition.dto';
 
 /** A step as stored: always has its id and every flag spelled out. */
 export class StoredStepDto extends OmitType(StepDto, ['id'] as const) implements StepDefinition {
@@ -24,6 +24,7 @@ export class FlowSummaryDto {
 export class FlowDto extends FlowSummaryDto {
   @ApiProperty({ type: [VariableDto], example: EXAMPLE_FLOW.variables }) variables: VariableDeclaration[];
   @ApiProperty({ type: [StoredStepDto], example: EXAMPLE_FLOW.steps }) steps: StepDefinition[];
+  @ApiProperty({ type: FlowDefaultsDto, description: '`{}` when the flow sets none', example: {} }) defaults: FlowDefaults;
 }
 
 export class FlowPageDto {
@@ -57,6 +58,7 @@ export class FlowVersionDto {
   @ApiProperty({ type: Number, nullable: true }) restoredFrom: number | null;
   @ApiProperty({ type: [VariableDto], example: EXAMPLE_FLOW.variables }) variables: VariableDeclaration[];
   @ApiProperty({ type: [StoredStepDto], example: EXAMPLE_FLOW.steps }) steps: StepDefinition[];
+  @ApiProperty({ type: FlowDefaultsDto, description: '`{}` when the flow sets none', example: {} }) defaults: FlowDefaults;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdBy: string | null;
   @ApiProperty() createdAt: Date;
 }

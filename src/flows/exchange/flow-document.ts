@@ -15,6 +15,8 @@ export interface ExportedFlow {
   tags: string[];
   variables: FlowView['variables'];
   steps: ExportedStep[];
+  /** Present only when the flow sets some (`defaults.retry`). */
+  defaults?: FlowView['defaults'];
 }
 
 export interface FlowExportDocument {
@@ -47,6 +49,7 @@ export function toExportDocument(flows: readonly FlowView[], resourceNames: Read
       tags: f.tags,
       variables: f.variables,
       steps: f.steps.map((s) => toExportedStep(s, resourceNames)),
+      ...(f.defaults && Object.keys(f.defaults).length > 0 && { defaults: f.defaults }),
     })),
   };
 }

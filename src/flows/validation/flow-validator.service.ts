@@ -6,6 +6,7 @@ import { FLOW_LIMITS, RESERVED_ROOTS } from '../flow-limits';
 import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/flow-resource-catalog';
 import { dedupeProblems, pointerOf, problem, type FlowProblem } from '../../flow-language/flow-problem';
 import { checkReferences } from '../../flow-language/references/reference-rules';
+import { scanTemplates } from '../../flow-language/references/template-references';
 
 /** Variables and steps as submitted (shape-checked or not): every rule below guards its own input. */
 export interface FlowContent {
@@ -40,7 +41,7 @@ export class FlowValidator {
       ...checkVariables(variables),
       ...checkStepNames(steps, variables),
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
-      ...checkReferences({ variables, steps }, this.allowedEnv),
+      ...checkReferences({ variables, steps }, this.allowedEnv, this.registry.lateFields()),
       ...(await this.checkResources(teamId, steps)),
     ];
     return dedupeProblems(problems);
@@ -104,12 +105,30 @@ function checkVariables(variables: Loose[]): FlowProblem[] {
       if (first !== undefined) problems.push(problem(at('name'), `duplicate variable name "${name}" (also /variables/${first})`));
       else firstIndex.set(name, index);
     }
-    if ('default' in variable && variable.default !== undefined) {
+    if (typeof variable.default === 'string' && variable.default.includes('${')) {
+      problems.push(...defaultTemplateProblems(variable.default, at('default')));
+    } else if ('default' in variable && variable.default !== undefined) {
       const mismatch = defaultProblem(variable.type, variable.default);
       if (mismatch) problems.push(problem(at('default'), mismatch));
     }
   });
   return problems;
+}
+
+/**
+ * A default may call functions (`${uuid()}`, `${now("+1h")}`): it is evaluated once when a run is
+ * created. It cannot read variables, steps or env — there is nothing to read yet.
+ */
+function defaultTemplateProblems(text: string, pointer: string): FlowProblem[] {
+  const scan = scanTemplates(text, pointer, []);
+  return [
+    ...scan.syntaxErrors.map((e) => problem(e.pointer, e.message)),
+    ...scan.references
+      .filter((r) => r.kind !== 'function')
+      .map((r) =>
+        problem(r.pointer, `\${${r.expression}}: a default can only call functions (uuid(), now(), ...); it is evaluated once when the run is created, before any step`),
+      ),
+  ];
 }
 
 function defaultProblem(type: unknown, value: unknown): string | undefined {

@@ -16,6 +16,11 @@ export interface SubscriptionOptions {
   signal: AbortSignal;
   deadline: number;
   resourceName: string;
+  /**
+   * The searchPattern comes later (deferred match, `startMatching`): until then every message that
+   * arrives is kept, unexamined, so a message produced before the pattern is known is still matched.
+   */
+  deferMatch?: boolean;
   /** Told when a consumer is created and when it has disconnected (leak accounting). */
   onConsumer(consumer: Consumer, alive: boolean): void;
   /** Runs once after the consumer has disconnected, whatever the outcome. */
@@ -37,8 +42,11 @@ export class KafkaSubscription {
   readonly result: Promise<KafkaSubscribeStepResult>;
   private resolveResult!: (result: KafkaSubscribeStepResult) => void;
   private rejectResult!: (error: unknown) => void;
-  private readonly matcher: MessageMatcher | null;
-  private readonly matchAll: boolean;
+  private matcher: MessageMatcher | null = null;
+  private matchAll = true;
+  private search: KafkaSubscribeStepConfig['searchPattern'];
+  /** Messages kept while the pattern is not known yet (deferred match); null once matching has started. */
+  private held: Array<{ partition: number; message: KafkaMessage }> | null = null;
   private readonly messageLimit: number;
   private readonly matches: ConsumedMessage[] = [];
   /** Next offset to examine per partition: the starting position, then past every examined message. */
@@ -53,10 +61,8 @@ export class KafkaSubscription {
   private readonly onAbort = () => this.finish(this.abortError());
 
   constructor(private readonly options: SubscriptionOptions) {
-    const search = options.config.searchPattern;
-    this.matcher = search ? createMessageMatcher(search) : null;
-    // Without a pattern every message matches: collect up to messageLimit.
-    this.matchAll = search ? search.matchAll === true : true;
+    if (options.deferMatch) this.held = [];
+    else this.useSearch(options.config.searchPattern);
     this.messageLimit = options.config.messageLimit ?? KAFKA_SUBSCRIBE_DEFAULTS.messageLimit;
     this.result = new Promise<KafkaSubscribeStepResult>((resolve, reject) => {
       this.resolveResult = resolve;
@@ -84,6 +90,28 @@ export class KafkaSubscription {
     this.timer = setTimeout(() => this.finish(this.timeoutError()), this.waitMs);
     if (signal.aborted) this.onAbort();
     else signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /**
+   * Deferred match: the pattern is known now. What was kept meanwhile is matched first, in arrival
+   * order, then what arrives. The timeout still counts from `prepare`.
+   */
+  startMatching(search: KafkaSubscribeStepConfig['searchPattern']): void {
+    if (this.held === null) return;
+    this.useSearch(search);
+    const held = this.held;
+    this.held = null;
+    for (const { partition, message } of held) {
+      if (this.finished) break;
+      this.match(partition, message);
+    }
+  }
+
+  private useSearch(search: KafkaSubscribeStepConfig['searchPattern']): void {
+    this.search = search;
+    this.matcher = search ? createMessageMatcher(search) : null;
+    // Without a pattern every message matches: collect up to messageLimit.
+    this.matchAll = search ? search.matchAll === true : true;
   }
 
   /** Ends the subscription now (worker shutdown). */
@@ -166,6 +194,15 @@ export class KafkaSubscription {
     if (next !== undefined && offset < next) return; // delivered again after a seek or rejoin
     this.nextOffsets.set(partition, offset + 1n);
     this.scanned++;
+    if (this.held !== null) {
+      // Bounded like a result: a topic flooding faster than the trigger answers is cut at the limit.
+      if (this.held.length < MAX_HELD_MESSAGES) this.held.push({ partition, message });
+      return;
+    }
+    this.match(partition, message);
+  }
+
+  private match(partition: number, message: KafkaMessage): void {
     if (this.matcher && !this.matcher(message.value === null ? null : message.value.toString('utf8')).matched) return;
     this.matches.push(toConsumedMessage(partition, message));
     // Not awaited here: a disconnect waits for this handler to return.
@@ -224,7 +261,8 @@ export class KafkaSubscription {
   }
 
   private describeWanted(): string {
-    const search = this.options.config.searchPattern;
+    if (this.held !== null) return `arrived that could be matched (matching had not started: the steps its searchPattern reads had not finished; ${this.held.length} kept)`;
+    const search = this.search;
     if (!search) return 'arrived';
     return search.matchType === 'exact' ? `contained "${search.pattern}"` : `matched JSONPath ${search.pattern}`;
   }
@@ -242,6 +280,9 @@ export class KafkaSubscription {
     return new StepError(`cannot subscribe to topic "${config.topic}" on resource "${resourceName}": ${e.message ?? String(error)}${e.type ? ` [${e.type}]` : ''}`);
   }
 }
+
+/** Most messages a deferred subscription keeps before its pattern is known. */
+const MAX_HELD_MESSAGES = 10_000;
 
 function toConsumedMessage(partition: number, message: KafkaMessage): ConsumedMessage {
   return {
