@@ -107,7 +107,7 @@ describe('flow versions', () => {
     await t.http.patch(`${flows()}/${created.id}`).set(owner.auth).send({ steps: [delay('a'), delay('b')] }).expect(200);
 
     const latest = await service.getVersionForRun(teamId, created.id);
-    expect(latest).toEqual({ flowId: created.id, teamId, flowName: 'For runs', version: 2, variables: [], steps: expect.any(Array) });
+    expect(latest).toEqual({ flowId: created.id, teamId, flowName: 'For runs', version: 2, variables: [], steps: expect.any(Array), defaults: {} });
     expect(latest.steps.map((s) => s.name)).toEqual(['a', 'b']);
     const pinned = await service.getVersionForRun(teamId, created.id, 1);
     expect(pinned.steps).toEqual(created.steps);

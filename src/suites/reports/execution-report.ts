@@ -28,6 +28,8 @@ export interface StepReport {
   assertionsPassed: number;
   assertionsFailed: number;
   error: string | null;
+  /** Failed with allowFailure: a warning, not the execution's failure. */
+  warning: boolean;
 }
 
 export interface ExecutionReport {
@@ -42,6 +44,8 @@ export interface ExecutionReport {
   durationMs: number | null;
   error: string | null;
   failure: FailureReport | null;
+  /** Steps that failed with allowFailure. */
+  warnings: number;
   steps: StepReport[];
 }
 
@@ -51,7 +55,7 @@ export function durationMs(startedAt: Date | null, finishedAt: Date | null): num
 
 function failureOf(e: ExecutionView): FailureReport | null {
   if (e.status !== 'FAILED') return null;
-  const step = e.steps.find((s) => s.status === 'ERROR');
+  const step = e.steps.find((s) => s.status === 'ERROR' && !s.warning);
   if (!step) return { kind: 'error', step: null, message: e.error ?? 'the execution failed', assertions: [], error: e.error };
   const assertions = (step.assertions ?? [])
     .filter((a) => !a.passed)
@@ -80,6 +84,7 @@ export function toExecutionReport(e: ExecutionView): ExecutionReport {
     durationMs: durationMs(e.startedAt, e.finishedAt),
     error: e.error,
     failure: failureOf(e),
+    warnings: e.warnings ?? 0,
     steps: e.steps.map((s) => ({
       index: s.stepIndex,
       name: s.name,
@@ -90,6 +95,7 @@ export function toExecutionReport(e: ExecutionView): ExecutionReport {
       assertionsPassed: (s.assertions ?? []).filter((a) => a.passed).length,
       assertionsFailed: (s.assertions ?? []).filter((a) => !a.passed).length,
       error: s.error,
+      warning: s.warning === true,
     })),
   };
 }
@@ -122,14 +128,18 @@ function verdictOf(r: ExecutionReport, skipReason: string | null): JUnitVerdict 
   return { kind: f.kind === 'assertion' ? 'failure' : 'error', type: f.kind === 'assertion' ? 'AssertionFailed' : 'StepError', message: f.message, details: lines.join('\n') };
 }
 
-/** One JUnit test case per execution; the step log goes to system-out. */
+/**
+ * One JUnit test case per execution; the step log goes to system-out. A step that failed with
+ * allowFailure leaves the case passed and is listed as `warning: …` lines (JUnit has no warning verdict).
+ */
 export function toJUnitCase(r: ExecutionReport, classname: string, name: string, skipReason: string | null = null): JUnitCase {
-  const log = r.steps.map((s) => `[${s.status}] #${s.index + 1} ${s.name} (${s.type})${s.durationMs !== null ? ` ${s.durationMs} ms` : ''}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}${s.error ? ` — ${s.error}` : ''}`);
+  const warnings = r.steps.filter((s) => s.warning).map((s) => `warning: step "${s.name}" (${s.type}) failed, allowed by allowFailure: ${s.error ?? 'failed'}`);
+  const log = r.steps.map((s) => `[${s.status}${s.warning ? ', warning' : ''}] #${s.index + 1} ${s.name} (${s.type})${s.durationMs !== null ? ` ${s.durationMs} ms` : ''}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}${s.error ? ` — ${s.error}` : ''}`);
   return {
     name,
     classname,
     time: (r.durationMs ?? 0) / 1000,
     verdict: verdictOf(r, skipReason),
-    systemOut: [`execution ${r.executionId} — flow "${r.flowName}" v${r.flowVersion}: ${r.status}`, ...log].join('\n'),
+    systemOut: [`execution ${r.executionId} — flow "${r.flowName}" v${r.flowVersion}: ${r.status}${r.warnings ? ` with ${r.warnings} warning(s)` : ''}`, ...warnings, ...log].join('\n'),
   };
 }

@@ -34,6 +34,7 @@ export class StepReportDto {
   @ApiProperty({ example: 1 }) assertionsPassed: number;
   @ApiProperty({ example: 1 }) assertionsFailed: number;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({ description: 'Failed with allowFailure: a warning, not the execution\'s failure' }) warning: boolean;
 }
 
 export class ExecutionReportEntryDto {
@@ -48,6 +49,7 @@ export class ExecutionReportEntryDto {
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
   @ApiProperty({ type: FailureReportDto, nullable: true }) failure: FailureReportDto | null;
+  @ApiProperty({ example: 0, description: 'Steps that failed with allowFailure' }) warnings: number;
   @ApiProperty({ type: [StepReportDto] }) steps: StepReportDto[];
 }
 
