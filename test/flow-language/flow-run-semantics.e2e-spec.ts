@@ -283,6 +283,11 @@ describe('flow run semantics (API → worker → HTTP target, Kafka)', () => {
 
       const flow = await t.http.get(`${API}/teams/${teamId}/flows/${byFlow.flowId}`).set(user.auth).expect(200);
       expect(flow.body.defaults).toEqual(defaults);
+      // Changing only the defaults makes a version, and the diff says so.
+      const patched = await t.http.patch(`${API}/teams/${teamId}/flows/${byFlow.flowId}`).set(user.auth).send({ defaults: { retry: { maxRetries: 1 } } }).expect(200);
+      expect(patched.body).toMatchObject({ version: 2, defaults: { retry: { maxRetries: 1 } } });
+      const diff = await t.http.get(`${API}/teams/${teamId}/flows/${byFlow.flowId}/diff`).set(user.auth).expect(200);
+      expect(diff.body).toMatchObject({ defaultsChanged: true, identical: false });
     });
 
     it('evaluates function defaults of variables once per run and stores the values', async () => {

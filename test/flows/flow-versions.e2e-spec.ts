@@ -64,6 +64,7 @@ describe('flow versions', () => {
       from: 1,
       to: 2,
       identical: false,
+      defaultsChanged: false,
       steps: {
         added: [{ id: third.id, name: 'third', index: 1 }],
         removed: [],

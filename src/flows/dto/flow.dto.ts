@@ -138,5 +138,6 @@ export class FlowDiffDto {
   @ApiProperty({ example: 3 }) to: number;
   @ApiProperty({ type: StepsDiffDto }) steps: StepsDiffDto;
   @ApiProperty({ type: VariablesDiffDto }) variables: VariablesDiffDto;
+  @ApiProperty({ description: 'The flow-level defaults (defaults.retry) differ' }) defaultsChanged: boolean;
   @ApiProperty({ description: 'No difference at all' }) identical: boolean;
 }
