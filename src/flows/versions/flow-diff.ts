@@ -1,4 +1,4 @@
-import type { StepDefinition, VariableDeclaration } from '../flow-definition';
+import type { FlowDefaults, StepDefinition, VariableDeclaration } from '../flow-definition';
 import { jsonEqual } from './canonical-json';
 
 export interface StepRef {
@@ -27,6 +27,8 @@ export interface StepMove {
 export interface FlowDiff {
   steps: { added: StepRef[]; removed: StepRef[]; changed: StepChange[]; moved: StepMove[] };
   variables: { added: string[]; removed: string[]; changed: Array<{ name: string; fields: string[] }> };
+  /** The flow-level `defaults` (retry) differ. */
+  defaultsChanged: boolean;
   identical: boolean;
 }
 
@@ -37,9 +39,10 @@ const STEP_FIELDS: ReadonlyArray<keyof StepDefinition> = [
   'assertions',
   'timeoutMs',
   'retry',
-  'holdFor',
   'continueOnFailure',
   'runInBackground',
+  'allowFailure',
+  'when',
 ];
 const VARIABLE_FIELDS: ReadonlyArray<keyof VariableDeclaration> = ['type', 'default', 'required', 'description'];
 
@@ -49,8 +52,8 @@ const VARIABLE_FIELDS: ReadonlyArray<keyof VariableDeclaration> = ['type', 'defa
  * order, so inserting one step moves nothing and swapping two moves one.
  */
 export function diffFlowVersions(
-  from: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[] },
-  to: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[] },
+  from: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults },
+  to: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults },
 ): FlowDiff {
   const fromIds = new Map(from.steps.map((s, index) => [s.id, { step: s, index }]));
   const toIds = new Map(to.steps.map((s, index) => [s.id, { step: s, index }]));
@@ -84,11 +87,12 @@ export function diffFlowVersions(
       return fields.length ? [{ name: v.name, fields }] : [];
     }),
   };
+  const defaultsChanged = !jsonEqual(from.defaults ?? {}, to.defaults ?? {});
   // Variable order has no meaning for runs, so a reordering alone is not a difference.
   const identical =
     !added.length && !removed.length && !changed.length && !moved.length &&
-    !variables.added.length && !variables.removed.length && !variables.changed.length;
-  return { steps: { added, removed, changed, moved }, variables, identical };
+    !variables.added.length && !variables.removed.length && !variables.changed.length && !defaultsChanged;
+  return { steps: { added, removed, changed, moved }, variables, defaultsChanged, identical };
 }
 
 function longestCommonSubsequence(a: readonly string[], b: readonly string[]): string[] {
