@@ -65,6 +65,7 @@ describe('flow versions', () => {
       to: 2,
       identical: false,
       defaultsChanged: false,
+      outputsChanged: false,
       steps: {
         added: [{ id: third.id, name: 'third', index: 1 }],
         removed: [],

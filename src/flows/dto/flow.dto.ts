@@ -143,5 +143,6 @@ export class FlowDiffDto {
   @ApiProperty({ type: StepsDiffDto }) steps: StepsDiffDto;
   @ApiProperty({ type: VariablesDiffDto }) variables: VariablesDiffDto;
   @ApiProperty({ description: 'The flow-level defaults (defaults.retry) differ' }) defaultsChanged: boolean;
+  @ApiProperty({ description: "The flow's outputs differ" }) outputsChanged: boolean;
   @ApiProperty({ description: 'No difference at all' }) identical: boolean;
 }

@@ -81,4 +81,10 @@ describe('diffFlowVersions', () => {
     expect(diff).toMatchObject({ defaultsChanged: true, identical: false });
     expect(diffFlowVersions({ variables: [], steps: [], defaults: {} }, { variables: [], steps: [] })).toMatchObject({ defaultsChanged: false, identical: true });
   });
+
+  it('sees changed outputs', () => {
+    const diff = diffFlowVersions({ variables: [], steps: [], outputs: { id: '${a.response.id}' } }, { variables: [], steps: [], outputs: { id: '${b.response.id}' } });
+    expect(diff).toMatchObject({ outputsChanged: true, identical: false });
+    expect(diffFlowVersions({ variables: [], steps: [], outputs: {} }, { variables: [], steps: [] })).toMatchObject({ outputsChanged: false, identical: true });
+  });
 });

@@ -1,4 +1,4 @@
-import type { FlowDefaults, StepDefinition, VariableDeclaration } from '../flow-definition';
+import type { FlowDefaults, FlowOutputs, StepDefinition, VariableDeclaration } from '../flow-definition';
 import { jsonEqual } from './canonical-json';
 
 export interface StepRef {
@@ -29,6 +29,8 @@ export interface FlowDiff {
   variables: { added: string[]; removed: string[]; changed: Array<{ name: string; fields: string[] }> };
   /** The flow-level `defaults` (retry) differ. */
   defaultsChanged: boolean;
+  /** The flow's `outputs` differ. */
+  outputsChanged: boolean;
   identical: boolean;
 }
 
@@ -39,6 +41,7 @@ const STEP_FIELDS: ReadonlyArray<keyof StepDefinition> = [
   'assertions',
   'timeoutMs',
   'retry',
+  'holdFor',
   'continueOnFailure',
   'runInBackground',
   'allowFailure',
@@ -52,8 +55,8 @@ const VARIABLE_FIELDS: ReadonlyArray<keyof VariableDeclaration> = ['type', 'defa
  * order, so inserting one step moves nothing and swapping two moves one.
  */
 export function diffFlowVersions(
-  from: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults },
-  to: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults },
+  from: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults; outputs?: FlowOutputs | null },
+  to: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults; outputs?: FlowOutputs | null },
 ): FlowDiff {
   const fromIds = new Map(from.steps.map((s, index) => [s.id, { step: s, index }]));
   const toIds = new Map(to.steps.map((s, index) => [s.id, { step: s, index }]));
@@ -88,11 +91,12 @@ export function diffFlowVersions(
     }),
   };
   const defaultsChanged = !jsonEqual(from.defaults ?? {}, to.defaults ?? {});
+  const outputsChanged = !jsonEqual(from.outputs ?? {}, to.outputs ?? {});
   // Variable order has no meaning for runs, so a reordering alone is not a difference.
   const identical =
     !added.length && !removed.length && !changed.length && !moved.length &&
-    !variables.added.length && !variables.removed.length && !variables.changed.length && !defaultsChanged;
-  return { steps: { added, removed, changed, moved }, variables, defaultsChanged, identical };
+    !variables.added.length && !variables.removed.length && !variables.changed.length && !defaultsChanged && !outputsChanged;
+  return { steps: { added, removed, changed, moved }, variables, defaultsChanged, outputsChanged, identical };
 }
 
 function longestCommonSubsequence(a: readonly string[], b: readonly string[]): string[] {
