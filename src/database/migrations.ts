@@ -10,6 +10,7 @@ import { PendingExecutionsIndex1764250600000 } from '../../migrations/1764250600
 import { ExecutionHeartbeat1764250700000 } from '../../migrations/1764250700000-execution-heartbeat';
 import { TeamFairShare1764250900000 } from '../../migrations/1764250900000-team-fair-share';
 import { RetentionAndStoredBytes1764251000000 } from '../../migrations/1764251000000-retention-and-stored-bytes';
+import { FlowRunSemantics1764251100000 } from '../../migrations/1764251100000-flow-run-semantics';
 import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows';
 import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
 import { ExecutionStatsIndexes1764251500000 } from '../../migrations/1764251500000-execution-stats-indexes';
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   ExecutionHeartbeat1764250700000,
   TeamFairShare1764250900000,
   RetentionAndStoredBytes1764251000000,
+  FlowRunSemantics1764251100000,
   SubFlows1764251200000,
   ExecutionCorrelation1764251300000,
   ExecutionStatsIndexes1764251500000,

@@ -6,6 +6,7 @@ import { FlowsModule } from '../flows/flows.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { StepsModule } from '../steps/steps.module';
 import { FlowRunner } from './runner/flow-runner';
+import { RunPlanner } from './runner/run-plan';
 import { RunningExecutions } from './runner/running-executions';
 import { StepExecutor } from './runner/step-executor';
 import { ExecutionHeartbeatService } from './worker/execution-heartbeat.service';
@@ -23,6 +24,7 @@ import { ExecutionWorkerService } from './worker/execution-worker.service';
   providers: [
     RunningExecutions,
     StepExecutor,
+    RunPlanner,
     FlowRunner,
     ExecutionWorkerService,
     ExecutionReconcilerService,

@@ -25,6 +25,8 @@ export interface StepOutcome {
   attempts: number;
   error?: string | null;
   durationMs: number;
+  /** ERROR of a step with allowFailure: reported, does not fail the execution. */
+  warning?: boolean;
 }
 
 /**
@@ -73,7 +75,8 @@ const STEP_WRITES_CTE = `
           started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
           finished_at = COALESCE((w.d->>'finishedAt')::timestamptz, s.finished_at),
           duration_ms = COALESCE((w.d->>'durationMs')::int, s.duration_ms),
-          child_execution_id = COALESCE((w.d->>'childExecutionId')::uuid, s.child_execution_id)
+          child_execution_id = COALESCE((w.d->>'childExecutionId')::uuid, s.child_execution_id),
+          warning = COALESCE((w.d->>'warning')::boolean, s.warning)
         FROM w WHERE s.execution_id = $1 AND s.step_index = w.step_index)`;
 
 /** One batch of transitions, the execution's seq and its stored bytes so far (see ResultBudget). */
@@ -88,7 +91,7 @@ const WRITE_STEPS_SQL = `WITH ${STEP_WRITES_CTE}
 const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   l AS (UPDATE execution_steps SET status = $5, finished_at = COALESCE(finished_at, now())
          WHERE execution_id = $1 AND status IN ('PENDING', 'IN_PROGRESS') AND step_index <> ALL (SELECT step_index FROM w))
-  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7, outputs = $8::jsonb, waiting_reason = NULL WHERE id = $1
+  UPDATE executions SET status = $4, error = $6, finished_at = now(), seq = $3, stored_bytes = $7, outputs = $8::jsonb, waiting_reason = NULL, warnings = $10 WHERE id = $1
   RETURNING ats_team_has_waiting($9::uuid) AS team_has_waiting`;
 
 /**
@@ -263,6 +266,7 @@ export class ExecutionProgressService {
         error: outcome.error ?? null,
         finishedAt,
         durationMs,
+        warning: outcome.warning === true,
         ...(outcome.request !== undefined && { request: outcome.request === null ? null : budget.store(outcome.request).json }),
       },
     ];
@@ -278,6 +282,7 @@ export class ExecutionProgressService {
           error: outcome.error ?? null,
           attempts: outcome.attempts,
           durationMs,
+          ...(outcome.warning && { warning: true }),
         },
       },
     ];
@@ -289,6 +294,18 @@ export class ExecutionProgressService {
       });
     }
     return lane.push(writes, updates);
+  }
+
+  /**
+   * Tells live clients that a started step waits for background steps it reads (`waitingFor`); not
+   * stored (the step row stays IN_PROGRESS), the step's next update ends the wait.
+   */
+  stepWaiting(execution: Execution, step: ExecutionStep, waitingFor: string[]): void {
+    const lane = this.laneOf(execution);
+    void lane.push(
+      [{ stepIndex: step.stepIndex, status: 'IN_PROGRESS' }],
+      [{ ...this.update(execution, lane.nextSeq(), 'STEP_STARTED'), stepUpdate: { stepIndex: step.stepIndex, stepId: step.stepId, name: step.name, status: 'IN_PROGRESS', waitingFor } }],
+    );
   }
 
   /** Settles when every transition recorded so far is stored; rejects if one could not be. */
@@ -306,7 +323,13 @@ export class ExecutionProgressService {
    * still queued are stored in the same statement. If an earlier batch could not be stored, the run
    * ends FAILED saying so, whatever its steps did.
    */
-  async finish(execution: Execution, requested: ExecutionStatus, requestedError: string | null, outputs: Record<string, unknown> | null = null): Promise<void> {
+  async finish(
+    execution: Execution,
+    requested: ExecutionStatus,
+    requestedError: string | null,
+    outputs: Record<string, unknown> | null = null,
+    warnings = 0,
+  ): Promise<void> {
     const lane = this.laneOf(execution);
     const remaining = await lane.close();
     const lost = lane.failed;
@@ -330,6 +353,7 @@ export class ExecutionProgressService {
       storedBytes,
       storedOutputs,
       execution.teamId,
+      warnings,
     ]);
     // The slot this run held goes to the team's oldest waiting runs — one more statement, only when
     // the team is at its limit with runs waiting (see migration 1764250900000 for why none is lost).

@@ -23,5 +23,7 @@ export class ExecutionStep {
   @Column({ name: 'duration_ms', type: 'int', nullable: true }) durationMs: number | null;
   /** For a `flow` step: the child execution it started (the latest one when the step was retried). */
   @Column({ name: 'child_execution_id', type: 'uuid', nullable: true }) childExecutionId: string | null;
+  /** ERROR of a step with allowFailure: a warning, not a failure of the execution. */
+  @Column({ type: 'boolean', default: false }) warning: boolean;
   @ManyToOne(() => Execution, (e) => e.steps) @JoinColumn({ name: 'execution_id' }) execution?: Execution;
 }

@@ -20,6 +20,10 @@ export interface ExecutionStatusUpdate {
     durationMs?: number | null;
     /** A `flow` step's child execution, once started. */
     childExecutionId?: string;
+    /** A failure of a step with allowFailure: the step is ERROR, the execution is not failed by it. */
+    warning?: boolean;
+    /** On a STEP_STARTED: the background steps this step waits for (it reads their result) before it runs. */
+    waitingFor?: string[];
   };
   /** On every update of a child execution: the execution whose `flow` step started it. */
   parentExecutionId?: string;

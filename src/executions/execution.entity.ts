@@ -42,6 +42,8 @@ export class Execution {
   @Column({ type: 'int' }) attempt: number;
   @Column({ type: 'jsonb' }) recoveries: RecoveryRecord[];
   @Column({ type: 'int' }) seq: number;
+  /** Steps that failed with allowFailure (the execution can be COMPLETED with warnings). */
+  @Column({ type: 'int', default: 0 }) warnings: number;
   @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true }) cancelRequestedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;

@@ -26,7 +26,7 @@ const INSERT_PENDING_SQL = `
 /** A step row without its stored bodies (request, response, assertions). */
 export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'execution'>;
 
-const STEP_SUMMARY_COLUMNS = 's.execution_id, s.step_index, s.step_id, s.name, s.type, s.background, s.status, s.attempts, s.error, s.started_at, s.finished_at, s.duration_ms';
+const STEP_SUMMARY_COLUMNS = 's.execution_id, s.step_index, s.step_id, s.name, s.type, s.background, s.status, s.attempts, s.error, s.started_at, s.finished_at, s.duration_ms, s.child_execution_id, s.warning';
 
 /** Data access for executions, private to this module; other modules use its services. */
 @Injectable()
@@ -84,6 +84,7 @@ export class ExecutionsRepository {
         finishedAt: null,
         durationMs: null,
         childExecutionId: null,
+        warning: false,
       })) as ExecutionStep[],
     };
   }

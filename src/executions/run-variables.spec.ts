@@ -42,4 +42,20 @@ describe('resolveRunVariables', () => {
   it('accepts undeclared variables as given', () => {
     expect(resolveRunVariables([], [{ name: 'extra', value: { x: 1 } }]).values).toEqual({ extra: { x: 1 } });
   });
+
+  it('evaluates function defaults once per run, typed as declared', () => {
+    const withFunctions = [
+      { name: 'orderId', type: 'string' as const, default: 'o-${uuid()}' },
+      { name: 'at', type: 'string' as const, default: '${now()}' },
+      { name: 'n', type: 'number' as const, default: '${randomInt(5, 5)}' },
+      { name: 'kept', type: 'string' as const, default: '${uuid()}' },
+    ];
+    const { values, problems } = resolveRunVariables(withFunctions, [{ name: 'kept', value: 'mine' }], () => Date.UTC(2026, 0, 2));
+    expect(problems).toEqual([]);
+    expect(values.orderId).toMatch(/^o-[0-9a-f-]{36}$/);
+    expect(values.at).toBe('2026-01-02T00:00:00.000Z');
+    expect(values.n).toBe(5);
+    expect(values.kept).toBe('mine');
+    expect(resolveRunVariables(withFunctions, []).values.orderId).not.toBe(values.orderId);
+  });
 });

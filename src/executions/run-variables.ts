@@ -1,5 +1,7 @@
 import type { FieldProblem } from '../common/errors/app.exception';
 import type { VariableDeclaration, VariableType } from '../flows/flow-definition';
+import { substitute } from '../flow-language/substitution/substitute';
+import { SubstitutionError } from '../flow-language/substitution/substitution-error';
 
 export interface RunVariable {
   name: string;
@@ -11,15 +13,26 @@ export interface RunVariable {
  * Merges a flow's declared variables with the values given for one run: run values override defaults,
  * must match the declared type (strings of numbers/booleans/JSON are converted, since CI tools often
  * pass everything as text), and every required variable must end up with a value.
+ *
+ * A default holding `${...}` function calls (`${uuid()}`, `${now()}`) is evaluated here, once per run,
+ * so the execution's stored variables show the values every step used. Defaults cannot read steps or
+ * other variables (refused at save).
  */
 export function resolveRunVariables(
   declared: VariableDeclaration[],
   provided: RunVariable[],
+  now: () => number = Date.now,
 ): { values: Record<string, unknown>; problems: FieldProblem[] } {
   const values: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
   const byName = new Map(declared.map((d) => [d.name, d]));
-  for (const d of declared) if (d.default !== undefined) values[d.name] = d.default;
+  const given = new Set(provided.map((v) => v.name));
+  declared.forEach((d, i) => {
+    if (d.default === undefined || given.has(d.name)) return;
+    const evaluated = evaluateDefault(d, now);
+    if (evaluated.error) problems.push({ field: `variables.${i}.default`, message: `variable "${d.name}": default ${evaluated.error}` });
+    else values[d.name] = evaluated.value;
+  });
   provided.forEach((v, i) => {
     const declaration = byName.get(v.name);
     const type = declaration?.type ?? v.type ?? 'json';
@@ -37,6 +50,18 @@ export function resolveRunVariables(
     }
   }
   return { values, problems };
+}
+
+function evaluateDefault(declaration: VariableDeclaration, now: () => number): { value?: unknown; error?: string } {
+  const raw = declaration.default;
+  if (typeof raw !== 'string' || !raw.includes('${')) return { value: raw };
+  try {
+    const value = substitute(raw, { variables: {}, steps: {}, env: {} }, { now });
+    return convert(value, declaration.type);
+  } catch (error) {
+    if (error instanceof SubstitutionError) return { error: error.message };
+    throw error;
+  }
 }
 
 function convert(value: unknown, type: VariableType): { value?: unknown; error?: string } {

@@ -45,6 +45,16 @@ export interface StepDefinition {
   holdFor?: HoldDefinition;
   continueOnFailure?: boolean;
   runInBackground?: boolean;
+  /** A failure of this step is a warning: the step stays ERROR, the run can still end COMPLETED. */
+  allowFailure?: boolean;
+  /** Condition (conditions/condition-parser.ts); false → the step is SKIPPED with the evaluated condition. */
+  when?: string;
+}
+
+/** Flow-level defaults that steps inherit unless they set their own. */
+export interface FlowDefaults {
+  /** Applies to every step without its own `retry`; without it (and without a step retry) a step runs once. */
+  retry?: RetryDefinition;
 }
 
 /**
@@ -63,4 +73,5 @@ export interface FlowVersionSnapshot {
   variables: VariableDeclaration[];
   steps: StepDefinition[];
   outputs: FlowOutputs;
+  defaults?: FlowDefaults;
 }

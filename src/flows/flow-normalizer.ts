@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AssertionDefinition, FlowOutputs, RetryDefinition, StepDefinition, VariableDeclaration } from './flow-definition';
+import type { AssertionDefinition, FlowDefaults, FlowOutputs, RetryDefinition, StepDefinition, VariableDeclaration } from './flow-definition';
 
 /** The loose input the normaliser accepts: a validated DTO or an already stored definition. */
 interface StepInput extends Omit<StepDefinition, 'id'> {
@@ -46,6 +46,8 @@ export function normalizeSteps(input?: readonly StepInput[] | null, previous: re
       ...(step.holdFor && { holdFor: { durationMs: step.holdFor.durationMs, intervalMs: step.holdFor.intervalMs } }),
       continueOnFailure: step.continueOnFailure ?? false,
       runInBackground: step.runInBackground ?? false,
+      ...(step.allowFailure && { allowFailure: true }),
+      ...(step.when !== undefined && { when: step.when }),
     };
   });
 }
@@ -53,6 +55,11 @@ export function normalizeSteps(input?: readonly StepInput[] | null, previous: re
 /** Outputs in name order, so the same outputs written in another order compare equal. */
 export function normalizeOutputs(outputs?: Readonly<FlowOutputs> | null): FlowOutputs {
   return Object.fromEntries(Object.entries(outputs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Flow-level defaults with only what was written (`{}` when none). */
+export function normalizeDefaults(defaults?: FlowDefaults | null): FlowDefaults {
+  return defaults?.retry ? { retry: normalizeRetry(defaults.retry) } : {};
 }
 
 function normalizeAssertion(a: AssertionDefinition): AssertionDefinition {

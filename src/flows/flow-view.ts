@@ -1,4 +1,4 @@
-import type { FlowOutputs, StepDefinition, VariableDeclaration } from './flow-definition';
+import type { FlowDefaults, FlowOutputs, StepDefinition, VariableDeclaration } from './flow-definition';
 import type { FlowVersion } from './flow-version.entity';
 import type { Flow } from './flow.entity';
 
@@ -19,6 +19,7 @@ export interface FlowView extends FlowSummaryView {
   variables: VariableDeclaration[];
   steps: StepDefinition[];
   outputs: FlowOutputs;
+  defaults: FlowDefaults;
 }
 
 export interface FlowVersionView {
@@ -29,6 +30,7 @@ export interface FlowVersionView {
   variables: VariableDeclaration[];
   steps: StepDefinition[];
   outputs: FlowOutputs;
+  defaults: FlowDefaults;
   createdBy: string | null;
   createdAt: Date;
 }
@@ -55,7 +57,7 @@ export function toSummaryView(flow: Flow): FlowSummaryView {
 }
 
 export function toFlowView(flow: Flow, version: FlowVersion): FlowView {
-  return { ...toSummaryView(flow), variables: version.variables, steps: version.steps, outputs: version.outputs ?? {} };
+  return { ...toSummaryView(flow), variables: version.variables, steps: version.steps, outputs: version.outputs ?? {}, defaults: version.defaults ?? {} };
 }
 
 export function toVersionView(flow: Flow, version: FlowVersion): FlowVersionView {
@@ -67,6 +69,7 @@ export function toVersionView(flow: Flow, version: FlowVersion): FlowVersionView
     variables: version.variables,
     steps: version.steps,
     outputs: version.outputs ?? {},
+    defaults: version.defaults ?? {},
     createdBy: version.createdBy,
     createdAt: version.createdAt,
   };

@@ -7,7 +7,7 @@ import type { TeamContext } from '../identity/tenancy/principal';
 import { FlowDefinitionDto, UpdateFlowDto } from './dto/flow-definition.dto';
 import type { ListFlowsQueryDto } from './dto/flow-queries.dto';
 import type { FlowVersionSnapshot } from './flow-definition';
-import { normalizeOutputs, normalizeSteps, normalizeVariables, stepTypesOf } from './flow-normalizer';
+import { normalizeDefaults, normalizeOutputs, normalizeSteps, normalizeVariables, stepTypesOf } from './flow-normalizer';
 import { FlowVersion } from './flow-version.entity';
 import { type FlowSummaryView, type FlowVersionView, type FlowView, type Page, toFlowView, toSummaryView, toVersionView } from './flow-view';
 import { Flow } from './flow.entity';
@@ -153,12 +153,22 @@ export class FlowsService {
       }
       let latest = await this.findVersion(flow, flow.latestVersion, manager);
       let changed = false;
-      if (patch.variables != null || patch.steps != null || patch.outputs != null) {
-        const content = { variables: patch.variables ?? latest.variables, steps: patch.steps ?? latest.steps, outputs: patch.outputs ?? latest.outputs };
+      if (patch.variables != null || patch.steps != null || patch.outputs != null || patch.defaults != null) {
+        const content = {
+          variables: patch.variables ?? latest.variables,
+          steps: patch.steps ?? latest.steps,
+          outputs: patch.outputs ?? latest.outputs,
+          defaults: patch.defaults ?? latest.defaults,
+        };
         const contentProblems = await this.validator.checkContent(team.teamId, content, flow.id);
         if (contentProblems.length) throw invalidFlow(contentProblems);
-        const next = { variables: normalizeVariables(content.variables), steps: normalizeSteps(content.steps, latest.steps), outputs: normalizeOutputs(content.outputs) };
-        if (!jsonEqual(next, { variables: latest.variables, steps: latest.steps, outputs: latest.outputs ?? {} })) {
+        const next = {
+          variables: normalizeVariables(content.variables),
+          steps: normalizeSteps(content.steps, latest.steps),
+          outputs: normalizeOutputs(content.outputs),
+          defaults: normalizeDefaults(content.defaults),
+        };
+        if (!jsonEqual(next, { variables: latest.variables, steps: latest.steps, outputs: latest.outputs ?? {}, defaults: latest.defaults ?? {} })) {
           latest = await this.addVersion(manager, flow, next, team.userId, null);
           changed = true;
         }
@@ -228,7 +238,14 @@ export class FlowsService {
       const flow = await this.findLive(manager, team.teamId, flowId, true);
       const source = await this.findVersion(flow, version, manager);
       const latest = await this.findVersion(flow, flow.latestVersion, manager);
-      if (jsonEqual([source.variables, source.steps, source.outputs], [latest.variables, latest.steps, latest.outputs])) return toFlowView(flow, latest);
+      if (
+        jsonEqual(
+          [source.variables, source.steps, source.outputs, source.defaults ?? {}],
+          [latest.variables, latest.steps, latest.outputs, latest.defaults ?? {}],
+        )
+      ) {
+        return toFlowView(flow, latest);
+      }
       const problems = await this.validator.checkContent(team.teamId, source, flow.id);
       if (problems.length) throw invalidFlow(problems, `Version ${version}`);
       const created = await this.addVersion(manager, flow, source, team.userId, source.version);
@@ -241,6 +258,7 @@ export class FlowsService {
     const variables = normalizeVariables(definition.variables);
     const steps = normalizeSteps(definition.steps);
     const outputs = normalizeOutputs(definition.outputs);
+    const defaults = normalizeDefaults(definition.defaults);
     const flow = await manager.save(
       manager.create(Flow, {
         teamId: team.teamId,
@@ -254,7 +272,7 @@ export class FlowsService {
       }),
     );
     const version = await manager.save(
-      manager.create(FlowVersion, { flowId: flow.id, version: 1, variables, steps, outputs, restoredFrom: null, createdBy: team.userId }),
+      manager.create(FlowVersion, { flowId: flow.id, version: 1, variables, steps, outputs, defaults, restoredFrom: null, createdBy: team.userId }),
     );
     return toFlowView(flow, version);
   }
@@ -263,7 +281,7 @@ export class FlowsService {
   private async addVersion(
     manager: EntityManager,
     flow: Flow,
-    content: Pick<FlowVersion, 'variables' | 'steps' | 'outputs'>,
+    content: Pick<FlowVersion, 'variables' | 'steps' | 'outputs' | 'defaults'>,
     createdBy: string | null,
     restoredFrom: number | null,
   ): Promise<FlowVersion> {
@@ -274,6 +292,7 @@ export class FlowsService {
         variables: content.variables,
         steps: content.steps,
         outputs: content.outputs ?? {},
+        defaults: content.defaults ?? {},
         restoredFrom,
         createdBy,
       }),

@@ -19,6 +19,13 @@ export class StepTypeDto {
     example: { type: 'object', properties: { status: { type: 'integer' }, sent: { type: 'object', properties: { correlationId: { type: 'string' }, traceparent: { type: 'string' } } } } },
   })
   resultSchema: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['searchPattern'],
+    description:
+      'Top-level config fields that, on a background step, may reference steps that come after it (deferred match: the step is positioned first and matches once those steps have finished)',
+  })
+  lateFields?: string[];
 }
 
 /** The step catalogue the admin UI builds forms from, without knowing any step type. */
@@ -40,6 +47,7 @@ export class StepCatalogueController {
       resourceType: metadata.resource,
       configSchema: stepConfigSchema(metadata.config),
       resultSchema: metadata.resultSchema,
+      ...(metadata.lateFields?.length ? { lateFields: [...metadata.lateFields] } : {}),
     }));
     return this.cache;
   }

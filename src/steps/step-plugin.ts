@@ -20,6 +20,13 @@ export interface StepPluginMetadata {
    * query text". Returns problems as {path relative to config, message}.
    */
   validateRaw?: (config: Record<string, unknown>) => Array<{ path: string; message: string }>;
+  /**
+   * Top-level config fields this type reads only when its result is awaited (a subscription's match
+   * pattern), for `prepare` plugins run in the background. They may reference steps that come after the
+   * step (deferred match): `prepare` gets the config without them and the engine hands them, substituted
+   * once those steps have finished, to the function `prepare` returned.
+   */
+  lateFields?: readonly string[];
 }
 
 /** What the engine hands a plugin for one attempt of one step. */
@@ -40,6 +47,8 @@ export interface StepContext<TConfig> {
   executionStartedAt: number;
   /** Deadline of this attempt in epoch ms (plugins with their own wait loop may use it). */
   deadline: number;
+  /** Late fields left out of `config`, to be given to `prepare`'s complete function (see StepRunner.prepare). */
+  deferredFields?: readonly string[];
   log: (message: string) => void;
 }
 
@@ -66,8 +75,13 @@ export interface StepRunner<TConfig = object, TResult extends StepResult = StepR
    * Optional two-phase start for background steps that must be positioned before the flow moves on
    * (a Kafka subscription): `prepare` resolves once ready and returns the function that completes the
    * step. The engine awaits `prepare` before running the next step.
+   *
+   * With `ctx.deferredFields` set (the metadata's `lateFields` that reference later steps), `ctx.config`
+   * lacks those fields; the engine calls `complete(late)` with them, substituted and validated, once the
+   * steps they read have finished. Meanwhile the plugin keeps what arrives (and starts its own timeout
+   * at `prepare`, as without deferral).
    */
-  prepare?(ctx: StepContext<TConfig>): Promise<() => Promise<TResult>>;
+  prepare?(ctx: StepContext<TConfig>): Promise<(late?: Partial<TConfig>) => Promise<TResult>>;
 }
 
 /** A failure inside a step with a message a tester understands (not a stack trace). */

@@ -52,6 +52,11 @@ export class StepRegistry implements OnModuleInit {
     return [...this.steps.keys()].sort();
   }
 
+  /** Each type's `lateFields` (only types that declare some): where a flow may reference later steps. */
+  lateFields(): ReadonlyMap<string, readonly string[]> {
+    return new Map(this.all().flatMap(({ metadata }) => (metadata.lateFields?.length ? [[metadata.type, metadata.lateFields] as const] : [])));
+  }
+
   all(): RegisteredStep[] {
     return this.types().map((type) => this.steps.get(type)!);
   }

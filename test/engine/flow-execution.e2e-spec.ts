@@ -75,7 +75,7 @@ describe('flow execution (API → queue → worker → Postgres)', () => {
     expect(done.steps[0].attempts).toBe(3);
   });
 
-  it('continues past a failing step marked continueOnFailure, and still completes', async () => {
+  it('continues past a failing step marked continueOnFailure, and ends FAILED because of it', async () => {
     const flowId = await createFlow(t, user, teamId, {
       name: 'continue',
       steps: [
@@ -84,7 +84,8 @@ describe('flow execution (API → queue → worker → Postgres)', () => {
       ],
     });
     const done = await waitForExecution(t, user, teamId, (await runFlow(t, user, teamId, flowId)).id);
-    expect(done.status).toBe('COMPLETED');
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toContain('step "optional" failed');
     expect(done.steps.map((s: any) => s.status)).toEqual(['ERROR', 'SUCCESS']);
   });
 

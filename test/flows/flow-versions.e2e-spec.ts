@@ -64,6 +64,8 @@ describe('flow versions', () => {
       from: 1,
       to: 2,
       identical: false,
+      defaultsChanged: false,
+      outputsChanged: false,
       steps: {
         added: [{ id: third.id, name: 'third', index: 1 }],
         removed: [],
@@ -107,7 +109,7 @@ describe('flow versions', () => {
     await t.http.patch(`${flows()}/${created.id}`).set(owner.auth).send({ steps: [delay('a'), delay('b')] }).expect(200);
 
     const latest = await service.getVersionForRun(teamId, created.id);
-    expect(latest).toEqual({ flowId: created.id, teamId, flowName: 'For runs', version: 2, variables: [], steps: expect.any(Array), outputs: {} });
+    expect(latest).toEqual({ flowId: created.id, teamId, flowName: 'For runs', version: 2, variables: [], steps: expect.any(Array), outputs: {}, defaults: {} });
     expect(latest.steps.map((s) => s.name)).toEqual(['a', 'b']);
     const pinned = await service.getVersionForRun(teamId, created.id, 1);
     expect(pinned.steps).toEqual(created.steps);

@@ -121,6 +121,20 @@ describe('kafka-publish and kafka-subscribe steps (real Kafka)', () => {
       }
     });
 
+    it('deferred match: keeps what arrives before the pattern is known, then matches it in order, and says so on a timeout', async () => {
+      const t = topic('deferred');
+      const orderId = randomUUID();
+      const deferred = (timeoutMs: number, stepName: string) => ({ ...subscribeCtx({ topic: t, timeoutMs }, { stepName }), deferredFields: ['searchPattern'] });
+      const complete = await subscriber.prepare(deferred(10_000, 'deferred'));
+      const unmatched = await subscriber.prepare(deferred(1500, 'never-matched'));
+      // Both arrive before the trigger "returns" the id the step matches on.
+      await publish({ topic: t, messages: [{ value: { orderId: 'someone-else' } }, { key: orderId, value: { orderId } }] });
+      const result = await complete({ searchPattern: { matchType: 'jsonpath', pattern: `$[?(@.orderId == '${orderId}')]` } });
+      expect(result).toMatchObject({ matchedCount: 1, scannedCount: 2, messages: [{ key: orderId, value: { orderId } }] });
+      // The pattern never comes (the engine is still waiting for the trigger) and the window ends.
+      await expect(unmatched()).rejects.toThrow(/matching had not started: the steps its searchPattern reads had not finished; 2 kept/);
+    });
+
     it('is positioned on every partition of a multi-partition topic before prepare resolves', async () => {
       const t = topic('signature-partitions');
       await admin.createTopics({ topics: [{ topic: t, numPartitions: 3 }], waitForLeaders: true });

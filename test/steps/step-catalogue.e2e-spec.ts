@@ -32,7 +32,7 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
   let mariadb: mysql.Connection;
   let loki: FakeLoki;
   let target: Awaited<ReturnType<typeof startHttpTarget>>;
-  let catalogue: Array<{ type: string; resourceType?: string; configSchema: Record<string, unknown>; resultSchema: Record<string, unknown> }>;
+  let catalogue: Array<{ type: string; resourceType?: string; configSchema: Record<string, unknown>; resultSchema: Record<string, unknown>; lateFields?: string[] }>;
   const ids: Record<string, string> = {};
 
   /** Strict: unknown keywords, unresolvable $refs and malformed schemas fail compilation. */
@@ -147,6 +147,9 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
     expect(publish.definitions.KafkaPublishMessage.properties).toHaveProperty('headers');
     const subscribe = byType['kafka-subscribe'].configSchema as any;
     expect(subscribe.definitions.KafkaSearchPattern.properties.matchType.enum).toEqual(['exact', 'jsonpath', 'header']);
+    // Where a background step may reference later steps (deferred match), named for the UI.
+    expect(byType['kafka-subscribe'].lateFields).toEqual(['searchPattern']);
+    expect(byType.http.lateFields).toBeUndefined();
     // The new correlation fields are in the catalogue.
     expect(byType.http.configSchema.properties).toHaveProperty('correlationHeader');
     expect(byType.http.configSchema.properties).toHaveProperty('propagateCorrelation');

@@ -1,29 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
+import { xmllint } from '../support/junit-xmllint';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createSuite, runSuite, waitForSuiteRun } from './suite-helpers';
-
-const XSD = path.join(__dirname, 'fixtures/junit.xsd');
-
-/** Validates with libxml2's xmllint (Debian libxml2-utils; test/infra/up.sh installs it). Returns its stderr on failure. */
-function xmllint(xml: string): { valid: boolean; output: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ats-junit-'));
-  const file = path.join(dir, 'report.xml');
-  writeFileSync(file, xml);
-  try {
-    execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return { valid: true, output: '' };
-  } catch (error) {
-    return { valid: false, output: String((error as { stderr?: Buffer }).stderr ?? error) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('suite and execution reports (JUnit XML validated against the JUnit XSD, JSON)', () => {
   let t: TestApp;

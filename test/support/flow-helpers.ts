@@ -8,7 +8,7 @@ export interface FlowInput {
   outputs?: Record<string, string>;
 }
 
-/** Steps in tests do not retry unless they say so: the engine's default policy would slow every failure down. */
+/** An explicit "run once" (also the engine default since #16: no implicit retries); kept so tests read as intended. */
 export function noRetry(step: Record<string, unknown>): Record<string, unknown> {
   return { retry: { maxRetries: 0 }, ...step };
 }

@@ -14,11 +14,13 @@ import { redactDeep, redactText } from '../../resources/secret-redaction';
 import { redactRequest } from './redact';
 import type { StepRunContext } from './step-run-context';
 import { DEFAULT_STEP_TIMEOUT_MS } from './step-timeout';
-import type { BackgroundStepHandle, ExecutedStep } from './step-outcome';
-
+import type { BackgroundStepHandle, ExecutedStep, LateInputs } from './step-outcome';
 
 /** An attempt that cannot succeed by retrying (bad reference, invalid config, missing resource). */
 class PermanentStepFailure extends Error {}
+
+/** The step does not run to the end for a reason that is not its own failure (what its late fields read failed). */
+class StepSkipped extends Error {}
 
 interface Attempt {
   request: unknown;
@@ -29,6 +31,16 @@ interface Attempt {
   assertions: AssertionResult[];
   error?: string;
   permanent?: boolean;
+  /** Ends SKIPPED with `error` as the reason. */
+  skipped?: boolean;
+}
+
+/** What one attempt's plugin call gets besides the runner and its context. */
+interface AttemptTools {
+  /** The late fields, substituted with the scope as it is now and validated with the rest of the config. */
+  lateConfig(fields: readonly string[]): Record<string, unknown>;
+  /** Ends the attempt's I/O (the plugin sees its signal aborted). */
+  abort(reason: Error): void;
 }
 
 /**
@@ -45,8 +57,10 @@ export class StepExecutor {
   ) {}
 
   async execute(step: StepDefinition, ctx: StepRunContext): Promise<ExecutedStep> {
+    // holdFor judges over its own schedule and never retries (a step-level retry is refused at save;
+    // the flow's defaults.retry does not apply to it).
     if (step.holdFor) return this.executeHeld(step, ctx);
-    const policy = resolveRetryPolicy(step.retry);
+    const policy = resolveRetryPolicy(step.retry, ctx.retryDefaults);
     const started = performance.now();
     let last: Attempt = { request: null, assertions: [] };
     let attempts = 0;
@@ -74,7 +88,7 @@ export class StepExecutor {
    * `ready` resolves, so the flow's next step cannot produce a message they would miss; they are not
    * retried, since re-subscribing would lose what the first subscription saw.
    */
-  start(step: StepDefinition, ctx: StepRunContext): BackgroundStepHandle {
+  start(step: StepDefinition, ctx: StepRunContext, late?: LateInputs): BackgroundStepHandle {
     const runner = this.registry.get(step.type)?.runner;
     if (!runner?.prepare) {
       const done = this.execute(step, ctx);
@@ -83,20 +97,43 @@ export class StepExecutor {
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const started = performance.now();
-    const done = this.attempt(step, ctx, async (plugin, runCtx) => {
-      const complete = await plugin.prepare!(runCtx);
-      markReady();
-      return complete();
-    })
+    const done = this.attempt(
+      step,
+      ctx,
+      async (plugin, runCtx, tools) => {
+        const complete = await plugin.prepare!(runCtx);
+        markReady();
+        if (!late) return complete();
+        // Timed out or cancelled while the steps it matches on run: the plugin reports that itself.
+        const settled = await Promise.race([late.ready.then((reason) => ({ reason })), whenAborted(runCtx.signal)]);
+        if (!settled) return complete();
+        return complete(this.lateConfig(settled.reason, late, tools));
+      },
+      late?.fields,
+    )
       .then((attempt) => this.outcome(attempt, 1, started))
       .finally(() => markReady());
     return { ready, done };
   }
 
+  /**
+   * Deferred match, once the steps the late fields read have finished: their substituted values, or —
+   * when one of those steps did not succeed — the subscription is ended and the step is SKIPPED.
+   */
+  private lateConfig(skipReason: string | undefined, late: LateInputs, tools: AttemptTools): Record<string, unknown> {
+    if (skipReason !== undefined) {
+      const skipped = new StepSkipped(`skipped: ${skipReason}`);
+      tools.abort(skipped);
+      throw skipped;
+    }
+    return tools.lateConfig(late.fields);
+  }
+
   private async attempt(
     step: StepDefinition,
     ctx: StepRunContext,
-    invoke: (runner: StepRunner, runCtx: Parameters<StepRunner['run']>[0]) => Promise<StepResult>,
+    invoke: (runner: StepRunner, runCtx: Parameters<StepRunner['run']>[0], tools: AttemptTools) => Promise<StepResult>,
+    deferredFields?: readonly string[],
   ): Promise<Attempt> {
     let request: unknown = null;
     // Secrets of the execution's resources (every form they may take), redacted from all that is stored or published.
@@ -105,7 +142,7 @@ export class StepExecutor {
     try {
       const plugin = this.registry.get(step.type);
       if (!plugin) throw new PermanentStepFailure(`step type "${step.type}" is not registered in this worker`);
-      const config = substitute(step.config, ctx.scope);
+      const config = substitute(deferredFields ? withoutFields(step.config, deferredFields) : step.config, ctx.scope);
       const { config: validated, problems } = this.registry.validateConfig<Record<string, unknown>>(step.type, config, true);
       if (problems.length) {
         request = redactRequest(config);
@@ -117,7 +154,21 @@ export class StepExecutor {
         secretValues = knownSecrets(ctx);
       }
       request = redactRequest(config, secretValues);
-      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+      const own = new AbortController();
+      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs), own.signal]);
+      const tools: AttemptTools = {
+        abort: (reason) => own.abort(reason),
+        lateConfig: (fields) => {
+          const lateValues = substitute(pickFields(step.config, fields), ctx.scope);
+          const full = { ...config, ...lateValues };
+          const checked = this.registry.validateConfig<Record<string, unknown>>(step.type, full, true);
+          request = redactRequest(full, secretValues);
+          if (checked.problems.length) {
+            throw new PermanentStepFailure(`invalid config after substitution: ${checked.problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`);
+          }
+          return pickFields(checked.config!, fields);
+        },
+      };
       const result = await invoke(plugin.runner, {
         config: validated!,
         resource,
@@ -129,7 +180,8 @@ export class StepExecutor {
         executionStartedAt: ctx.executionStartedAt,
         deadline: Date.now() + timeoutMs,
         log: () => undefined,
-      });
+        ...(deferredFields && { deferredFields }),
+      }, tools);
       if (signal.aborted && !ctx.signal.aborted) throw new Error(`step timed out after ${timeoutMs} ms`);
       const assertions = evaluateAssertions(result, substitute((step.assertions ?? []) as Assertion[], { ...ctx.scope }));
       const failed = assertions.filter((a) => !a.passed);
@@ -141,6 +193,7 @@ export class StepExecutor {
         error: failed.length ? redactText(`assertion failed: ${failed.map((a) => a.message).join('; ')}`, secretValues) : undefined,
       };
     } catch (error) {
+      if (error instanceof StepSkipped) return { request, assertions: [], error: error.message, skipped: true };
       // A plugin may fail with the result that proves the failure (the message an `expect: "none"` step found).
       const result = failureResult(error);
       return {
@@ -168,7 +221,7 @@ export class StepExecutor {
 
   private outcome(attempt: Attempt, attempts: number, started: number): ExecutedStep {
     return {
-      status: attempt.error ? 'ERROR' : 'SUCCESS',
+      status: attempt.skipped ? 'SKIPPED' : attempt.error ? 'ERROR' : 'SUCCESS',
       request: attempt.request,
       response: attempt.response,
       liveResponse: attempt.liveResponse,
@@ -178,6 +231,22 @@ export class StepExecutor {
       durationMs: performance.now() - started,
     };
   }
+}
+
+/** Resolves (undefined) once `signal` aborts; never rejects. */
+function whenAborted(signal: AbortSignal): Promise<undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
+}
+
+function withoutFields(config: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !fields.includes(key)));
+}
+
+function pickFields(config: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => fields.includes(key)));
 }
 
 /** Longest first, so a secret is not half-replaced by a shorter one it contains. */

@@ -11,6 +11,16 @@ export interface ExecutedStep extends StepOutcome {
   liveResponse?: unknown;
 }
 
+/**
+ * Late fields of a background step (deferred match): left out when it is prepared, substituted and
+ * handed to the plugin once `ready` resolves — undefined when the steps they read succeeded, else the
+ * reason the step is SKIPPED instead.
+ */
+export interface LateInputs {
+  fields: readonly string[];
+  ready: Promise<string | undefined>;
+}
+
 /** A step that runs in the background: `ready` once positioned (the flow may go on), `done` at the end. */
 export interface BackgroundStepHandle {
   ready: Promise<void>;

@@ -1,3 +1,4 @@
+import type { RetryDefinition } from '../../flows/flow-definition';
 import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
 
 /** What the executor needs to know about the execution a step belongs to. */
@@ -14,4 +15,6 @@ export interface StepRunContext {
    * memory), so every step's stored result is redacted with all of them, not only its own resource's.
    */
   secretValues: Set<string>;
+  /** The flow's `defaults.retry`: what a step without its own retry gets (none: run once). */
+  retryDefaults?: RetryDefinition;
 }

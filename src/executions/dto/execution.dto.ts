@@ -44,6 +44,7 @@ export class ExecutionStepSummaryDto {
     description: 'For a `flow` step: the child execution it started (GET /executions/{id} shows it; its parentExecutionId points back here)',
   })
   childExecutionId: string | null;
+  @ApiProperty({ description: 'true when the step failed but has allowFailure: reported as a warning, the execution is not failed by it' }) warning: boolean;
 }
 
 /**
@@ -98,6 +99,7 @@ export class ExecutionDto {
   @ApiProperty({ description: 'How many times a worker started it (more than 1 after a recovery)' }) attempt: number;
   @ApiProperty({ type: [RecoveryDto] }) recoveries: RecoveryDto[];
   @ApiProperty({ description: 'Sequence number of the last update included' }) seq: number;
+  @ApiProperty({ description: 'Steps that failed with allowFailure; a COMPLETED execution may have some', example: 0 }) warnings: number;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;

@@ -17,6 +17,7 @@ export interface StepWrite {
   finishedAt?: string;
   durationMs?: number;
   childExecutionId?: string;
+  warning?: boolean;
 }
 
 /** Writes a batch (one statement: the step rows and the execution's seq), then publishes its updates. */

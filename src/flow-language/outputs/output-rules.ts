@@ -41,7 +41,7 @@ export function checkOutputs(outputs: unknown, flow: ReferenceScope, allowedEnv?
     const scan = scanTemplates(template, at, stepNames.filter(Boolean));
     for (const error of scan.syntaxErrors) problems.push(problem(error.pointer, error.message));
     for (const reference of scan.references) {
-      const message = referenceProblem(reference, stepNames.length, stepNames, stepIndex, variableNames, allowedEnv);
+      const message = referenceProblem(reference, stepNames.length, { stepNames, stepIndex, variableNames, allowedEnv });
       if (message) problems.push(problem(reference.pointer, `\${${reference.expression}}: ${message}`));
     }
   }

@@ -1,4 +1,7 @@
 import { checkReferences, type ReferenceScope } from './reference-rules';
+import { stepWaits } from './step-dependencies';
+
+const LATE = new Map([['kafka-subscribe', ['searchPattern']]]);
 
 const step = (name: string, config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ name, config, ...extra });
 
@@ -119,5 +122,63 @@ describe('checkReferences', () => {
 
   it('ignores escaped templates', () => {
     expect(problemsOf({ variables: [], steps: [step('a', { x: '$${literal}' })] })).toEqual([]);
+  });
+
+  describe('deferred match (late fields of background steps)', () => {
+    const subscribe = (extra: Record<string, unknown> = {}) =>
+      step('event', { topic: 't', searchPattern: { matchType: 'exact', pattern: '${trigger.response.body.id}' } }, { type: 'kafka-subscribe', runInBackground: true, ...extra });
+
+    it('lets a background step\'s late field read a later step', () => {
+      const flow = { variables: [], steps: [subscribe(), step('trigger'), step('after', { x: '${event.response.matchedCount}' })] };
+      expect(checkReferences(flow, undefined, LATE)).toEqual([]);
+      expect(stepWaits(flow.steps, LATE)).toEqual([
+        { background: [], lateAfter: [1] },
+        { background: [], lateAfter: [] },
+        { background: [0], lateAfter: [] },
+      ]);
+    });
+
+    it('refuses it in a foreground step or another field, saying where it is allowed', () => {
+      const flow = {
+        variables: [],
+        steps: [
+          subscribe({ runInBackground: false }),
+          step('bg', { topic: '${trigger.response.body.id}' }, { type: 'kafka-subscribe', runInBackground: true }),
+          step('trigger'),
+        ],
+      };
+      const problems = checkReferences(flow, undefined, LATE).map((p) => [p.pointer, p.message]);
+      expect(problems).toEqual([
+        ['/steps/0/config/searchPattern/pattern', expect.stringContaining("forward references are allowed only in a background step's kafka-subscribe config.searchPattern")],
+        ['/steps/1/config/topic', expect.stringContaining('runs after "bg"')],
+      ]);
+    });
+
+    it('refuses a step that would wait for the background step before what it matches on has run', () => {
+      const flow = { variables: [], steps: [subscribe(), step('early', { x: '${event.response.matchedCount}' }), step('trigger')] };
+      expect(checkReferences(flow, undefined, LATE).map((p) => [p.pointer, p.message])).toEqual([
+        ['/steps/1/config/x', '${event.response.matchedCount}: "early" would wait for background step "event", which waits for "trigger" to match on; read it after "trigger"'],
+      ]);
+    });
+  });
+
+  describe('when conditions', () => {
+    it('checks the references of a condition and where they point', () => {
+      const flow = {
+        variables: [{ name: 'region' }],
+        steps: [step('a'), step('b', {}, { when: "${a.response.body.amount} > 100 && ${region} == 'eu' && ${c.status} == 'SUCCESS'" }), step('c')],
+      };
+      expect(problemsOf(flow)).toEqual([{ pointer: '/steps/1/when', message: expect.stringMatching(/^\$\{c.status\}: step "c" runs after "b"/) }]);
+    });
+
+    it('reports a condition that does not parse, with its position', () => {
+      const flow = { variables: [], steps: [step('a', {}, { when: '${x} >' })] };
+      expect(problemsOf(flow)).toEqual([{ pointer: '/steps/0/when', message: 'when: expected a value, a ${...} reference or "(" at character 7' }]);
+    });
+
+    it('makes a step whose condition reads a background step wait for it', () => {
+      const steps = [step('bg', {}, { runInBackground: true }), step('b', {}, { when: "${bg.status} == 'SUCCESS'" })];
+      expect(stepWaits(steps)).toEqual([{ background: [], lateAfter: [] }, { background: [0], lateAfter: [] }]);
+    });
   });
 });

@@ -1,26 +1,28 @@
 import { ENV_ROOT } from '../substitution/expression-node';
 import type { FoundReference } from '../substitution/find-references';
-import { pointerOf, problem, type FlowProblem } from '../flow-problem';
-import { scanTemplates } from './template-references';
+import { problem, type FlowProblem } from '../flow-problem';
+import { scanStep, type DependencyStep, type LateFields, type StepReference } from './step-dependencies';
 
 /** What the reference rules need of a flow; loose on purpose so a half-valid document can still be checked. */
 export interface ReferenceScope {
   variables: ReadonlyArray<{ name?: unknown }>;
-  steps: ReadonlyArray<{ name?: unknown; config?: unknown; assertions?: ReadonlyArray<{ expected?: unknown } | null> | unknown; runInBackground?: unknown }>;
+  steps: ReadonlyArray<DependencyStep>;
 }
 
 /** What a step exposes to later steps (engine's StepScope). */
 const STEP_FIELDS = ['response', 'request', 'status'];
 
 /**
- * Checks every `${...}` in step configs and assertion `expected` values:
+ * Checks every `${...}` in step configs, assertion `expected` values and `when` conditions:
  * - a root is a declared variable, `env.NAME` with NAME in the deployment's allow-list, `execution.<id|correlationId|traceId|startedAt>`, or a step that runs EARLIER (a later step or the step itself
  *   is refused with a message saying where it sits);
+ * - the one exception: a late field of a background step (`lateFields`, e.g. kafka-subscribe searchPattern) may read a later step — matching
+ *   starts once that step has finished — unless a step in between reads the background step (it would wait forever);
  * - a step root reads `response`, `request` or `status`;
- * - expressions parse and call only known functions with valid literal arguments.
- * Background steps follow the same rule: they can be read from any later step, which waits for them.
+ * - expressions parse and call only known functions with valid literal arguments; conditions parse.
+ * Background steps can be read from any later step, which waits for them.
  */
-export function checkReferences(flow: ReferenceScope, allowedEnv?: ReadonlySet<string>): FlowProblem[] {
+export function checkReferences(flow: ReferenceScope, allowedEnv?: ReadonlySet<string>, lateFields?: LateFields): FlowProblem[] {
   const variableNames = new Set(flow.variables.map((v) => v.name).filter((n): n is string => typeof n === 'string'));
   const stepNames = flow.steps.map((s) => (typeof s.name === 'string' ? s.name : ''));
   const stepIndex = new Map<string, number>();
@@ -28,40 +30,57 @@ export function checkReferences(flow: ReferenceScope, allowedEnv?: ReadonlySet<s
     if (name && !stepIndex.has(name)) stepIndex.set(name, index);
   });
   const known = stepNames.filter(Boolean);
+  const context: ReferenceRuleContext = { stepNames, stepIndex, variableNames, allowedEnv, lateHint: lateHint(lateFields) };
 
+  const scans = flow.steps.map((step, index) => scanStep(step, index, known, lateFields));
+  // The latest step each background step's late fields wait for: a step up to it cannot wait for the background step.
+  const lateUntil = scans.map((scan, index) =>
+    Math.max(-1, ...scan.references.filter((r) => r.late && r.kind === 'step').map((r) => stepIndex.get(r.root!) ?? -1).filter((t) => t > index)),
+  );
   const problems: FlowProblem[] = [];
-  flow.steps.forEach((step, index) => {
-    const base = pointerOf('', 'steps', index);
-    const scans = [scanTemplates(step.config, pointerOf(base, 'config'), known)];
-    if (Array.isArray(step.assertions)) {
-      step.assertions.forEach((assertion, a) => {
-        if (assertion && typeof assertion === 'object' && 'expected' in assertion) {
-          scans.push(scanTemplates(assertion.expected, pointerOf(base, 'assertions', a, 'expected'), known));
-        }
-      });
-    }
-    for (const scan of scans) {
-      for (const error of scan.syntaxErrors) problems.push(problem(error.pointer, error.message));
-      for (const reference of scan.references) {
-        const message = referenceProblem(reference, index, stepNames, stepIndex, variableNames, allowedEnv);
-        if (message) problems.push(problem(reference.pointer, `\${${reference.expression}}: ${message}`));
-      }
+  scans.forEach((scan, index) => {
+    for (const error of scan.syntaxErrors) problems.push(problem(error.pointer, error.message));
+    for (const reference of scan.references) {
+      const message = referenceProblem(reference, index, context) ?? deadlockProblem(reference, index, context, lateUntil);
+      if (message) problems.push(problem(reference.pointer, `\${${reference.expression}}: ${message}`));
     }
   });
   return problems;
 }
 
+/** What a reference is checked against (built once per flow). */
+export interface ReferenceRuleContext {
+  stepNames: readonly string[];
+  stepIndex: ReadonlyMap<string, number>;
+  variableNames: ReadonlySet<string>;
+  allowedEnv?: ReadonlySet<string>;
+  /** Where forward references are allowed, for the message refusing one elsewhere. */
+  lateHint?: string;
+}
+
+function lateHint(lateFields?: LateFields): string {
+  const fields = [...(lateFields ?? new Map<string, readonly string[]>())].flatMap(([type, names]) => names.map((name) => `${type} config.${name}`));
+  return fields.length ? ` (forward references are allowed only in a background step's ${fields.join(', ')})` : '';
+}
+
+/** A step reading a background step waits for it; that must not be a step the background step itself waits for. */
+function deadlockProblem(reference: StepReference, current: number, { stepIndex, stepNames }: ReferenceRuleContext, lateUntil: readonly number[]): string | undefined {
+  if (reference.kind !== 'step' || reference.late) return undefined;
+  const target = stepIndex.get(reference.root!);
+  if (target === undefined || target >= current || lateUntil[target] < current) return undefined;
+  const waited = stepNames[lateUntil[target]];
+  return `"${stepNames[current]}" would wait for background step "${reference.root}", which waits for "${waited}" to match on; read it after "${waited}"`;
+}
+
 /**
  * Why one reference read from the position `current` (a step index; `stepNames.length` for the flow's
- * outputs, which are evaluated after every step) is not allowed, or undefined when it is.
+ * outputs, which are evaluated after every step) is not allowed, or undefined when it is. Only a
+ * reference in a background step's late field (`late`) may read a later step.
  */
 export function referenceProblem(
-  reference: FoundReference,
+  reference: FoundReference & { late?: boolean },
   current: number,
-  stepNames: readonly string[],
-  stepIndex: ReadonlyMap<string, number>,
-  variableNames: ReadonlySet<string>,
-  allowedEnv?: ReadonlySet<string>,
+  { stepNames, stepIndex, variableNames, allowedEnv, lateHint = '' }: ReferenceRuleContext,
 ): string | undefined {
   if (reference.kind === 'env') {
     // Refused at save rather than failing the step at run time; without a list (unit use) any name goes.
@@ -82,10 +101,10 @@ export function referenceProblem(
   if (target === current) {
     return `a step cannot read its own result (assertions reach it through their path)`;
   }
-  if (target > current) {
+  if (target > current && !reference.late) {
     return (
       `step "${root}" runs after "${self}" (it is step ${target + 1}, this is step ${current + 1}); ` +
-      `a step can only read steps that come before it — move "${root}" above "${self}"`
+      `a step can only read steps that come before it — move "${root}" above "${self}"${lateHint}`
     );
   }
   const first = /^[^.[]*/.exec(reference.fieldPath)![0];

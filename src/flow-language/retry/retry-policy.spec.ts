@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryDelayMs, type RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, NO_RETRY, resolveRetryPolicy, retryDelayMs, type RetryPolicy } from './retry-policy';
 
 describe('DEFAULT_RETRY_POLICY', () => {
   it('matches the seed LLD §6.1 defaults and cannot be changed', () => {
@@ -8,9 +8,14 @@ describe('DEFAULT_RETRY_POLICY', () => {
 });
 
 describe('resolveRetryPolicy', () => {
-  it('returns the defaults when nothing is given', () => {
-    expect(resolveRetryPolicy()).toEqual(DEFAULT_RETRY_POLICY);
-    expect(resolveRetryPolicy(null)).toEqual(DEFAULT_RETRY_POLICY);
+  it('layers the step over the flow defaults over DEFAULT_RETRY_POLICY', () => {
+    expect(resolveRetryPolicy(undefined, { maxRetries: 2, initialDelayMs: 10 })).toEqual({ ...DEFAULT_RETRY_POLICY, maxRetries: 2, initialDelayMs: 10 });
+    expect(resolveRetryPolicy({ maxRetries: 0 }, { maxRetries: 2, initialDelayMs: 10 })).toEqual({ ...DEFAULT_RETRY_POLICY, maxRetries: 0, initialDelayMs: 10 });
+  });
+
+  it('does not retry when no retry is written anywhere, and fills a written one with the defaults', () => {
+    expect(resolveRetryPolicy()).toEqual({ ...DEFAULT_RETRY_POLICY, maxRetries: 0 });
+    expect(resolveRetryPolicy(null)).toEqual(NO_RETRY);
     expect(resolveRetryPolicy({})).toEqual(DEFAULT_RETRY_POLICY);
   });
 

@@ -10,7 +10,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** The seed's defaults (LLD §6.1 `RetryPolicy`): 3 retries, 1 s, doubling, at most 30 s. */
+/**
+ * What the fields of a `retry` that is written (on the step or in the flow's `defaults.retry`) take
+ * when omitted: 3 retries, 1 s, doubling, at most 30 s. A step without any retry is not retried.
+ */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxRetries: 3,
   initialDelayMs: 1_000,
@@ -18,12 +21,22 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxDelayMs: 30_000,
 });
 
-/** A step's policy: its own fields where set, the defaults elsewhere (an explicit undefined does not erase a default). */
-export function resolveRetryPolicy(partial?: Partial<RetryPolicy> | null): RetryPolicy {
+/** Run once: what a step gets when neither it nor its flow asks for retries (no implicit retries). */
+export const NO_RETRY: Readonly<RetryPolicy> = Object.freeze({ ...DEFAULT_RETRY_POLICY, maxRetries: 0 });
+
+/**
+ * A step's policy: its own fields where set, then the flow's `defaults.retry`, then DEFAULT_RETRY_POLICY
+ * (an explicit undefined does not erase a default). Without any retry written, NO_RETRY: a
+ * non-idempotent POST is sent once unless the author asked otherwise.
+ */
+export function resolveRetryPolicy(partial?: Partial<RetryPolicy> | null, flowDefault?: Partial<RetryPolicy> | null): RetryPolicy {
+  if (!partial && !flowDefault) return { ...NO_RETRY };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY };
-  for (const key of Object.keys(policy) as Array<keyof RetryPolicy>) {
-    const value = partial?.[key];
-    if (value !== undefined && value !== null) policy[key] = value;
+  for (const source of [flowDefault, partial]) {
+    for (const key of Object.keys(policy) as Array<keyof RetryPolicy>) {
+      const value = source?.[key];
+      if (value !== undefined && value !== null) policy[key] = value;
+    }
   }
   return policy;
 }

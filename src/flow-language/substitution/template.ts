@@ -50,7 +50,8 @@ export function parseTemplate(text: string): TemplatePart[] {
   return parts;
 }
 
-function findClosingBrace(text: string, from: number): number {
+/** The `}` closing a `${` whose text starts at `from` (quoted strings inside may hold one), or -1. */
+export function findClosingBrace(text: string, from: number): number {
   for (let index = from; index < text.length; index++) {
     const char = text[index];
     if (char === '}') return index;

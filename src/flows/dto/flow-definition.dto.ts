@@ -20,7 +20,7 @@ import {
 import { AssertionDto } from '../../flow-language/assertions/assertion.dto';
 import { RetryPolicyDto } from '../../flow-language/retry/retry-policy.dto';
 import { HoldPolicyDto } from '../../flow-language/hold/hold-policy.dto';
-import type { StepDefinition, VariableDeclaration, VariableType } from '../flow-definition';
+import type { FlowDefaults, StepDefinition, VariableDeclaration, VariableType } from '../flow-definition';
 import { FLOW_LIMITS, REFERENCE_NAME, STEP_ID } from '../flow-limits';
 
 export const VARIABLE_TYPES: readonly VariableType[] = ['string', 'number', 'boolean', 'json'];
@@ -99,7 +99,7 @@ export class StepDto implements Omit<StepDefinition, 'id'> {
   @Max(FLOW_LIMITS.timeoutMs.max)
   timeoutMs?: number;
 
-  @ApiPropertyOptional({ type: RetryPolicyDto, description: 'Omitted fields take the defaults: 3 retries, 1000 ms, ×2, at most 30000 ms' })
+  @ApiPropertyOptional({ type: RetryPolicyDto, description: 'Without it (and without the flow\'s defaults.retry) the step runs once. Omitted fields take the flow\'s defaults.retry, then 3 retries, 1000 ms, ×2, at most 30000 ms' })
   @IsOptional()
   @ValidateNested()
   @Type(() => RetryPolicyDto)
@@ -121,10 +121,38 @@ export class StepDto implements Omit<StepDefinition, 'id'> {
   @IsBoolean()
   continueOnFailure?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'Start the step and go on; the flow waits for it before it ends. Only later steps may read its result.' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Start the step and go on; the flow waits for it before it ends. A later step that reads its result waits for it. A late field of its type (kafka-subscribe searchPattern) may read steps that come after it: matching starts once they have finished.',
+  })
   @IsOptional()
   @IsBoolean()
   runInBackground?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'A failure of this step is a warning: the step stays ERROR with warning: true and the execution can end COMPLETED (counted in warnings)' })
+  @IsOptional()
+  @IsBoolean()
+  allowFailure?: boolean;
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: 'Run the step only when this holds; otherwise it is SKIPPED with the evaluated condition. Operators ==, !=, <, <=, >, >=, &&, ||, !, in, parentheses; literals, arrays and ${...} references.',
+    example: "${placeOrder.response.body.amount} > 100 && ${region} == 'eu'",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  when?: string;
+}
+
+/** Flow-level defaults (`defaults.retry`). */
+export class FlowDefaultsDto implements FlowDefaults {
+  @ApiPropertyOptional({ type: RetryPolicyDto, description: 'Retry of every step that has no `retry` of its own' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retry?: RetryPolicyDto;
 }
 
 /** Name, description and tags: editable without creating a version. */
@@ -179,6 +207,11 @@ export class FlowDefinitionDto extends FlowHeaderFieldsDto {
   @IsOptional()
   @IsObject()
   outputs?: Record<string, string>;
+  @ApiPropertyOptional({ type: FlowDefaultsDto, example: { retry: { maxRetries: 2, initialDelayMs: 500 } } })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FlowDefaultsDto)
+  defaults?: FlowDefaultsDto;
 }
 
 /** PATCH body: any subset. Changing `variables`, `steps` or `outputs` creates a new version; the rest does not. */

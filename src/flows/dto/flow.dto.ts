@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import type { StepDefinition, VariableDeclaration } from '../flow-definition';
+import type { FlowDefaults, StepDefinition, VariableDeclaration } from '../flow-definition';
 import { EXAMPLE_FLOW } from './flow-example';
-import { StepDto, VariableDto } from './flow-definition.dto';
+import { FlowDefaultsDto, StepDto, VariableDto } from './flow-definition.dto';
 
 /** A step as stored: always has its id and every flag spelled out. */
 export class StoredStepDto extends OmitType(StepDto, ['id'] as const) implements StepDefinition {
@@ -26,6 +26,7 @@ export class FlowDto extends FlowSummaryDto {
   @ApiProperty({ type: [StoredStepDto], example: EXAMPLE_FLOW.steps }) steps: StepDefinition[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Output name → template, evaluated when a run ends', example: { orderId: '${createOrder.response.body.id}' } })
   outputs: Record<string, string>;
+  @ApiProperty({ type: FlowDefaultsDto, description: '`{}` when the flow sets none', example: {} }) defaults: FlowDefaults;
 }
 
 export class FlowPageDto {
@@ -61,6 +62,7 @@ export class FlowVersionDto {
   @ApiProperty({ type: [StoredStepDto], example: EXAMPLE_FLOW.steps }) steps: StepDefinition[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Output name → template, evaluated when a run ends', example: { orderId: '${createOrder.response.body.id}' } })
   outputs: Record<string, string>;
+  @ApiProperty({ type: FlowDefaultsDto, description: '`{}` when the flow sets none', example: {} }) defaults: FlowDefaults;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdBy: string | null;
   @ApiProperty() createdAt: Date;
 }
@@ -140,5 +142,7 @@ export class FlowDiffDto {
   @ApiProperty({ example: 3 }) to: number;
   @ApiProperty({ type: StepsDiffDto }) steps: StepsDiffDto;
   @ApiProperty({ type: VariablesDiffDto }) variables: VariablesDiffDto;
+  @ApiProperty({ description: 'The flow-level defaults (defaults.retry) differ' }) defaultsChanged: boolean;
+  @ApiProperty({ description: "The flow's outputs differ" }) outputsChanged: boolean;
   @ApiProperty({ description: 'No difference at all' }) identical: boolean;
 }

@@ -14,6 +14,7 @@ const view: FlowView = {
   createdAt: new Date(0),
   updatedAt: new Date(0),
   variables: [{ name: 'x', type: 'string', required: false }],
+  defaults: {},
   steps: [
     { id: 's1', name: 'call', type: 'http', config: { url: '/' }, assertions: [], continueOnFailure: false, runInBackground: false },
     { id: 's2', name: 'row', type: 'sql', config: { resourceId: R1, query: 'select 1' }, assertions: [], continueOnFailure: false, runInBackground: false },

@@ -16,6 +16,8 @@ export interface ExportedFlow {
   variables: FlowView['variables'];
   steps: ExportedStep[];
   outputs: FlowView['outputs'];
+  /** Present only when the flow sets some (`defaults.retry`). */
+  defaults?: FlowView['defaults'];
 }
 
 export interface FlowExportDocument {
@@ -49,6 +51,7 @@ export function toExportDocument(flows: readonly FlowView[], resourceNames: Read
       variables: f.variables,
       steps: f.steps.map((s) => toExportedStep(s, resourceNames)),
       outputs: f.outputs,
+      ...(f.defaults && Object.keys(f.defaults).length > 0 && { defaults: f.defaults }),
     })),
   };
 }

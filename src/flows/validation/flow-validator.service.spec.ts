@@ -49,6 +49,22 @@ const topicStep = (name: string, config: Record<string, unknown>) => ({ name, ty
 const waitStep = (name: string, ms: unknown = 5) => ({ name, type: 'fake-wait', config: { ms } });
 
 describe('FlowValidator', () => {
+  it('accepts function calls in variable defaults and refuses anything they would have to read', async () => {
+    const problems = await validator().checkContent(TEAM, {
+      variables: [
+        { name: 'id', type: 'string', default: 'o-${uuid()}' },
+        { name: 'n', type: 'number', default: '${randomInt(1, 6)}' },
+        { name: 'copy', type: 'string', default: '${id}' },
+        { name: 'broken', type: 'string', default: '${nope()}' },
+      ],
+      steps: [],
+    });
+    expect(problems.map((p) => [p.pointer, p.message])).toEqual([
+      ['/variables/2/default', '${id}: a default can only call functions (uuid(), now(), ...); it is evaluated once when the run is created, before any step'],
+      ['/variables/3/default', expect.stringContaining('unknown function "nope"')],
+    ]);
+  });
+
   it('accepts a valid flow', async () => {
     const problems = await validator().checkContent(TEAM, {
       variables: [{ name: 'topic', type: 'string', default: 'orders' }],

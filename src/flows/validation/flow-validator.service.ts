@@ -7,6 +7,7 @@ import { FLOW_RESOURCE_CATALOG, type FlowResourceCatalog } from '../resources/fl
 import { dedupeProblems, pointerOf, problem, type FlowProblem } from '../../flow-language/flow-problem';
 import { checkReferences } from '../../flow-language/references/reference-rules';
 import { checkOutputs } from '../../flow-language/outputs/output-rules';
+import { scanTemplates } from '../../flow-language/references/template-references';
 import { SubFlowChecks } from './sub-flow-checks';
 import { checkHoldRules } from '../../flow-language/hold/hold-rules';
 import { checkWorstCaseDuration } from './worst-case-duration';
@@ -16,9 +17,15 @@ export interface FlowContent {
   variables?: unknown;
   steps?: unknown;
   outputs?: unknown;
+  /** The flow's `defaults` (its `retry` counts in the worst-case duration). */
+  defaults?: unknown;
 }
 
 type Loose = Record<string, unknown>;
+
+function retryOf(defaults: unknown): unknown {
+  return isPlainObject(defaults) ? defaults.retry : undefined;
+}
 
 /**
  * The rules a flow's variables and steps must satisfy beyond their DTO shape. Step configs are judged
@@ -49,10 +56,10 @@ export class FlowValidator {
       ...checkVariables(variables),
       ...checkStepNames(steps, variables),
       ...steps.flatMap((step, index) => this.checkStep(step, index)),
-      ...checkReferences({ variables, steps }, this.allowedEnv),
+      ...checkReferences({ variables, steps }, this.allowedEnv, this.registry.lateFields()),
       ...checkOutputs(content.outputs, { variables, steps }, this.allowedEnv),
       ...checkHoldRules(steps),
-      ...checkWorstCaseDuration(steps, this.budgetMs),
+      ...checkWorstCaseDuration(steps, this.budgetMs, retryOf(content.defaults)),
       ...(await this.checkResources(teamId, steps)),
       ...(await this.subFlows.check(teamId, steps, flowId)),
     ];
@@ -117,12 +124,30 @@ function checkVariables(variables: Loose[]): FlowProblem[] {
       if (first !== undefined) problems.push(problem(at('name'), `duplicate variable name "${name}" (also /variables/${first})`));
       else firstIndex.set(name, index);
     }
-    if ('default' in variable && variable.default !== undefined) {
+    if (typeof variable.default === 'string' && variable.default.includes('${')) {
+      problems.push(...defaultTemplateProblems(variable.default, at('default')));
+    } else if ('default' in variable && variable.default !== undefined) {
       const mismatch = defaultProblem(variable.type, variable.default);
       if (mismatch) problems.push(problem(at('default'), mismatch));
     }
   });
   return problems;
+}
+
+/**
+ * A default may call functions (`${uuid()}`, `${now("+1h")}`): it is evaluated once when a run is
+ * created. It cannot read variables, steps or env — there is nothing to read yet.
+ */
+function defaultTemplateProblems(text: string, pointer: string): FlowProblem[] {
+  const scan = scanTemplates(text, pointer, []);
+  return [
+    ...scan.syntaxErrors.map((e) => problem(e.pointer, e.message)),
+    ...scan.references
+      .filter((r) => r.kind !== 'function')
+      .map((r) =>
+        problem(r.pointer, `\${${r.expression}}: a default can only call functions (uuid(), now(), ...); it is evaluated once when the run is created, before any step`),
+      ),
+  ];
 }
 
 function defaultProblem(type: unknown, value: unknown): string | undefined {

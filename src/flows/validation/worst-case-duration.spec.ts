@@ -3,8 +3,17 @@ import { checkWorstCaseDuration, flowWorstCase, stepWorstCase } from './worst-ca
 const HOUR = 3_600_000;
 
 describe('stepWorstCase', () => {
-  it('is the default 30 s timeout times the attempts plus the default backoff waits (1 s, 2 s, 4 s)', () => {
-    expect(stepWorstCase({ name: 'call' }, 0)).toEqual({ index: 0, name: 'call', ms: 4 * 30_000 + 7_000, how: '4 attempts × 30 s + 7 s of retry waits' });
+  it('is one attempt of the default 30 s timeout for a step without retry (no implicit retries)', () => {
+    expect(stepWorstCase({ name: 'call' }, 0)).toEqual({ index: 0, name: 'call', ms: 30_000, how: '1 attempt × 30 s' });
+  });
+
+  it('counts the flow\'s defaults.retry for a step without its own: the default backoff waits (1 s, 2 s, 4 s)', () => {
+    expect(stepWorstCase({ name: 'call' }, 0, { maxRetries: 3 })).toEqual({ index: 0, name: 'call', ms: 4 * 30_000 + 7_000, how: '4 attempts × 30 s + 7 s of retry waits' });
+    expect(stepWorstCase({ name: 'call', retry: { maxRetries: 0 } }, 0, { maxRetries: 3 }).ms).toBe(30_000);
+  });
+
+  it('does not retry a holdFor step, whatever the flow\'s defaults.retry', () => {
+    expect(stepWorstCase({ name: 'stay', holdFor: { durationMs: 5000, intervalMs: 1000 } }, 0, { maxRetries: 3 }).ms).toBe(5000 + 30_000);
   });
 
   it('uses the step timeout, and caps every wait at maxDelayMs', () => {

@@ -21,15 +21,19 @@ const NAMED_STEPS = 8;
  * Worst case of one step: every attempt runs to its timeout (the engine aborts each attempt at
  * `timeoutMs`, default 30 s, whatever the plugin waits for — a delay, a Kafka subscription window, a
  * Loki poll — so the step timeout bounds every plugin without asking it), every retry is used, and
- * every wait between attempts is the policy's backoff capped at maxDelayMs.
+ * every wait between attempts is the policy's backoff capped at maxDelayMs. `flowRetry`: the flow's
+ * `defaults.retry`, which a step without its own retry gets (none: run once).
  */
-export function stepWorstCase(step: LooseStep, index: number): StepWorstCase {
+export function stepWorstCase(step: LooseStep, index: number, flowRetry?: unknown): StepWorstCase {
   const timeoutMs = typeof step.timeoutMs === 'number' && step.timeoutMs > 0 ? step.timeoutMs : DEFAULT_STEP_TIMEOUT_MS;
   const name = typeof step.name === 'string' ? step.name : `#${index}`;
   // `holdFor` (never with retry) checks for its whole window; the last check may run to its timeout.
   const hold = isObject(step.holdFor) && typeof step.holdFor.durationMs === 'number' ? step.holdFor.durationMs : undefined;
   if (hold !== undefined) return { index, name, ms: hold + timeoutMs, how: `held for ${seconds(hold)} + a last check of up to ${seconds(timeoutMs)}` };
-  const policy = resolveRetryPolicy(isObject(step.retry) ? (sanitizedRetry(step.retry) as Partial<RetryPolicy>) : undefined);
+  const policy = resolveRetryPolicy(
+    isObject(step.retry) ? (sanitizedRetry(step.retry) as Partial<RetryPolicy>) : undefined,
+    isObject(flowRetry) ? (sanitizedRetry(flowRetry) as Partial<RetryPolicy>) : undefined,
+  );
   const retries = Math.max(0, Math.floor(policy.maxRetries));
   let waitsMs = 0;
   for (let retry = 1; retry <= retries; retry++) waitsMs += retryDelayMs(policy, retry);
@@ -44,12 +48,12 @@ export function stepWorstCase(step: LooseStep, index: number): StepWorstCase {
  * — so it counts from its start, and only if it outlasts the foreground steps that follow it (exact,
  * not the conservative sum). Returns the total and the steps on the longest path.
  */
-export function flowWorstCase(steps: readonly LooseStep[]): { ms: number; path: StepWorstCase[] } {
+export function flowWorstCase(steps: readonly LooseStep[], flowRetry?: unknown): { ms: number; path: StepWorstCase[] } {
   let foregroundMs = 0;
   const foreground: StepWorstCase[] = [];
   let longestBackground: { endMs: number; path: StepWorstCase[] } | undefined;
   steps.forEach((step, index) => {
-    const worst = stepWorstCase(step, index);
+    const worst = stepWorstCase(step, index, flowRetry);
     if (step.runInBackground === true) {
       const endMs = foregroundMs + worst.ms;
       if (!longestBackground || endMs > longestBackground.endMs) longestBackground = { endMs, path: [...foreground, worst] };
@@ -67,8 +71,8 @@ export function flowWorstCase(steps: readonly LooseStep[]): { ms: number; path: 
  * such a flow would be failed by the engine at its deadline anyway, after holding a slot for an hour.
  * Names the longest steps — those whose worst cases, largest first, take the flow over the budget.
  */
-export function checkWorstCaseDuration(steps: readonly LooseStep[], budgetMs: number): FlowProblem[] {
-  const { ms, path } = flowWorstCase(steps);
+export function checkWorstCaseDuration(steps: readonly LooseStep[], budgetMs: number, flowRetry?: unknown): FlowProblem[] {
+  const { ms, path } = flowWorstCase(steps, flowRetry);
   if (ms <= budgetMs) return [];
   const longest = [...path].sort((a, b) => b.ms - a.ms || a.index - b.index);
   const culprits: StepWorstCase[] = [];
@@ -84,7 +88,7 @@ export function checkWorstCaseDuration(steps: readonly LooseStep[], budgetMs: nu
     problem(
       '/steps',
       `worst-case duration ${seconds(ms)} exceeds the execution time budget of ${seconds(budgetMs)} (EXECUTION_MAX_DURATION_SEC); ` +
-        `lower timeoutMs or retry.maxRetries of: ${named.join(', ')}${more}`,
+        `lower timeoutMs or retry.maxRetries (or the flow's defaults.retry) of: ${named.join(', ')}${more}`,
     ),
   ];
 }

@@ -71,4 +71,20 @@ describe('diffFlowVersions', () => {
     );
     expect(diff.steps.changed).toEqual([{ id: 'a', name: 'step_a', fields: ['assertions', 'runInBackground'] }]);
   });
+
+  it('sees a changed condition, allowFailure and flow defaults', () => {
+    const diff = diffFlowVersions(
+      { variables: [], steps: [s('a')] },
+      { variables: [], steps: [s('a', { when: '${x} > 1', allowFailure: true })], defaults: { retry: { maxRetries: 2 } } },
+    );
+    expect(diff.steps.changed).toEqual([{ id: 'a', name: 'step_a', fields: ['allowFailure', 'when'] }]);
+    expect(diff).toMatchObject({ defaultsChanged: true, identical: false });
+    expect(diffFlowVersions({ variables: [], steps: [], defaults: {} }, { variables: [], steps: [] })).toMatchObject({ defaultsChanged: false, identical: true });
+  });
+
+  it('sees changed outputs', () => {
+    const diff = diffFlowVersions({ variables: [], steps: [], outputs: { id: '${a.response.id}' } }, { variables: [], steps: [], outputs: { id: '${b.response.id}' } });
+    expect(diff).toMatchObject({ outputsChanged: true, identical: false });
+    expect(diffFlowVersions({ variables: [], steps: [], outputs: {} }, { variables: [], steps: [] })).toMatchObject({ outputsChanged: false, identical: true });
+  });
 });

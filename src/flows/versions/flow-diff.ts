@@ -1,4 +1,4 @@
-import type { StepDefinition, VariableDeclaration } from '../flow-definition';
+import type { FlowDefaults, FlowOutputs, StepDefinition, VariableDeclaration } from '../flow-definition';
 import { jsonEqual } from './canonical-json';
 
 export interface StepRef {
@@ -27,6 +27,10 @@ export interface StepMove {
 export interface FlowDiff {
   steps: { added: StepRef[]; removed: StepRef[]; changed: StepChange[]; moved: StepMove[] };
   variables: { added: string[]; removed: string[]; changed: Array<{ name: string; fields: string[] }> };
+  /** The flow-level `defaults` (retry) differ. */
+  defaultsChanged: boolean;
+  /** The flow's `outputs` differ. */
+  outputsChanged: boolean;
   identical: boolean;
 }
 
@@ -40,6 +44,8 @@ const STEP_FIELDS: ReadonlyArray<keyof StepDefinition> = [
   'holdFor',
   'continueOnFailure',
   'runInBackground',
+  'allowFailure',
+  'when',
 ];
 const VARIABLE_FIELDS: ReadonlyArray<keyof VariableDeclaration> = ['type', 'default', 'required', 'description'];
 
@@ -49,8 +55,8 @@ const VARIABLE_FIELDS: ReadonlyArray<keyof VariableDeclaration> = ['type', 'defa
  * order, so inserting one step moves nothing and swapping two moves one.
  */
 export function diffFlowVersions(
-  from: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[] },
-  to: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[] },
+  from: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults; outputs?: FlowOutputs | null },
+  to: { variables: readonly VariableDeclaration[]; steps: readonly StepDefinition[]; defaults?: FlowDefaults; outputs?: FlowOutputs | null },
 ): FlowDiff {
   const fromIds = new Map(from.steps.map((s, index) => [s.id, { step: s, index }]));
   const toIds = new Map(to.steps.map((s, index) => [s.id, { step: s, index }]));
@@ -84,11 +90,13 @@ export function diffFlowVersions(
       return fields.length ? [{ name: v.name, fields }] : [];
     }),
   };
+  const defaultsChanged = !jsonEqual(from.defaults ?? {}, to.defaults ?? {});
+  const outputsChanged = !jsonEqual(from.outputs ?? {}, to.outputs ?? {});
   // Variable order has no meaning for runs, so a reordering alone is not a difference.
   const identical =
     !added.length && !removed.length && !changed.length && !moved.length &&
-    !variables.added.length && !variables.removed.length && !variables.changed.length;
-  return { steps: { added, removed, changed, moved }, variables, identical };
+    !variables.added.length && !variables.removed.length && !variables.changed.length && !defaultsChanged && !outputsChanged;
+  return { steps: { added, removed, changed, moved }, variables, defaultsChanged, outputsChanged, identical };
 }
 
 function longestCommonSubsequence(a: readonly string[], b: readonly string[]): string[] {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
-import type { FlowOutputs, FlowVersionSnapshot, StepDefinition, VariableDeclaration } from '../flow-definition';
+import type { FlowDefaults, FlowOutputs, FlowVersionSnapshot, StepDefinition, VariableDeclaration } from '../flow-definition';
 
 /** Versions are int4 in Postgres; anything outside cannot exist (and would make the cast fail). */
 const MAX_VERSION = 2 ** 31 - 1;
@@ -20,6 +20,7 @@ interface SnapshotRow {
   variables: VariableDeclaration[] | null;
   steps: StepDefinition[] | null;
   outputs: FlowOutputs | null;
+  defaults: FlowDefaults | null;
 }
 
 /**
@@ -39,7 +40,7 @@ export class FlowVersionReader {
     const wanted = version ?? null;
     const validVersion = wanted === null || (Number.isSafeInteger(wanted) && wanted >= 1 && wanted <= MAX_VERSION);
     const [row] = (await this.db.query(
-      `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps, v.outputs
+      `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps, v.outputs, v.defaults
          FROM flows f
          LEFT JOIN flow_versions v ON v.flow_id = f.id AND v.version = COALESCE($3::int, f.latest_version)
         WHERE f.id = $1 AND f.team_id = $2 AND f.deleted_at IS NULL`,
@@ -60,7 +61,7 @@ export class FlowVersionReader {
     const cached = this.pinned.get(key);
     if (cached && cached.teamId === teamId) return cached;
     const [row] = (await this.db.query(
-      `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps, v.outputs
+      `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps, v.outputs, v.defaults
          FROM flow_versions v JOIN flows f ON f.id = v.flow_id
         WHERE v.flow_id = $1 AND v.version = $2 AND f.team_id = $3`,
       [flowId, version, teamId],
@@ -74,5 +75,14 @@ export class FlowVersionReader {
 }
 
 function toSnapshot(row: SnapshotRow): FlowVersionSnapshot {
-  return { flowId: row.id, teamId: row.team_id, flowName: row.name, version: row.version!, variables: row.variables ?? [], steps: row.steps ?? [], outputs: row.outputs ?? {} };
+  return {
+    flowId: row.id,
+    teamId: row.team_id,
+    flowName: row.name,
+    version: row.version!,
+    variables: row.variables ?? [],
+    steps: row.steps ?? [],
+    outputs: row.outputs ?? {},
+    defaults: row.defaults ?? {},
+  };
 }

@@ -28,6 +28,8 @@ interface KafkaCluster {
   config: KafkaSubscribeStepConfig,
   resource: 'kafka',
   validateRaw: checkKafkaSubscribeStepConfig,
+  // The signature pattern: subscribe, trigger, match on the id the trigger returned.
+  lateFields: ['searchPattern'],
   resultSchema: {
     type: 'object',
     properties: {
@@ -77,7 +79,7 @@ export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, 
     return complete();
   }
 
-  async prepare(ctx: StepContext<KafkaSubscribeStepConfig>): Promise<() => Promise<KafkaSubscribeStepResult>> {
+  async prepare(ctx: StepContext<KafkaSubscribeStepConfig>): Promise<(late?: Partial<KafkaSubscribeStepConfig>) => Promise<KafkaSubscribeStepResult>> {
     const resource = ctx.resource;
     if (!resource || resource.type !== 'kafka') throw new StepError('this step needs a kafka resource: set resourceId to the id of one', { field: 'resourceId' });
     const { config } = ctx;
@@ -103,6 +105,7 @@ export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, 
       signal: ctx.signal,
       deadline: ctx.deadline,
       resourceName: resource.name,
+      deferMatch: ctx.deferredFields?.includes('searchPattern') === true,
       onConsumer: (consumer, alive) => (alive ? this.consumers.add(consumer) : this.consumers.delete(consumer)),
       onClosed: async () => {
         this.subscriptions.delete(subscription);
@@ -112,7 +115,16 @@ export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, 
     });
     this.subscriptions.add(subscription);
     await subscription.prepare();
-    return () => subscription.result;
+    return async (late) => {
+      if (late && 'searchPattern' in late) {
+        try {
+          subscription.startMatching(late.searchPattern);
+        } catch (error) {
+          await subscription.stop(`its searchPattern is invalid: ${(error as Error).message}`);
+        }
+      }
+      return subscription.result;
+    };
   }
 
   /** Consumers connected right now (each disconnects on completion, timeout, abort or shutdown). */

@@ -23,6 +23,11 @@ export interface SubscriptionOptions {
   signal: AbortSignal;
   deadline: number;
   resourceName: string;
+  /**
+   * The searchPattern comes later (deferred match, `startMatching`): until then every message that
+   * arrives is kept, unexamined, so a message produced before the pattern is known is still matched.
+   */
+  deferMatch?: boolean;
   /** Told when a consumer is created and when it has disconnected (leak accounting). */
   onConsumer(consumer: Consumer, alive: boolean): void;
   /** Runs once after the consumer has disconnected, whatever the outcome. */
@@ -44,9 +49,12 @@ export class KafkaSubscription {
   readonly result: Promise<KafkaSubscribeStepResult>;
   private resolveResult!: (result: KafkaSubscribeStepResult) => void;
   private rejectResult!: (error: unknown) => void;
-  private readonly matcher: MessageMatcher | null;
-  private readonly matchAll: boolean;
+  private matcher: MessageMatcher | null = null;
+  private matchAll = true;
   private readonly expect: SearchExpectation;
+  private search: KafkaSubscribeStepConfig['searchPattern'];
+  /** Messages kept while the pattern is not known yet (deferred match); null once matching has started. */
+  private held: Array<{ partition: number; message: KafkaMessage }> | null = null;
   private readonly messageLimit: number;
   private readonly matches: ConsumedMessage[] = [];
   /** Next offset to examine per partition: the starting position, then past every examined message. */
@@ -61,10 +69,8 @@ export class KafkaSubscription {
   private readonly onAbort = () => this.finish(this.abortError());
 
   constructor(private readonly options: SubscriptionOptions) {
-    const search = options.config.searchPattern;
-    this.matcher = search ? createMessageMatcher(search) : null;
-    // Without a pattern every message matches: collect up to messageLimit.
-    this.matchAll = search ? search.matchAll === true : true;
+    if (options.deferMatch) this.held = [];
+    else this.useSearch(options.config.searchPattern);
     this.messageLimit = options.config.messageLimit ?? KAFKA_SUBSCRIBE_DEFAULTS.messageLimit;
     this.expect = options.config.expect ?? 'some';
     this.result = new Promise<KafkaSubscribeStepResult>((resolve, reject) => {
@@ -98,9 +104,32 @@ export class KafkaSubscription {
     }
     this.endsAtDeadline = untilDeadline < timeoutMs;
     this.waitMs = Math.max(0, Math.min(timeoutMs, untilDeadline));
-    this.timer = setTimeout(() => this.finish(judgeWindowEnd(this.expect, this.matches.length) === 'pass' ? undefined : this.timeoutError()), this.waitMs);
+    // A window that ended before matching started (deferred match) was not searched: it never passes, even with expect "none".
+    this.timer = setTimeout(() => this.finish(this.held === null && judgeWindowEnd(this.expect, this.matches.length) === 'pass' ? undefined : this.timeoutError()), this.waitMs);
     if (signal.aborted) this.onAbort();
     else signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /**
+   * Deferred match: the pattern is known now. What was kept meanwhile is matched first, in arrival
+   * order, then what arrives. The timeout still counts from `prepare`.
+   */
+  startMatching(search: KafkaSubscribeStepConfig['searchPattern']): void {
+    if (this.held === null) return;
+    this.useSearch(search);
+    const held = this.held;
+    this.held = null;
+    for (const { partition, message } of held) {
+      if (this.finished) break;
+      this.match(partition, message);
+    }
+  }
+
+  private useSearch(search: KafkaSubscribeStepConfig['searchPattern']): void {
+    this.search = search;
+    this.matcher = search ? createMessageMatcher(search) : null;
+    // Without a pattern every message matches: collect up to messageLimit.
+    this.matchAll = search ? search.matchAll === true : true;
   }
 
   /** Ends the subscription now (worker shutdown). */
@@ -183,6 +212,15 @@ export class KafkaSubscription {
     if (next !== undefined && offset < next) return; // delivered again after a seek or rejoin
     this.nextOffsets.set(partition, offset + 1n);
     this.scanned++;
+    if (this.held !== null) {
+      // Bounded like a result: a topic flooding faster than the trigger answers is cut at the limit.
+      if (this.held.length < MAX_HELD_MESSAGES) this.held.push({ partition, message });
+      return;
+    }
+    this.match(partition, message);
+  }
+
+  private match(partition: number, message: KafkaMessage): void {
     const headers = decodeHeaders(message.headers);
     if (this.matcher && !this.matcher(message.value === null ? null : message.value.toString('utf8'), headers).matched) return;
     this.matches.push(toConsumedMessage(partition, message, headers));
@@ -248,12 +286,13 @@ export class KafkaSubscription {
 
   /** " that matched JSONPath …" / " that contained \"…\"" / "" without a pattern. */
   private describeSearch(): string {
-    const search = this.options.config.searchPattern;
+    const search = this.search;
     return search ? ` that ${this.describeWanted()}` : '';
   }
 
   private describeWanted(): string {
-    const search = this.options.config.searchPattern;
+    if (this.held !== null) return `arrived that could be matched (matching had not started: the steps its searchPattern reads had not finished; ${this.held.length} kept)`;
+    const search = this.search;
     if (!search) return 'arrived';
     if (search.matchType === 'header') return `had header ${search.header}: "${search.pattern}"`;
     return search.matchType === 'exact' ? `contained "${search.pattern}"` : `matched JSONPath ${search.pattern}`;
@@ -272,6 +311,9 @@ export class KafkaSubscription {
     return new StepError(`cannot subscribe to topic "${config.topic}" on resource "${resourceName}": ${e.message ?? String(error)}${e.type ? ` [${e.type}]` : ''}`);
   }
 }
+
+/** Most messages a deferred subscription keeps before its pattern is known. */
+const MAX_HELD_MESSAGES = 10_000;
 
 function toConsumedMessage(partition: number, message: KafkaMessage, headers: Record<string, string | string[]>): ConsumedMessage {
   return {

@@ -13,7 +13,7 @@ const report = (status: 'COMPLETED' | 'FAILED'): SuiteRunReport => ({
     links: { self: '/x', junit: '/x/report.xml', json: '/x/report.json', events: '/x/events' },
   },
   executions: status === 'COMPLETED' ? [] : [
-    { position: 1, executionId: 'e-2', flowId: 'f', flowName: 'Pay', flowVersion: 1, status: 'FAILED', trigger: 'suite', startedAt: null, finishedAt: null, durationMs: null, error: 'x', steps: [], correlationId: 'c-2', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentExecutionId: null, outputs: {},
+    { position: 1, executionId: 'e-2', flowId: 'f', flowName: 'Pay', flowVersion: 1, status: 'FAILED', trigger: 'suite', startedAt: null, finishedAt: null, durationMs: null, error: 'x', warnings: 0, steps: [], correlationId: 'c-2', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentExecutionId: null, outputs: {},
       failure: { kind: 'assertion', step: { index: 0, name: 'pay', type: 'http' }, message: 'step "pay" (http): status: expected 201 but was 500', assertions: [], error: null } },
   ],
 });

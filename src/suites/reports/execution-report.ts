@@ -30,6 +30,8 @@ export interface StepReport {
   error: string | null;
   /** For a `flow` step: the child execution it started. */
   childExecutionId: string | null;
+  /** Failed with allowFailure: a warning, not the execution's failure. */
+  warning: boolean;
 }
 
 export interface ExecutionReport {
@@ -52,6 +54,8 @@ export interface ExecutionReport {
   /** Set when a `flow` step of that execution started this one. */
   parentExecutionId: string | null;
   outputs: Record<string, unknown> | null;
+  /** Steps that failed with allowFailure. */
+  warnings: number;
   steps: StepReport[];
 }
 
@@ -61,7 +65,7 @@ export function durationMs(startedAt: Date | null, finishedAt: Date | null): num
 
 function failureOf(e: ReportedExecution): FailureReport | null {
   if (e.status !== 'FAILED') return null;
-  const step = e.steps.find((s) => s.status === 'ERROR');
+  const step = e.steps.find((s) => s.status === 'ERROR' && !s.warning);
   if (!step) return { kind: 'error', step: null, message: e.error ?? 'the execution failed', assertions: [], error: e.error };
   const assertions = (step.assertions ?? [])
     .filter((a) => !a.passed)
@@ -95,6 +99,7 @@ export function toExecutionReport(e: ReportedExecution): ExecutionReport {
     failure: failureOf(e),
     parentExecutionId: e.parentExecutionId ?? null,
     outputs: e.outputs ?? null,
+    warnings: e.warnings ?? 0,
     steps: e.steps.map((s) => ({
       index: s.stepIndex,
       name: s.name,
@@ -106,6 +111,7 @@ export function toExecutionReport(e: ReportedExecution): ExecutionReport {
       assertionsFailed: (s.assertions ?? []).filter((a) => !a.passed).length,
       error: s.error,
       childExecutionId: s.childExecutionId ?? null,
+      warning: s.warning === true,
     })),
   };
 }
@@ -138,11 +144,15 @@ function verdictOf(r: ExecutionReport, skipReason: string | null): JUnitVerdict 
   return { kind: f.kind === 'assertion' ? 'failure' : 'error', type: f.kind === 'assertion' ? 'AssertionFailed' : 'StepError', message: f.message, details: lines.join('\n') };
 }
 
-/** One JUnit test case per execution; the step log goes to system-out. */
+/**
+ * One JUnit test case per execution; the step log goes to system-out. A step that failed with
+ * allowFailure leaves the case passed and is listed as `warning: …` lines (JUnit has no warning verdict).
+ */
 export function toJUnitCase(r: ExecutionReport, classname: string, name: string, skipReason: string | null = null): JUnitCase {
+  const warnings = r.steps.filter((s) => s.warning).map((s) => `warning: step "${s.name}" (${s.type}) failed, allowed by allowFailure: ${s.error ?? 'failed'}`);
   const log = r.steps.map(
     (s) =>
-      `[${s.status}] #${s.index + 1} ${s.name} (${s.type})${s.durationMs !== null ? ` ${s.durationMs} ms` : ''}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}` +
+      `[${s.status}${s.warning ? ', warning' : ''}] #${s.index + 1} ${s.name} (${s.type})${s.durationMs !== null ? ` ${s.durationMs} ms` : ''}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}` +
       `${s.childExecutionId ? `, child execution ${s.childExecutionId}` : ''}${s.error ? ` — ${s.error}` : ''}`,
   );
   const parent = r.parentExecutionId ? ` (child of execution ${r.parentExecutionId})` : '';
@@ -151,6 +161,6 @@ export function toJUnitCase(r: ExecutionReport, classname: string, name: string,
     classname,
     time: (r.durationMs ?? 0) / 1000,
     verdict: verdictOf(r, skipReason),
-    systemOut: [`execution ${r.executionId}${parent} — flow "${r.flowName}" v${r.flowVersion}: ${r.status}`, ...log].join('\n'),
+    systemOut: [`execution ${r.executionId}${parent} — flow "${r.flowName}" v${r.flowVersion}: ${r.status}${r.warnings ? ` with ${r.warnings} warning(s)` : ''}`, ...warnings, ...log].join('\n'),
   };
 }

@@ -35,6 +35,7 @@ export class StepReportDto {
   @ApiProperty({ example: 1 }) assertionsFailed: number;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'For a `flow` step: the child execution it started' }) childExecutionId: string | null;
+  @ApiProperty({ description: 'Failed with allowFailure: a warning, not the execution\'s failure' }) warning: boolean;
 }
 
 export class ExecutionReportEntryDto {
@@ -52,6 +53,7 @@ export class ExecutionReportEntryDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Set when a `flow` step of that execution started this one' }) parentExecutionId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { orderId: 'o-1' }, description: "The flow's outputs as evaluated when the run ended" })
   outputs: Record<string, unknown> | null;
+  @ApiProperty({ example: 0, description: 'Steps that failed with allowFailure' }) warnings: number;
   @ApiProperty({ type: [StepReportDto] }) steps: StepReportDto[];
 }
 

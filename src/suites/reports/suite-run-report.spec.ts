@@ -37,6 +37,17 @@ describe('execution reports and JUnit cases', () => {
     expect(toJUnitCase(child, 'S', 'Order').systemOut).toContain('execution child-1 (child of execution e-1) — flow "Pay" v2: COMPLETED');
   });
 
+  it('keeps an execution COMPLETED with an allowed failure a passed case, listing the warning', () => {
+    const report = toExecutionReport(
+      execution({ warnings: 1, steps: [step({ status: 'ERROR', warning: true, error: 'assertion failed: status: expected 200 but was 503' }), step({ stepIndex: 1, name: 'next' })] as never }),
+    );
+    expect(report).toMatchObject({ warnings: 1, failure: null, steps: [{ warning: true }, { warning: false }] });
+    const c = toJUnitCase(report, 'Suite', 'Pay');
+    expect(c.verdict).toEqual({ kind: 'passed' });
+    expect(c.systemOut).toContain('COMPLETED with 1 warning(s)\nwarning: step "pay" (http) failed, allowed by allowFailure: assertion failed: status: expected 200 but was 503');
+    expect(c.systemOut).toContain('[ERROR, warning] #1 pay (http)');
+  });
+
   it('turns failed assertions into a failure naming the step with expected and actual values', () => {
     const report = toExecutionReport(
       execution({
