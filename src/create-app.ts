@@ -11,6 +11,8 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { runMigrations } from './database/run-migrations';
 import { OPENAPI_IMPORT_ROUTE, openApiImportBodyParser } from './flows/import/openapi-body-parser';
 import { checkRedisCredentials } from './redis/check-redis-credentials';
+import { AtsMetrics } from './metrics/ats-metrics';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 export const API_PREFIX = 'api/v1';
 
@@ -28,6 +30,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
+  // First of all middleware: it times every request, and reads the route Express matched when the response ends.
+  app.use(httpMetricsMiddleware(app.get(AtsMetrics)));
   // Before the app-wide parsers: this route reads its (larger) body as text, and they skip a read body.
   app.use(`/${API_PREFIX}/${OPENAPI_IMPORT_ROUTE}`, openApiImportBodyParser());
   // `verify` is body-parser's own option; Nest's narrower typing leaves it out but passes it through.
@@ -37,6 +41,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());
