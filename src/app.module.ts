@@ -9,6 +9,8 @@ import { FlowsApiModule } from './flows/flows-api.module';
 import { HealthModule } from './health/health.module';
 import { IdentityApiModule } from './identity/identity-api.module';
 import { LoggingModule } from './common/logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { MetricsWorkerModule } from './metrics/metrics-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { ResourcesApiModule } from './resources/resources-api.module';
@@ -36,11 +38,11 @@ const API_MODULES: Imports = [
 ];
 
 /** Modules that register queue processors (modes `worker` and `all`); never loaded into an API-only process. */
-const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule, RetentionWorkerModule];
+const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule, RetentionWorkerModule, MetricsWorkerModule];
 
 /**
  * One build, three roles: APP_MODE decides which modules are loaded. Infrastructure (config, logging,
- * database, Redis, queue registration, health, the egress gate) is present in every mode.
+ * database, Redis, queue registration, health, metrics, the egress gate) is present in every mode.
  */
 @Module({})
 export class AppModule {
@@ -54,6 +56,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         HealthModule,
+        MetricsModule,
         EgressModule,
         ...(config.isApi ? API_MODULES : []),
         ...(config.isWorker ? WORKER_MODULES : []),

@@ -12,6 +12,8 @@ import { runMigrations } from './database/run-migrations';
 import { OPENAPI_IMPORT_ROUTE, openApiImportBodyParser } from './flows/import/openapi-body-parser';
 import { checkRedisCredentials } from './redis/check-redis-credentials';
 import { TRIGGER_HOOK_ROUTE, triggerHookBodyParser } from './triggers/hook-body-parser';
+import { AtsMetrics } from './metrics/ats-metrics';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 export const API_PREFIX = 'api/v1';
 
@@ -29,6 +31,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
+  // First of all middleware: it times every request, and reads the route Express matched when the response ends.
+  app.use(httpMetricsMiddleware(app.get(AtsMetrics)));
   // Before the app-wide parsers: this route reads its (larger) body as text, and they skip a read body.
   app.use(`/${API_PREFIX}/${OPENAPI_IMPORT_ROUTE}`, openApiImportBodyParser());
   // The alert hook keeps its body as raw bytes: HMAC signatures are over exactly those bytes.
@@ -40,6 +44,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

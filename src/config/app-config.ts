@@ -154,6 +154,13 @@ export class AppConfig {
   @IsOptional() @Matches(/^https?:\/\/[^\s]*\{traceId\}[^\s]*$/, { message: 'TRACE_VIEWER_URL_TEMPLATE must be an http(s) URL containing {traceId}' })
   TRACE_VIEWER_URL_TEMPLATE?: string = undefined;
 
+  /**
+   * When set, GET /metrics (API and worker processes) requires `Authorization: Bearer <METRICS_TOKEN>`;
+   * unset, it is open — fine where only Prometheus reaches the port, not where the API is public.
+   */
+  @IsOptional() @IsString() @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string = undefined;
+
   @Type(() => Number) @IsInt() @Min(1024)
   HTTP_STEP_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 

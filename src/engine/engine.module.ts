@@ -15,7 +15,7 @@ import { ExecutionWorkerService } from './worker/execution-worker.service';
 
 /**
  * The worker side: queue consumer, FlowRunner and step executor (modes worker and all only).
- * Global for one export only: the ChildFlowRunner port the `flow` step plugin (in StepsModule, which
+ * Global for the ChildFlowRunner port the `flow` step plugin (in StepsModule, which
  * the engine imports) runs children through — the plugin gets the port without importing the engine.
  */
 @Global()
@@ -32,6 +32,7 @@ import { ExecutionWorkerService } from './worker/execution-worker.service';
     InlineChildFlowRunner,
     { provide: CHILD_FLOW_RUNNER, useExisting: InlineChildFlowRunner },
   ],
-  exports: [CHILD_FLOW_RUNNER],
+  // RunningExecutions: read by the worker's metrics (slots in use).
+  exports: [CHILD_FLOW_RUNNER, RunningExecutions],
 })
 export class EngineModule {}

@@ -11,6 +11,8 @@ import { EXECUTION_CANCEL_CHANNEL, EXECUTION_UPDATES_CHANNEL, type ExecutionStat
  */
 @Injectable()
 export class ExecutionUpdatePublisher {
+  private readonly observers: Array<(update: ExecutionStatusUpdate) => void> = [];
+
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly keys: RedisFactory,
@@ -24,7 +26,16 @@ export class ExecutionUpdatePublisher {
     return this.keys.key(EXECUTION_CANCEL_CHANNEL);
   }
 
+  /**
+   * In-process observers of every update this process publishes (the worker's metrics), so they need
+   * not be threaded through the engine. Called synchronously: an observer must be cheap and not throw.
+   */
+  observe(observer: (update: ExecutionStatusUpdate) => void): void {
+    this.observers.push(observer);
+  }
+
   async publish(update: ExecutionStatusUpdate): Promise<void> {
+    for (const observer of this.observers) observer(update);
     // A lost live update must not fail the run: the database row is the source of truth and a
     // client (re)joining gets a fresh snapshot.
     await this.redis.publish(this.updatesChannel, JSON.stringify(update)).catch(() => undefined);

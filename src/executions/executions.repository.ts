@@ -5,6 +5,7 @@ import { preparedQuery } from '../database/prepared-query';
 import { rowMapper } from '../database/row-mapper';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
+import type { ExecutionTrigger, StepStatus } from './execution-status';
 
 /** What a new execution is created with; everything else starts at its column default. */
 export type NewExecution = Pick<Execution, 'teamId' | 'flowId' | 'flowVersion' | 'flowName' | 'trigger' | 'suiteRunId' | 'userId' | 'variables' | 'parameters' | 'correlationId' | 'traceId'> &
@@ -141,4 +142,28 @@ export class ExecutionsRepository {
     if (!row) return undefined;
     return { execution: this.toExecution(row), steps: row.steps_json.map(this.toStepFromJson) };
   }
+
+  /**
+   * What the worker's metrics record of a finished execution: its trigger, run time and each step's
+   * type, status, attempts and duration. Bodies are never read; one prepared statement per finished run.
+   */
+  async finishedSummary(id: string): Promise<FinishedExecutionSummary | undefined> {
+    const [row] = await preparedQuery<{ trigger: ExecutionTrigger; duration_ms: number | null; steps: FinishedExecutionSummary['steps'] }>(
+      this.executions.manager.connection,
+      'execution-finished-summary',
+      `SELECT e.trigger, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS duration_ms,
+              COALESCE((SELECT json_agg(json_build_object('type', s.type, 'status', s.status, 'attempts', s.attempts, 'durationMs', s.duration_ms))
+                          FROM execution_steps s WHERE s.execution_id = e.id), '[]') AS steps
+         FROM executions e WHERE e.id = $1`,
+      [id],
+    );
+    return row ? { trigger: row.trigger, durationMs: row.duration_ms === null ? null : Number(row.duration_ms), steps: row.steps } : undefined;
+  }
+}
+
+export interface FinishedExecutionSummary {
+  trigger: ExecutionTrigger;
+  /** From its first start to its end; null when it never started (cancelled while queued). */
+  durationMs: number | null;
+  steps: Array<{ type: string; status: StepStatus; attempts: number; durationMs: number | null }>;
 }

@@ -7,6 +7,7 @@ import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createSuite, runSuite, waitForSuiteRun } from './suite-helpers';
 import { verifyWebhookSignature } from '../../src/suites/notifications/webhook-signature';
+import { parsePrometheusText, sampleValue } from '../support/prometheus-text';
 
 interface Received {
   route: string;
@@ -134,6 +135,8 @@ describe('suite webhooks: signed, retried with backoff, Slack format, delivery l
   it('gives up after WEBHOOK_MAX_ATTEMPTS and records each failure', async () => {
     const suite = await createSuite(t, user, teamId, { name: 'receiver down', entries: [{ flowId: okFlow }] });
     const hook = (await t.http.post(hooksOf(suite.id)).set(user.auth).send({ name: 'down', url: `${receiver.url}/down`, secret: SECRET }).expect(201)).body;
+    const deliveries = async (outcome: string) => sampleValue(parsePrometheusText((await t.http.get('/metrics').expect(200)).text), 'ats_webhook_deliveries_total', { outcome });
+    const [failedBefore, deliveredBefore] = [await deliveries('failed'), await deliveries('delivered')];
     await waitForSuiteRun(t, user, teamId, (await runSuite(t, user, teamId, suite.id)).id);
     const log = await until(async () => {
       const res = await t.http.get(`${hooksOf(suite.id)}/${hook.id}/deliveries`).set(user.auth).expect(200);
@@ -142,6 +145,8 @@ describe('suite webhooks: signed, retried with backoff, Slack format, delivery l
     await new Promise((r) => setTimeout(r, 1500)); // a 4th attempt would come after 1.2 s
     expect(received.filter((r) => r.route === '/down')).toHaveLength(3);
     expect(log.items.map((d: any) => [d.attempt, d.outcome, d.httpStatus])).toEqual([[3, 'failed', 503], [2, 'failed', 503], [1, 'failed', 503]]);
+    expect(await deliveries('failed')).toBe(failedBefore + 3);
+    expect(await deliveries('delivered')).toBe(deliveredBefore);
   });
 
   it('sends Slack messages and honours on-failure / on-change', async () => {

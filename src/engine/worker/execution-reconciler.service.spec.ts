@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { ExecutionRecoveryStore } from '../../executions/execution-recovery.store';
+import { AtsMetrics } from '../../metrics/ats-metrics';
 import {
   ExecutionReconcilerService,
   missingJobIds,
@@ -90,12 +91,13 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     const redisFactory = { key: (...parts: string[]) => ['ats', ...parts].join(':') };
     const config = { EXECUTION_RECONCILE_INTERVAL_MS: 5000, EXECUTION_HEARTBEAT_INTERVAL_MS: 5000 } as AppConfig;
     const progress = { promote: jest.fn(async () => undefined) };
-    const service = new ExecutionReconcilerService(config, new ExecutionRecoveryStore(db as never), queue as never, executions as never, redis as never, redisFactory as never, progress as never);
-    return { service, db, queries, runningQueries, queue, executions, redis, progress };
+    const metrics = new AtsMetrics();
+    const service = new ExecutionReconcilerService(config, new ExecutionRecoveryStore(db as never), queue as never, executions as never, redis as never, redisFactory as never, progress as never, metrics);
+    return { service, db, queries, runningQueries, queue, executions, redis, progress, metrics };
   }
 
   it('re-queues only PENDING executions whose job is missing and that are still PENDING after the check, with the remaining delay', async () => {
-    const { service, executions, queries, redis } = setup({
+    const { service, executions, queries, redis, metrics } = setup({
       candidates: ['queued', 'lost-delayed', 'lost-due', 'cancelled-meanwhile'],
       jobs: ['queued'],
       stillPending: [
@@ -112,6 +114,7 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
       [{ id: 'lost-due', teamId: 'team', parameters: { initialDelay: 0 } }],
     ]);
     expect(redis.eval).toHaveBeenCalledTimes(1); // lock released
+    expect((await metrics.reconcilerRecoveries.get()).values[0].value).toBe(2);
     // One log line per re-queue, naming the execution and the delay it got.
     expect(warn.mock.calls.map((c) => c[0])).toEqual([
       { executionId: 'lost-delayed', teamId: 'team', delayMs: 6000 },
@@ -198,7 +201,7 @@ describe('ExecutionReconcilerService timer', () => {
 
   it('runs passes every interval, survives a failing pass, and stops on module destroy', async () => {
     const reconcile = jest.fn().mockRejectedValueOnce(new Error('ECONNREFUSED')).mockResolvedValue({ ran: true, checked: 0, requeued: 0 });
-    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never);
+    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never, new AtsMetrics());
     service.reconcileOnce = reconcile;
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     service.onApplicationBootstrap();
@@ -216,7 +219,7 @@ describe('ExecutionReconcilerService timer', () => {
 
   it('logs a repeated failure once, not every interval', async () => {
     const reconcile = jest.fn().mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never);
+    const service = new ExecutionReconcilerService({ EXECUTION_RECONCILE_INTERVAL_MS: 1000 } as AppConfig, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never, new AtsMetrics());
     service.reconcileOnce = reconcile;
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     service.onApplicationBootstrap();

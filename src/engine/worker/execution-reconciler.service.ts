@@ -8,6 +8,7 @@ import { ExecutionRecoveryStore, type LostExecutionRow, type PendingCursor } fro
 import { type ExecutionJobData, executionJobId } from '../../executions/execution-job-queue';
 import { ExecutionProgressService } from '../../executions/execution-progress.service';
 import { ExecutionsService } from '../../executions/executions.service';
+import { AtsMetrics } from '../../metrics/ats-metrics';
 import { EXECUTIONS_QUEUE } from '../../queue/queue.constants';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
 import { RedisFactory } from '../../redis/redis.factory';
@@ -99,6 +100,7 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly redisFactory: RedisFactory,
     private readonly progress: ExecutionProgressService,
+    private readonly metrics: AtsMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -221,6 +223,7 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
       const delayMs = how.delayMs(row);
       await this.executions.enqueue({ id: row.id, teamId: row.team_id, parameters: { initialDelay: delayMs }, slotWaits: row.slot_waits });
       requeued++;
+      this.metrics.reconcilerRecoveries.inc();
       this.logger.warn({ executionId: row.id, teamId: row.team_id, delayMs }, how.message);
     }
     return { checked: candidates.length, requeued };

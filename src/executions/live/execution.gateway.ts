@@ -1,5 +1,6 @@
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
+import { AtsMetrics } from '../../metrics/ats-metrics';
 import { AuthenticationGuard } from '../../identity/tenancy/authentication.guard';
 import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revocations';
 import { TeamStreamSockets } from '../../identity/tenancy/team-stream-sockets';
@@ -16,7 +17,14 @@ import { ExecutionStreamHub } from './execution-stream.hub';
 export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly sockets: TeamStreamSockets;
 
-  constructor(auth: AuthenticationGuard, tenancy: TenancyService, revocations: TeamAccessRevocations, executions: ExecutionsService, hub: ExecutionStreamHub) {
+  constructor(
+    auth: AuthenticationGuard,
+    tenancy: TenancyService,
+    revocations: TeamAccessRevocations,
+    executions: ExecutionsService,
+    hub: ExecutionStreamHub,
+    private readonly metrics: AtsMetrics,
+  ) {
     this.sockets = new TeamStreamSockets(auth, tenancy, revocations, {
       room: 'execution',
       notFound: 'Execution not found',
@@ -26,10 +34,12 @@ export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnec
   }
 
   handleConnection(client: Socket): Promise<void> {
+    this.metrics.liveSockets.inc({ namespace: 'executions' }); // Socket.IO calls handleDisconnect once for every connection, refused ones too
     return this.sockets.connect(client);
   }
 
   handleDisconnect(client: Socket): void {
+    this.metrics.liveSockets.dec({ namespace: 'executions' });
     this.sockets.disconnect(client);
   }
 

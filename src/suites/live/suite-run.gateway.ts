@@ -1,5 +1,6 @@
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
+import { AtsMetrics } from '../../metrics/ats-metrics';
 import { AuthenticationGuard } from '../../identity/tenancy/authentication.guard';
 import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revocations';
 import { TeamStreamSockets } from '../../identity/tenancy/team-stream-sockets';
@@ -15,7 +16,14 @@ import { SuiteRunStreamHub } from './suite-run-stream.hub';
 export class SuiteRunGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly sockets: TeamStreamSockets;
 
-  constructor(auth: AuthenticationGuard, tenancy: TenancyService, revocations: TeamAccessRevocations, store: SuiteRunStore, hub: SuiteRunStreamHub) {
+  constructor(
+    auth: AuthenticationGuard,
+    tenancy: TenancyService,
+    revocations: TeamAccessRevocations,
+    store: SuiteRunStore,
+    hub: SuiteRunStreamHub,
+    private readonly metrics: AtsMetrics,
+  ) {
     this.sockets = new TeamStreamSockets(auth, tenancy, revocations, {
       room: 'suite-run',
       notFound: 'Suite run not found',
@@ -25,10 +33,12 @@ export class SuiteRunGateway implements OnGatewayConnection, OnGatewayDisconnect
   }
 
   handleConnection(client: Socket): Promise<void> {
+    this.metrics.liveSockets.inc({ namespace: 'suite-runs' }); // Socket.IO calls handleDisconnect once for every connection, refused ones too
     return this.sockets.connect(client);
   }
 
   handleDisconnect(client: Socket): void {
+    this.metrics.liveSockets.dec({ namespace: 'suite-runs' });
     this.sockets.disconnect(client);
   }
 

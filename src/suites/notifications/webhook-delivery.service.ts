@@ -7,6 +7,7 @@ import type { Job } from 'bullmq';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { EgressService } from '../../egress/egress.service';
+import { AtsMetrics } from '../../metrics/ats-metrics';
 import { DeliverWebhookJob, parseJobData } from '../suites-queue.jobs';
 import { SuiteWebhook } from './suite-webhook.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
@@ -33,6 +34,7 @@ export class WebhookDeliveryService {
     private readonly cipher: WebhookSecretCipher,
     private readonly config: AppConfig,
     egress: EgressService,
+    private readonly metrics: AtsMetrics,
   ) {
     this.httpAgent = egress.httpAgent();
     this.httpsAgent = egress.httpsAgent();
@@ -76,6 +78,7 @@ export class WebhookDeliveryService {
       const ax = e as AxiosError;
       error = ax.code === 'ECONNABORTED' || ax.code === 'ETIMEDOUT' ? `timed out after ${this.config.WEBHOOK_TIMEOUT_MS} ms` : (ax.message ?? String(e));
     }
+    this.metrics.webhookDeliveries.inc({ outcome: error ? 'failed' : 'delivered' });
     await this.deliveries.insert({
       teamId: data.teamId,
       webhookId: hook.id,
