@@ -90,6 +90,7 @@ export interface ExecutionDetail extends Omit<ExecutionSummary, 'steps'> {
   outputs?: Record<string, unknown> | null;
   parentExecutionId?: string | null;
   parentStepIndex?: number | null;
+  cancelRequestedAt?: string | null;
 }
 
 /** One live update (src/executions/execution-update.ts); optional fields the server may add are read if present. */
