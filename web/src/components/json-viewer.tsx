@@ -15,7 +15,7 @@ export function formatBytes(bytes: number): string {
 const OPEN_LIMIT = 20;
 
 /**
- * A read-only JSON tree: objects and arrays fold (keyboard: the toggles are buttons), a copy button
+ * A read-only JSON tree: objects and arrays fold (keyboard: the toggles are buttons with aria-expanded), a copy button
  * copies the whole value, and the size is the JSON's bytes. Generic: any screen showing API JSON.
  */
 export function JsonViewer({ value, label }: { value: unknown; label: string }) {
@@ -33,7 +33,7 @@ export function JsonViewer({ value, label }: { value: unknown; label: string }) 
           {copied ? 'Copied' : 'Copy'}
         </button>
       </figcaption>
-      <div className="json-tree" role="tree" aria-label={label}>
+      <div className="json-tree">
         <JsonNode name={null} value={value} depth={0} />
       </div>
     </figure>
@@ -46,7 +46,7 @@ function JsonNode({ name, value, depth }: { name: string | null; value: unknown;
   const key = name === null ? null : <span className="json-key">{name}: </span>;
   if (!entries) {
     return (
-      <div role="treeitem" aria-selected={false} className="json-leaf">
+      <div className="json-leaf">
         {key}
         <span className={`json-${value === null ? 'null' : typeof value}`}>{JSON.stringify(value) ?? 'undefined'}</span>
       </div>
@@ -54,8 +54,8 @@ function JsonNode({ name, value, depth }: { name: string | null; value: unknown;
   }
   const [openBrace, closeBrace] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   return (
-    <div role="treeitem" aria-selected={false} aria-expanded={open}>
-      <button type="button" className="json-toggle" onClick={() => setOpen(!open)} aria-label={`${open ? 'Collapse' : 'Expand'} ${name ?? 'value'}`}>
+    <div>
+      <button type="button" className="json-toggle" aria-expanded={open} onClick={() => setOpen(!open)} aria-label={`${open ? 'Collapse' : 'Expand'} ${name ?? 'value'}`}>
         {open ? '▾' : '▸'}
       </button>
       {key}
@@ -63,7 +63,7 @@ function JsonNode({ name, value, depth }: { name: string | null; value: unknown;
       {!open && <span className="muted"> {entries.length} {entries.length === 1 ? 'entry' : 'entries'} {closeBrace}</span>}
       {open && (
         <>
-          <div role="group" className="json-children">
+          <div className="json-children">
             {entries.map(([childName, child]) => (
               <JsonNode key={childName} name={childName} value={child} depth={depth + 1} />
             ))}

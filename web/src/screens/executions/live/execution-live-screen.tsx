@@ -84,7 +84,7 @@ export function ExecutionLiveScreen() {
         <h1 id="execution-title">
           {execution.flowName} <span className="muted">v{execution.flowVersion}</span>
         </h1>
-        <span aria-live="polite" aria-label="Execution status">
+        <span role="status" aria-label="Execution status">
           <StatusBadge status={execution.status} />
         </span>
         <span className="muted live-indicator">{running ? liveLabel(stream.status) : ''}</span>

@@ -27,8 +27,8 @@ describe('StepList', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThan(40);
     expect(rows[0].getAttribute('aria-setsize')).toBe('1000');
-    expect(screen.getByRole('button', { name: '1. step 0: success' })).toBeTruthy();
-    expect(screen.queryByRole('button', { name: /^1000\. step 999/ })).toBeNull();
+    expect(screen.getByRole('button', { name: /^1\. step 0 http.*success/ })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^1000\. step 999 / })).toBeNull();
   });
 
   it('shows attempt and elapsed time for a running step, a retry countdown when announced, and selects on click', async () => {
@@ -45,9 +45,9 @@ describe('StepList', () => {
         onSelect={onSelect}
       />,
     );
-    expect(screen.getByRole('button', { name: '1. step 0: in progress' }).textContent).toContain('attempt 2 · 2.5 s');
-    expect(screen.getByRole('button', { name: '2. poll: in progress' }).textContent).toContain('retry 3 in 3 s');
-    await userEvent.click(screen.getByRole('button', { name: '2. poll: in progress' }));
+    expect(screen.getByRole('button', { name: /^1\. step 0 .*in progress/ }).textContent).toContain('attempt 2 · 2.5 s');
+    expect(screen.getByRole('button', { name: /^2\. poll .*in progress/ }).textContent).toContain('retry 3 in 3 s');
+    await userEvent.click(screen.getByRole('button', { name: /^2\. poll .*in progress/ }));
     expect(onSelect).toHaveBeenCalledWith(1);
   });
 });

@@ -45,7 +45,6 @@ export function StepList({ steps, span, now, nextAttemptAt, selected, onSelect }
                 type="button"
                 className={`step-row-button${selected === step.stepIndex ? ' selected' : ''}`}
                 aria-pressed={selected === step.stepIndex}
-                aria-label={`${step.stepIndex + 1}. ${step.name}: ${step.status.toLowerCase().replace('_', ' ')}`}
                 onClick={() => onSelect(step.stepIndex)}
               >
                 <span className="step-name">
