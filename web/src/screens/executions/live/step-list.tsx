@@ -33,7 +33,8 @@ export function StepList({ steps, span, now, nextAttemptAt, selected, onSelect }
   const hasBackground = steps.some((s) => s.background);
 
   return (
-    <div className="step-list" ref={scrollRef} tabIndex={0} aria-label="Steps (scrollable)" role="region">
+    // As tall as its rows up to the CSS max-height (30rem), then it scrolls; a fixed size keeps `contain: strict` valid.
+    <div className="step-list" ref={scrollRef} tabIndex={0} aria-label="Steps (scrollable)" role="region" style={{ height: steps.length * STEP_ROW_HEIGHT + 2 }}>
       <ol className="step-rows" style={{ height: virtualizer.getTotalSize() }} aria-label="Steps">
         {virtualizer.getVirtualItems().map((row) => {
           const step = steps[row.index];
