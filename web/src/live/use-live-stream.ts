@@ -40,6 +40,8 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
     let closed = false;
     let lastSeq = -1;
     let refreshedForError = false;
+    // Set from a gap until the fresh snapshot: later gapped updates must not send a join each (a storm at 200 updates/s).
+    let awaitingSnapshot = false;
 
     const join = () =>
       socket?.emit('join', payload, (ack: { ok: boolean; error?: string }) => {
@@ -47,6 +49,8 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
       });
 
     rejoinRef.current = () => {
+      if (awaitingSnapshot) return;
+      awaitingSnapshot = true;
       setState({ status: 'resyncing' });
       join();
     };
@@ -63,6 +67,7 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
       });
       socket.on('snapshot', (snapshot: TSnapshot) => {
         lastSeq = snapshot.seq;
+        awaitingSnapshot = false;
         setState({ status: 'live' });
         handlers.current.onSnapshot(snapshot);
       });
@@ -71,7 +76,8 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
         if (verdict === 'apply') {
           lastSeq = update.seq;
           handlers.current.onUpdate(update);
-        } else if (verdict === 'gap') {
+        } else if (verdict === 'gap' && !awaitingSnapshot) {
+          awaitingSnapshot = true;
           setState({ status: 'resyncing' });
           join();
         }

@@ -19,7 +19,9 @@ export function StepDetail({ executionId, step, onClose }: { executionId: string
   const api = useApi();
   const teamId = useTeamId();
   const done = FINISHED.includes(step.status);
-  const stored = useQuery({ ...executionStepQuery(api, teamId, executionId, step.stepId), queryKey: [...executionStepQuery(api, teamId, executionId, step.stepId).queryKey, step.status] });
+  // Keyed by status too: the stored request/response/assertions are read again once the step finishes.
+  const stepQuery = executionStepQuery(api, teamId, executionId, step.stepId);
+  const stored = useQuery({ ...stepQuery, queryKey: [...stepQuery.queryKey, step.status] });
   const detail: ExecutionStepDetail = { ...step, ...(stored.data ?? {}), status: step.status };
   const response = detail.response ?? (done ? undefined : null);
 
