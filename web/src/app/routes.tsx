@@ -25,6 +25,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <Navigate to="flows" replace /> },
           { path: 'flows', lazy: async () => ({ Component: (await import('../screens/flows/flows-screen')).FlowsScreen }) },
           { path: 'flows/:flowId', lazy: async () => ({ Component: (await import('../screens/flow-editor/flow-editor-screen')).FlowEditorScreen }) },
+          { path: 'executions/:executionId', lazy: async () => ({ Component: (await import('../screens/executions/live/execution-live-screen')).ExecutionLiveScreen }) },
           { path: 'executions', lazy: async () => ({ Component: (await import('../screens/executions/executions-screen')).ExecutionsScreen }) },
           { path: 'suites', lazy: async () => ({ Component: (await import('../screens/suites/suites-screen')).SuitesScreen }) },
           { path: 'resources', lazy: async () => ({ Component: (await import('../screens/resources/resources-screen')).ResourcesScreen }) },

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { useSession } from '../auth/auth-context';
 import { judgeUpdate } from './live-sequence';
@@ -24,12 +24,14 @@ export interface LiveStreamOptions<TSnapshot extends { seq: number }, TUpdate ex
  */
 export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends { seq: number }>(
   options: LiveStreamOptions<TSnapshot, TUpdate>,
-): { status: LiveStatus; error?: string } {
+): { status: LiveStatus; error?: string; rejoin: () => void } {
   const session = useSession();
   const [state, setState] = useState<{ status: LiveStatus; error?: string }>({ status: 'connecting' });
   const handlers = useRef(options);
   handlers.current = options;
   const joinKey = options.join ? JSON.stringify(options.join) : null;
+  // Set while a socket is open: asks the server for a fresh snapshot (a view that detected a gap itself).
+  const rejoinRef = useRef<() => void>(() => undefined);
 
   useEffect(() => {
     if (!joinKey) return;
@@ -38,11 +40,20 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
     let closed = false;
     let lastSeq = -1;
     let refreshedForError = false;
+    // Set from a gap until the fresh snapshot: later gapped updates must not send a join each (a storm at 200 updates/s).
+    let awaitingSnapshot = false;
 
     const join = () =>
       socket?.emit('join', payload, (ack: { ok: boolean; error?: string }) => {
         if (!ack?.ok) setState({ status: 'error', error: ack?.error ?? 'Could not join the live stream' });
       });
+
+    rejoinRef.current = () => {
+      if (awaitingSnapshot) return;
+      awaitingSnapshot = true;
+      setState({ status: 'resyncing' });
+      join();
+    };
 
     void import('socket.io-client').then(({ io }) => {
       if (closed) return;
@@ -56,6 +67,7 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
       });
       socket.on('snapshot', (snapshot: TSnapshot) => {
         lastSeq = snapshot.seq;
+        awaitingSnapshot = false;
         setState({ status: 'live' });
         handlers.current.onSnapshot(snapshot);
       });
@@ -64,7 +76,8 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
         if (verdict === 'apply') {
           lastSeq = update.seq;
           handlers.current.onUpdate(update);
-        } else if (verdict === 'gap') {
+        } else if (verdict === 'gap' && !awaitingSnapshot) {
+          awaitingSnapshot = true;
           setState({ status: 'resyncing' });
           join();
         }
@@ -84,9 +97,11 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
 
     return () => {
       closed = true;
+      rejoinRef.current = () => undefined;
       socket?.disconnect();
     };
   }, [joinKey, options.namespace, session]);
 
-  return state;
+  const rejoin = useCallback(() => rejoinRef.current(), []);
+  return { ...state, rejoin };
 }

@@ -8,8 +8,12 @@ import { Loading } from '../../components/loading';
 import { Pager } from '../../components/pager';
 import { StatusBadge } from '../../components/status-badge';
 import { useTeamId } from '../../teams/current-team';
+import { ReportDownloads } from './report-downloads';
 
-/** Run history, newest first, filtered by flow, status and trigger; the filters live in the URL. */
+/**
+ * Run history, newest first, filtered by flow, status, trigger and a time range (local date-times in
+ * the URL, sent as ISO instants); each row links to the live view and offers JUnit/JSON reports.
+ */
 export function ExecutionsScreen() {
   const api = useApi();
   const teamId = useTeamId();
@@ -18,6 +22,8 @@ export function ExecutionsScreen() {
     flowId: params.get('flowId') ?? undefined,
     status: params.get('status') ?? undefined,
     trigger: params.get('trigger') ?? undefined,
+    from: toIso(params.get('from')),
+    to: toIso(params.get('to')),
     page: Number(params.get('page') ?? 1),
     pageSize: 20,
   };
@@ -70,6 +76,14 @@ export function ExecutionsScreen() {
             ))}
           </select>
         </label>
+        <label>
+          From
+          <input type="datetime-local" value={params.get('from') ?? ''} onChange={(event) => setFilter('from', event.target.value)} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" value={params.get('to') ?? ''} onChange={(event) => setFilter('to', event.target.value)} />
+        </label>
       </div>
       <ErrorMessage error={executions.error} />
       {executions.isPending && <Loading label="Loading executions" />}
@@ -84,6 +98,7 @@ export function ExecutionsScreen() {
               <th scope="col">Steps</th>
               <th scope="col">Started</th>
               <th scope="col">Duration</th>
+              <th scope="col">Reports</th>
             </tr>
           </thead>
           <tbody>
@@ -103,6 +118,9 @@ export function ExecutionsScreen() {
                   <time dateTime={execution.createdAt}>{new Date(execution.createdAt).toLocaleString()}</time>
                 </td>
                 <td>{formatDuration(execution.startedAt, execution.finishedAt)}</td>
+                <td>
+                  {execution.finishedAt ? <ReportDownloads teamId={teamId} executionId={execution.id} label={`${execution.flowName} run of ${new Date(execution.createdAt).toLocaleString()}`} /> : '—'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -111,6 +129,13 @@ export function ExecutionsScreen() {
       {executions.data && <Pager page={executions.data} label="Executions" onPage={(p) => setFilter('page', String(p))} />}
     </section>
   );
+}
+
+/** A `datetime-local` value (local time, no zone) as an ISO instant for the API; undefined when empty or invalid. */
+export function toIso(local: string | null): string | undefined {
+  if (!local) return undefined;
+  const time = new Date(local);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
 }
 
 export function formatDuration(startedAt: string | null, finishedAt: string | null): string {
