@@ -40,9 +40,15 @@ function ObjectFields(props: FormProps & { path: string }) {
 function Field(props: FormProps & { path: string; name: string; required: boolean }) {
   const { schema, path, value, onChange, disabled } = props;
   const label = `${props.name}${props.required ? ' (required)' : ''}`;
-  const hint = schema.description ? <span className="muted">{schema.description}</span> : null;
+  const hintId = `${useId()}-hint`;
+  const hint = schema.description ? (
+    <span id={hintId} className="muted">
+      {schema.description}
+    </span>
+  ) : null;
+  const describedBy = schema.description ? hintId : undefined;
   if (props.secretFields.includes(path)) {
-    return <SecretField label={label} hint={hint} isSet={props.secretsSet?.[path]} value={getPath(value, path)} disabled={disabled} onChange={(next) => onChange(setPath(value, path, next))} />;
+    return <SecretField label={label} hint={hint} isSet={props.secretsSet ? (props.secretsSet[path] ?? false) : undefined} value={getPath(value, path)} disabled={disabled} onChange={(next) => onChange(setPath(value, path, next))} />;
   }
   const current = getPath(value, path);
   const type = schemaType(schema);
@@ -59,64 +65,74 @@ function Field(props: FormProps & { path: string; name: string; required: boolea
   }
   if (schema.enum) {
     return (
-      <label>
-        {label}
-        <select value={current === undefined ? '' : String(current)} disabled={disabled} onChange={(e) => set(e.target.value === '' ? undefined : schema.enum!.find((v) => String(v) === e.target.value))}>
-          {!props.required && <option value="">(default{schema.default !== undefined ? `: ${String(schema.default)}` : ''})</option>}
-          {schema.enum.map((option) => (
-            <option key={String(option)} value={String(option)}>
-              {String(option)}
-            </option>
-          ))}
-        </select>
+      <>
+        <label>
+          {label}
+          <select aria-describedby={describedBy} value={current === undefined ? '' : String(current)} disabled={disabled} onChange={(e) => set(e.target.value === '' ? undefined : schema.enum!.find((v) => String(v) === e.target.value))}>
+            {!props.required && <option value="">(default{schema.default !== undefined ? `: ${String(schema.default)}` : ''})</option>}
+            {schema.enum.map((option) => (
+              <option key={String(option)} value={String(option)}>
+                {String(option)}
+              </option>
+            ))}
+          </select>
+        </label>
         {hint}
-      </label>
+      </>
     );
   }
   if (type === 'boolean') {
     const checked = current === undefined ? schema.default === true : current === true;
     return (
-      <label className="checkbox">
-        <span>
-          <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => set(e.target.checked)} /> {props.name}
-        </span>
+      <>
+        <label className="checkbox">
+          <span>
+            <input type="checkbox" aria-describedby={describedBy} checked={checked} disabled={disabled} onChange={(e) => set(e.target.checked)} /> {props.name}
+          </span>
+        </label>
         {hint}
-      </label>
+      </>
     );
   }
   if (type === 'integer' || type === 'number') {
     return (
-      <label>
-        {label}
-        <input
-          type="number"
-          value={current === undefined ? '' : String(current)}
-          placeholder={schema.default !== undefined ? String(schema.default) : undefined}
-          min={schema.minimum}
-          max={schema.maximum}
-          required={props.required}
-          disabled={disabled}
-          onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
-        />
+      <>
+        <label>
+          {label}
+          <input
+            aria-describedby={describedBy}
+            type="number"
+            value={current === undefined ? '' : String(current)}
+            placeholder={schema.default !== undefined ? String(schema.default) : undefined}
+            min={schema.minimum}
+            max={schema.maximum}
+            required={props.required}
+            disabled={disabled}
+            onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
+          />
+        </label>
         {hint}
-      </label>
+      </>
     );
   }
   if (type === 'array' || type === 'object') {
     return <JsonField label={label} hint={hint} value={current} disabled={disabled} onChange={set} />;
   }
   return (
-    <label>
-      {label}
-      <input
-        value={current === undefined ? '' : String(current)}
-        placeholder={schema.default !== undefined ? String(schema.default) : undefined}
-        required={props.required}
-        disabled={disabled}
-        onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
-      />
+    <>
+      <label>
+        {label}
+        <input
+          aria-describedby={describedBy}
+          value={current === undefined ? '' : String(current)}
+          placeholder={schema.default !== undefined ? String(schema.default) : undefined}
+          required={props.required}
+          disabled={disabled}
+          onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
+        />
+      </label>
       {hint}
-    </label>
+    </>
   );
 }
 
@@ -126,36 +142,38 @@ function JsonField(props: { label: string; hint: React.ReactNode; value: unknown
   const [invalid, setInvalid] = useState(false);
   const errorId = useId();
   return (
-    <label>
-      {props.label} (JSON)
-      <textarea
-        rows={2}
-        value={text}
-        disabled={props.disabled}
-        aria-invalid={invalid}
-        aria-describedby={invalid ? errorId : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (e.target.value.trim() === '') {
-            setInvalid(false);
-            props.onChange(undefined);
-            return;
-          }
-          try {
-            props.onChange(JSON.parse(e.target.value));
-            setInvalid(false);
-          } catch {
-            setInvalid(true);
-          }
-        }}
-      />
-      {invalid && (
-        <span id={errorId} className="error">
-          Not valid JSON yet
-        </span>
-      )}
+    <>
+      <label>
+        {props.label} (JSON)
+        <textarea
+          rows={2}
+          value={text}
+          disabled={props.disabled}
+          aria-invalid={invalid}
+          aria-describedby={invalid ? errorId : undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (e.target.value.trim() === '') {
+              setInvalid(false);
+              props.onChange(undefined);
+              return;
+            }
+            try {
+              props.onChange(JSON.parse(e.target.value));
+              setInvalid(false);
+            } catch {
+              setInvalid(true);
+            }
+          }}
+        />
+        {invalid && (
+          <span id={errorId} className="error">
+            Not valid JSON yet
+          </span>
+        )}
+      </label>
       {props.hint}
-    </label>
+    </>
   );
 }
 
@@ -202,9 +220,9 @@ export function SecretField(props: { label: string; hint?: React.ReactNode; isSe
             disabled={props.disabled}
             onChange={(e) => props.onChange(e.target.value === '' ? undefined : e.target.value)}
           />
-          {props.hint}
         </label>
       )}
+      {editing && props.hint}
     </div>
   );
 }

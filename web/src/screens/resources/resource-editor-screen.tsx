@@ -95,11 +95,11 @@ function ResourceEditor({ resource }: { resource?: ResourceDetail }) {
   return (
     <form className="stack" onSubmit={submit} aria-label="Resource">
       <label>
-        Name
+        Resource name
         <input value={name} required disabled={!canEdit} onChange={(e) => setName(e.target.value)} />
       </label>
       <label>
-        Type
+        Resource type
         <select
           value={type}
           disabled={!!resource || !canEdit}

@@ -13,6 +13,9 @@ import { SuiteEntriesEditor } from './suite-entries-editor';
 import { VariablesEditor } from './variables-editor';
 import { WebhooksPanel } from './webhooks-panel';
 
+/** The flow picker offers the team's first 100 flows by name (the API's page limit). */
+const PICKER_FLOWS = { pageSize: 100, sort: 'name', order: 'asc' } as const;
+
 /** `/suites/new` and `/suites/:suiteId`: entries and variables, run, schedule and webhooks of one suite. */
 export function SuiteDetailScreen() {
   const api = useApi();
@@ -20,7 +23,7 @@ export function SuiteDetailScreen() {
   const { suiteId } = useParams();
   // Started together: the suite and the flows its picker offers.
   const suite = useQuery({ ...suiteQuery(api, teamId, suiteId ?? ''), enabled: !!suiteId });
-  const flows = useQuery(flowsQuery(api, teamId, { pageSize: 200, sort: 'name', order: 'asc' }));
+  const flows = useQuery(flowsQuery(api, teamId, PICKER_FLOWS));
   const error = suite.error ?? flows.error;
   const ready = flows.data && (!suiteId || suite.data);
 
@@ -52,7 +55,7 @@ function SuiteForm({ suite }: { suite?: Suite }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const canEdit = useCan('editor');
-  const flows = useQuery(flowsQuery(api, teamId, { pageSize: 200, sort: 'name', order: 'asc' })).data?.items ?? [];
+  const flows = useQuery(flowsQuery(api, teamId, PICKER_FLOWS)).data?.items ?? [];
   const [name, setName] = useState(suite?.name ?? '');
   const [description, setDescription] = useState(suite?.description ?? '');
   const [entries, setEntries] = useState(suite?.entries ?? []);
