@@ -101,7 +101,7 @@ describe('web shell in the browser', () => {
       await page.getByRole('status').waitFor({ state: 'detached' });
       await expectAccessible(link);
     }
-    await page.getByRole('cell', { name: email }).waitFor();
+    await page.getByRole('cell', { name: email, exact: true }).waitFor();
   });
 
   it('signs out: the sign-in screen returns and a reload does not bring the session back', async () => {

@@ -51,3 +51,46 @@ export function createOrg(api: ApiClient, name: string) {
 export function createTeam(api: ApiClient, orgId: string, name: string) {
   return api.post<Team>(`/orgs/${orgId}/teams`, { name });
 }
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: 'viewer' | 'editor' | 'admin';
+  /** Identifies the key; the secret part is never shown again after creation. */
+  preview: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The answer to creating a key: the only time the full `key` is sent. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export function apiKeysQuery(api: ApiClient, teamId: string) {
+  return queryOptions({
+    queryKey: ['teams', teamId, 'api-keys'],
+    queryFn: ({ signal }) => api.get<ApiKey[]>(`/teams/${teamId}/api-keys`, undefined, signal),
+  });
+}
+
+export function createApiKey(api: ApiClient, teamId: string, input: { name: string; role: ApiKey['role'] }) {
+  return api.post<CreatedApiKey>(`/teams/${teamId}/api-keys`, input);
+}
+
+export function revokeApiKey(api: ApiClient, teamId: string, keyId: string) {
+  return api.delete(`/teams/${teamId}/api-keys/${keyId}`);
+}
+
+export function addMember(api: ApiClient, teamId: string, input: { email: string; role: TeamRole }) {
+  return api.post<Member>(`/teams/${teamId}/members`, input);
+}
+
+export function changeMemberRole(api: ApiClient, teamId: string, userId: string, role: TeamRole) {
+  return api.patch<Member>(`/teams/${teamId}/members/${userId}`, { role });
+}
+
+export function removeMember(api: ApiClient, teamId: string, userId: string) {
+  return api.delete(`/teams/${teamId}/members/${userId}`);
+}

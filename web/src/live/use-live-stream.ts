@@ -72,6 +72,12 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
         handlers.current.onSnapshot(snapshot);
       });
       socket.on('update', (update: TUpdate) => {
+        // Relayed updates outside the stream's sequence (the suite-run stream's EXECUTION_STARTED carries
+        // `executionSeq`, not `seq`) are not part of the ordering: apply them as they come.
+        if (typeof update.seq !== 'number') {
+          handlers.current.onUpdate(update);
+          return;
+        }
         const verdict = judgeUpdate(lastSeq, update.seq);
         if (verdict === 'apply') {
           lastSeq = update.seq;

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { resourcesQuery } from '../../api/resources';
 import { useApi } from '../../auth/auth-context';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/loading';
 import { Pager } from '../../components/pager';
+import { CanEdit } from '../../teams/can';
 import { useTeamId } from '../../teams/current-team';
 
 /** The team's resources (connections steps use). Secret fields never reach the browser, so none are listed. */
@@ -18,6 +19,13 @@ export function ResourcesScreen() {
   return (
     <section aria-labelledby="resources-title">
       <h1 id="resources-title">Resources</h1>
+      <CanEdit>
+        <p>
+          <Link className="button primary" to="new">
+            New resource
+          </Link>
+        </p>
+      </CanEdit>
       <ErrorMessage error={resources.error} />
       {resources.isPending && <Loading label="Loading resources" />}
       {resources.data && resources.data.items.length === 0 && <p>No resources yet.</p>}
@@ -34,7 +42,9 @@ export function ResourcesScreen() {
           <tbody>
             {resources.data.items.map((resource) => (
               <tr key={resource.id}>
-                <th scope="row">{resource.name}</th>
+                <th scope="row">
+                  <Link to={resource.id}>{resource.name}</Link>
+                </th>
                 <td>{resource.type}</td>
                 <td>{resource.group ?? '—'}</td>
                 <td>{resource.description ?? ''}</td>

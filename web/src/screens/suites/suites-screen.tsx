@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { suitesQuery } from '../../api/suites';
 import { useApi } from '../../auth/auth-context';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/loading';
 import { Pager } from '../../components/pager';
+import { CanEdit } from '../../teams/can';
 import { useTeamId } from '../../teams/current-team';
 
 /** The team's suites with their size, mode and next scheduled run. */
@@ -18,6 +19,13 @@ export function SuitesScreen() {
   return (
     <section aria-labelledby="suites-title">
       <h1 id="suites-title">Suites</h1>
+      <CanEdit>
+        <p>
+          <Link className="button primary" to="new">
+            New suite
+          </Link>
+        </p>
+      </CanEdit>
       <ErrorMessage error={suites.error} />
       {suites.isPending && <Loading label="Loading suites" />}
       {suites.data && suites.data.items.length === 0 && <p>No suites yet.</p>}
@@ -35,7 +43,7 @@ export function SuitesScreen() {
             {suites.data.items.map((suite) => (
               <tr key={suite.id}>
                 <th scope="row">
-                  {suite.name}
+                  <Link to={suite.id}>{suite.name}</Link>
                   {!suite.enabled && <span className="badge muted">disabled</span>}
                 </th>
                 <td>{suite.entries.length}</td>
