@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { type Job, type Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
@@ -13,7 +13,7 @@ import { RetentionService } from './retention.service';
  * however many workers there are; concurrency 1 keeps a slow pass from overlapping the next on a worker.
  */
 @Injectable()
-export class RetentionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionWorker.name);
   private worker?: Worker;
   private connection?: Redis;
@@ -46,7 +46,8 @@ export class RetentionWorker implements OnApplicationBootstrap, OnApplicationShu
     return undefined;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database and Redis connections close (their modules close them on application shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.connection?.quit().catch(() => undefined);
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
@@ -19,7 +19,7 @@ import { RunningExecutions, WorkerShutdownError } from '../runner/running-execut
  * worker, whose FlowRunner resumes the execution and records the recovery.
  */
 @Injectable()
-export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExecutionWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExecutionWorkerService.name);
   private worker?: Worker<ExecutionJobData>;
   private cancelSubscriber?: Redis;
@@ -95,8 +95,11 @@ export class ExecutionWorkerService implements OnApplicationBootstrap, OnApplica
   /**
    * Graceful stop: take no new jobs, give running executions SHUTDOWN_TIMEOUT_MS to finish, then abort
    * them without finishing their records — their jobs become stalled and another worker resumes them.
+   * In `beforeApplicationShutdown`, which Nest runs for every module before any `onApplicationShutdown`:
+   * TypeORM closes its DataSource and the Redis module its connections in that later phase, and the
+   * order of modules within one phase is not ours to choose (a @Global module moves in it).
    */
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
     const closing = this.worker.close();
     const timer = setTimeout(() => this.running.abortAll(new WorkerShutdownError()), this.config.SHUTDOWN_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { type Job, type Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
@@ -16,7 +16,7 @@ import { DELIVER_WEBHOOK_JOB, RECONCILE_SCHEDULER_ID, RECONCILE_SUITE_RUNS_JOB, 
  * reconciler. Built by hand like the executions worker so its settings come from the validated config.
  */
 @Injectable()
-export class SuitesQueueWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SuitesQueueWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SuitesQueueWorker.name);
   private worker?: Worker;
   private connection?: Redis;
@@ -64,7 +64,8 @@ export class SuitesQueueWorker implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database and Redis connections close (their modules close them on application shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.connection?.quit().catch(() => undefined);
   }
