@@ -34,7 +34,9 @@ describe('drill: worker SIGKILL with executions in flight', () => {
       name: 'long middle step',
       steps: [
         noRetry({ name: 'first', type: 'delay', config: { delayMs: 10 } }),
-        noRetry({ name: 'long', type: 'delay', config: { delayMs: 4000 } }),
+        // Long enough that the first runs are still in it when the last of the 100 is submitted, also on a
+        // loaded CI machine (submitting took over 4 s there).
+        noRetry({ name: 'long', type: 'delay', config: { delayMs: 12000 } }),
         noRetry({ name: 'last', type: 'delay', config: { delayMs: 10 } }),
       ],
     });
@@ -47,13 +49,13 @@ describe('drill: worker SIGKILL with executions in flight', () => {
     await waitUntil(
       'all executions to be in their long step',
       async () => (await db.query(`SELECT count(*)::int AS n FROM execution_steps WHERE step_index = 1 AND status = 'IN_PROGRESS'`)).rows[0].n === IN_FLIGHT,
-      20_000,
+      11_000,
     );
     await workers[0].stop('SIGKILL');
     expect(await statusCounts(db, ids)).toEqual({ IN_PROGRESS: IN_FLIGHT });
 
     workers.push(await startWorkerFor(t, env));
-    await waitUntil('every execution to finish', async () => (await statusCounts(db, ids)).COMPLETED === IN_FLIGHT, 40_000, 250);
+    await waitUntil('every execution to finish', async () => (await statusCounts(db, ids)).COMPLETED === IN_FLIGHT, 60_000, 250);
 
     const { rows } = await db.query(`SELECT id, attempt, recoveries FROM executions WHERE id = ANY($1::uuid[])`, [ids]);
     expect(rows).toHaveLength(IN_FLIGHT);
@@ -66,5 +68,5 @@ describe('drill: worker SIGKILL with executions in flight', () => {
     const steps = await db.query(`SELECT step_index, status, count(*)::int AS n FROM execution_steps GROUP BY 1, 2 ORDER BY 1`);
     expect(steps.rows).toEqual([0, 1, 2].map((i) => ({ step_index: i, status: 'SUCCESS', n: IN_FLIGHT })));
     expect(await inconsistentExecutions(db)).toEqual([]);
-  }, 75_000);
+  }, 120_000);
 });
