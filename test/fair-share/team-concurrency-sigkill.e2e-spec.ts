@@ -39,7 +39,7 @@ describe('fair share: per-team concurrency across a worker SIGKILL', () => {
   });
 
   it("resumes A's runs on a new worker, then starts A's waiting runs in order; B is not delayed", async () => {
-    const longFlow = await createFlow(t, owner, teamA, { name: 'long', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 3000 } })] });
+    const longFlow = await createFlow(t, owner, teamA, { name: 'long', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 6000 } })] });
     const shortFlow = await createFlow(t, owner, teamB, { name: 'short', steps: [noRetry({ name: 'tick', type: 'delay', config: { delayMs: 1 } })] });
     workers.push(await startWorkerFor(t, env));
     const a: string[] = [];
@@ -60,7 +60,10 @@ describe('fair share: per-team concurrency across a worker SIGKILL', () => {
     const submitted = Date.now();
     const b = await runFlow(t, owner, teamB, shortFlow);
     expect((await waitForExecution(t, owner, teamB, b.id, 5000)).status).toBe('COMPLETED');
-    expect(Date.now() - submitted).toBeLessThan(1000);
+    // The 1 s is asserted in team-concurrency.e2e-spec.ts; here B's run is the first one of a
+    // just-started worker process (cold start), so the bound is half of A's run length instead — a B
+    // delayed by A's queue would wait at least that whole run.
+    expect(Date.now() - submitted).toBeLessThan(3000);
 
     for (const id of a) expect((await waitForExecution(t, owner, teamA, id, 30_000)).status).toBe('COMPLETED');
     const times = await runTimes(db, a);
