@@ -120,10 +120,20 @@ export class ExecutionsRepository {
     return row ? this.toStep(row) : undefined;
   }
 
-  /** Bytes of step results the team's executions hold (each execution's stored_bytes, kept by the statements that store them). */
-  async storedBytesOfTeam(teamId: string): Promise<number> {
-    const [row] = await this.executions.manager.query('SELECT COALESCE(sum(stored_bytes), 0)::float8 AS bytes FROM executions WHERE team_id = $1', [teamId]);
-    return Number(row.bytes);
+  /**
+   * What the team's executions take right now, in one statement: runs holding a slot (top-level only —
+   * a sub-flow's child runs inside its parent's slot), runs waiting for one, and bytes of step results
+   * held (each execution's stored_bytes, kept by the statements that store them).
+   */
+  async loadOfTeam(teamId: string): Promise<{ running: number; waiting: number; storedBytes: number }> {
+    const [row] = await this.executions.manager.query(
+      `SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS' AND parent_execution_id IS NULL)::int AS running,
+              count(*) FILTER (WHERE status = 'PENDING' AND waiting_reason IS NOT NULL AND cancel_requested_at IS NULL)::int AS waiting,
+              COALESCE(sum(stored_bytes), 0)::float8 AS bytes
+         FROM executions WHERE team_id = $1`,
+      [teamId],
+    );
+    return { running: row.running, waiting: row.waiting, storedBytes: Number(row.bytes) };
   }
 
   /**

@@ -154,8 +154,13 @@ export class ExecutionsService {
   }
 
   /** Bytes of step results the team's executions hold in storage (after the result caps): what its storage quota counts. */
-  storedBytes(teamId: string): Promise<number> {
-    return this.repo.storedBytesOfTeam(teamId);
+  async storedBytes(teamId: string): Promise<number> {
+    return (await this.repo.loadOfTeam(teamId)).storedBytes;
+  }
+
+  /** The team's running and waiting runs and its stored bytes (GET /teams/{id}/usage). */
+  loadOfTeam(teamId: string): Promise<{ running: number; waiting: number; storedBytes: number }> {
+    return this.repo.loadOfTeam(teamId);
   }
 
   /** Team of an execution, for stream authorisation; undefined when it does not exist. */

@@ -22,8 +22,11 @@ export class TeamRunRateLimiter {
     private readonly config: AppConfig,
   ) {}
 
+  /** The window's length, for clients showing where a team stands. */
+  readonly windowSec = WINDOW_MS / 1000;
+
   async hit(teamId: string): Promise<void> {
-    const key = this.keys.key('rate', 'team-runs', teamId);
+    const key = this.key(teamId);
     const results = await this.redis.multi().incr(key).pexpire(key, WINDOW_MS, 'NX').pttl(key).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     const limit = this.config.TEAM_RUN_RATE_PER_MIN;
@@ -33,5 +36,18 @@ export class TeamRunRateLimiter {
         retryAfterSec,
       });
     }
+  }
+
+  /** Runs the team started in the current window and seconds until it ends (0 runs, no window: none started lately). Reads only. */
+  async current(teamId: string): Promise<{ runs: number; resetsInSec: number }> {
+    const key = this.key(teamId);
+    const results = await this.redis.multi().get(key).pttl(key).exec();
+    const runs = Number(results?.[0]?.[1] ?? 0);
+    const ttlMs = Number(results?.[1]?.[1] ?? -2);
+    return { runs, resetsInSec: runs > 0 && ttlMs > 0 ? Math.ceil(ttlMs / 1000) : 0 };
+  }
+
+  private key(teamId: string): string {
+    return this.keys.key('rate', 'team-runs', teamId);
   }
 }

@@ -28,6 +28,7 @@ export const TEAM_ENDPOINTS: EndpointCase[] = [
   { name: 'rename team', method: 'patch', path: (o) => `/teams/${o.teamId}`, body: () => ({ name: 'x' }), role: 'admin', safe: false },
   { name: 'set team retention', method: 'patch', path: (o) => `/teams/${o.teamId}`, body: () => ({ executionRetentionDays: 30 }), role: 'admin', safe: false },
   { name: 'delete team', method: 'delete', path: (o) => `/teams/${o.teamId}`, role: 'owner', safe: false },
+  { name: 'team usage', method: 'get', path: (o) => `/teams/${o.teamId}/usage`, role: 'viewer', safe: true },
   { name: 'list members', method: 'get', path: (o) => `/teams/${o.teamId}/members`, role: 'viewer', safe: true },
   { name: 'add member', method: 'post', path: (o) => `/teams/${o.teamId}/members`, body: () => ({ email: 'nobody@example.com', role: 'viewer' }), role: 'admin', safe: false },
   { name: 'change member role', method: 'patch', path: (o) => `/teams/${o.teamId}/members/${o.memberUserId}`, body: () => ({ role: 'viewer' }), role: 'admin', safe: false },

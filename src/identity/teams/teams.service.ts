@@ -76,6 +76,20 @@ export class TeamsService {
   }
 
   /**
+   * The limits in force for the team: its own concurrency limit capped by the deployment ceiling, else
+   * TEAM_MAX_CONCURRENT_EXECUTIONS (as ats_team_slot decides it), and its retention override, else
+   * EXECUTION_RETENTION_DAYS.
+   */
+  async limitsOf(teamId: string): Promise<{ concurrencyLimit: number; retentionDays: number }> {
+    const team = await this.teams.findOneOrFail({ where: { id: teamId }, select: { id: true, maxConcurrentExecutions: true, executionRetentionDays: true } });
+    const own = team.maxConcurrentExecutions;
+    return {
+      concurrencyLimit: own === null ? this.config.TEAM_MAX_CONCURRENT_EXECUTIONS : Math.min(own, this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING),
+      retentionDays: team.executionRetentionDays ?? this.config.EXECUTION_RETENTION_DAYS,
+    };
+  }
+
+  /**
    * For every team, the time before which its finished runs are deleted: now minus the team's
    * retention override, else minus `defaultDays` (EXECUTION_RETENTION_DAYS). Database time, like the
    * created_at it is compared with.
