@@ -2,6 +2,7 @@ import { json, startHttpTarget } from '../support/http-target';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { setTeamLimit } from '../fair-share/fair-share-support';
 
 describe('sub-flows and outputs (flow step → child execution)', () => {
   let t: TestApp;
@@ -150,5 +151,22 @@ describe('sub-flows and outputs (flow step → child execution)', () => {
       .expect(400);
     const pointers = res.body.details.problems.map((p: any) => p.pointer);
     expect(pointers).toEqual(expect.arrayContaining(['/outputs/bad-name', '/outputs/ok']));
+  });
+
+  it("runs a child inside its parent's team slot: with a team limit of 1 the parent completes and another run waits for both", async () => {
+    const { user: owner, teamId: team } = await ownerWithTeam(t, 'sub-flows-limit');
+    await setTeamLimit(t, owner, team, 1);
+    const childId = await createFlow(t, owner, team, { name: 'slow child', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 1500 } })] });
+    const parentId = await createFlow(t, owner, team, { name: 'parent', steps: [noRetry({ name: 'child', type: 'flow', config: { flowId: childId } })] });
+    const otherId = await createFlow(t, owner, team, { name: 'other', steps: [noRetry({ name: 'tick', type: 'delay', config: { delayMs: 1 } })] });
+    const parent = await runFlow(t, owner, team, parentId);
+    await waitForExecution(t, owner, team, parent.id, 10_000, (e) => e.steps[0].status === 'IN_PROGRESS');
+    const other = await runFlow(t, owner, team, otherId);
+    // The limit is 1/1 with the parent running — its child does not count a second time.
+    const waiting = await waitForExecution(t, owner, team, other.id, 10_000, (e) => e.waitingReason !== null || e.status !== 'PENDING');
+    expect(waiting).toMatchObject({ status: 'PENDING', waitingReason: expect.stringMatching(/^waiting: team at its concurrency limit 1\/1/) });
+    const done = await waitForExecution(t, owner, team, parent.id, 20_000);
+    expect(done.status).toBe('COMPLETED');
+    expect((await waitForExecution(t, owner, team, other.id, 20_000)).status).toBe('COMPLETED');
   });
 });
