@@ -21,14 +21,20 @@ export async function problemsOf(api: ApiClient, teamId: string, doc: FlowDocume
   }
 }
 
-/** Validates the document as it is edited (debounced; one request per distinct document, cached). */
-export function useValidation(api: ApiClient, teamId: string, doc: FlowDocument, enabled: boolean) {
+/**
+ * Validates the document as it is edited (debounced; one request per distinct document, cached).
+ * `immediate` (a document as loaded, not edited) skips the debounce: nobody is typing.
+ */
+export function useValidation(api: ApiClient, teamId: string, doc: FlowDocument, enabled: boolean, immediate = false) {
   const json = JSON.stringify(doc);
-  const [settled, setSettled] = useState(json);
+  const [debounced, setDebounced] = useState(json);
   useEffect(() => {
-    const timer = setTimeout(() => setSettled(json), DEBOUNCE_MS);
+    // Kept in step while immediate, so the first edit's debounce starts from the loaded document.
+    if (immediate) return setDebounced(json);
+    const timer = setTimeout(() => setDebounced(json), DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [json]);
+  }, [json, immediate]);
+  const settled = immediate ? json : debounced;
   const query = useQuery({
     queryKey: [...flowKeys(teamId), 'validate', settled],
     queryFn: () => problemsOf(api, teamId, JSON.parse(settled) as FlowDocument),
