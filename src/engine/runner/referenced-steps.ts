@@ -8,6 +8,18 @@ import { findReferences } from '../../flow-language/substitution/find-references
  * result) when the flow cannot be scanned — a malformed expression fails its own step anyway.
  */
 export function referencedSteps(steps: readonly StepDefinition[], outputs?: Record<string, unknown>): Set<string> | undefined {
+  // Flow versions are immutable and cached by the worker (the same steps array for every run of a
+  // version), so the scan is done once per version, not once per run.
+  const cached = scans.get(steps);
+  if (cached && cached.outputs === outputs) return cached.referenced;
+  const referenced = scan(steps, outputs);
+  scans.set(steps, { outputs, referenced });
+  return referenced;
+}
+
+const scans = new WeakMap<readonly StepDefinition[], { outputs: Record<string, unknown> | undefined; referenced: Set<string> | undefined }>();
+
+function scan(steps: readonly StepDefinition[], outputs: Record<string, unknown> | undefined): Set<string> | undefined {
   const names = steps.map((s) => s.name);
   try {
     const found = findReferences([...steps.map(({ name: _name, type: _type, ...fields }) => fields), outputs ?? {}], { stepNames: names });

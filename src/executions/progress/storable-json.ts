@@ -18,8 +18,12 @@ export function toStorableJson(value: unknown): string {
 /**
  * `toStorableJson` of a batch whose step results were already serialized (SerializedJson, made when
  * they were measured against the result caps): their text is spliced in instead of serialized again.
+ * A batch is a list of flat step writes with the serialized results as their own fields, so it is
+ * written field by field — JSON.stringify with a replacer function leaves V8's fast path and cost more
+ * per step than the serialization it saved (bench:chain profile). Any other shape takes the generic path.
  */
 export function toStorableBatch(value: unknown): string {
+  if (Array.isArray(value) && value.every(isFlatWrite)) return storable(`[${value.map(writeJson).join(',')}]`);
   const raw: string[] = [];
   const token = `@@ats-raw-${randomBytes(6).toString('hex')}-`;
   const json = JSON.stringify(value, (_key, v: unknown) => {
@@ -29,6 +33,35 @@ export function toStorableBatch(value: unknown): string {
   });
   const spliced = raw.length ? json.replace(new RegExp(`"${token}(\\d+)"`, 'g'), (_m, i: string) => raw[Number(i)]) : json;
   return storable(spliced);
+}
+
+/** A plain object whose SerializedJson values (if any) are its own fields, never nested deeper. */
+function isFlatWrite(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const field of Object.values(value)) {
+    if (field instanceof SerializedJson || field === null || typeof field !== 'object') continue;
+    if (containsSerialized(field)) return false;
+  }
+  return true;
+}
+
+function containsSerialized(value: object): boolean {
+  for (const field of Object.values(value)) {
+    if (field instanceof SerializedJson) return true;
+    if (field !== null && typeof field === 'object' && containsSerialized(field)) return true;
+  }
+  return false;
+}
+
+/** One write as JSON.stringify would write it (undefined, functions and symbols left out), results spliced. */
+function writeJson(write: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(write)) {
+    const field = write[key];
+    const text = field instanceof SerializedJson ? field.text : JSON.stringify(field);
+    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 function storable(json: string): string {
