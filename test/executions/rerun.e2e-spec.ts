@@ -188,3 +188,26 @@ describe('re-run an execution, from a step, and a suite run', () => {
     expect(doc.components.schemas.SuiteRunDto.properties.rerunOf ?? doc.components.schemas.SuiteRunSummaryDto.properties.rerunOf).toBeDefined();
   });
 });
+
+describe('re-runs count against the team run rate', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('rerun_rate', { env: { TEAM_RUN_RATE_PER_MIN: '3' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers 429 with Retry-After once runs and re-runs together pass the limit', async () => {
+    const { user, teamId } = await ownerWithTeam(t, 'rerun-rate');
+    const flowId = await createFlow(t, user, teamId, { name: 'tick', steps: [noRetry({ name: 'wait', type: 'delay', config: { delayMs: 1 } })] });
+    const first = await waitForExecution(t, user, teamId, (await runFlow(t, user, teamId, flowId)).id);
+    const suite = await createSuite(t, user, teamId, { name: 'ticks', entries: [{ flowId }] });
+    const suiteRun = await waitForSuiteRun(t, user, teamId, (await runSuite(t, user, teamId, suite.id)).id);
+    await t.http.post(`${API}/teams/${teamId}/executions/${first.id}/rerun`).set(user.auth).expect(201);
+    const refused = await t.http.post(`${API}/teams/${teamId}/executions/${first.id}/rerun?fromStep=wait`).set(user.auth).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await t.http.post(`${API}/teams/${teamId}/suite-runs/${suiteRun.id}/rerun`).set(user.auth).expect(429);
+  });
+});
