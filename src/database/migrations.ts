@@ -15,6 +15,7 @@ import { SubFlows1764251200000 } from '../../migrations/1764251200000-sub-flows'
 import { ExecutionCorrelation1764251300000 } from '../../migrations/1764251300000-execution-correlation';
 import { ExecutionStatsIndexes1764251500000 } from '../../migrations/1764251500000-execution-stats-indexes';
 import { AlertTriggers1764251600000 } from '../../migrations/1764251600000-alert-triggers';
+import { ExecutionRerun1764251700000 } from '../../migrations/1764251700000-execution-rerun';
 import { SubFlowChildrenHoldNoTeamSlot1764251800000 } from '../../migrations/1764251800000-sub-flow-children-hold-no-team-slot';
 
 // Keep in timestamp order, one per line.
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   ExecutionCorrelation1764251300000,
   ExecutionStatsIndexes1764251500000,
   AlertTriggers1764251600000,
+  ExecutionRerun1764251700000,
   SubFlowChildrenHoldNoTeamSlot1764251800000,
 ];

@@ -25,5 +25,7 @@ export class ExecutionStep {
   @Column({ name: 'child_execution_id', type: 'uuid', nullable: true }) childExecutionId: string | null;
   /** ERROR of a step with allowFailure: a warning, not a failure of the execution. */
   @Column({ type: 'boolean', default: false }) warning: boolean;
+  /** Copied from the original by a re-run `?fromStep=`: this run did not execute it, it reused that stored result. */
+  @Column({ type: 'boolean', default: false }) reused: boolean;
   @ManyToOne(() => Execution, (e) => e.steps) @JoinColumn({ name: 'execution_id' }) execution?: Execution;
 }

@@ -61,5 +61,7 @@ export class Execution {
   @Column({ name: 'waiting_reason', type: 'text', nullable: true }) waitingReason: string | null;
   /** Times the run found its team full; names the job of its next promotion (executionJobId). */
   @Column({ name: 'slot_waits', type: 'int' }) slotWaits: number;
+  /** The execution this one re-runs (POST …/executions/{id}/rerun, or a suite run's re-run); null otherwise. */
+  @Column({ name: 'rerun_of', type: 'uuid', nullable: true }) rerunOf: string | null;
   @OneToMany(() => ExecutionStep, (s) => s.execution) steps?: ExecutionStep[];
 }

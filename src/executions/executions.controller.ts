@@ -1,15 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { type Observable, takeUntil } from 'rxjs';
 import { toServerSentEvents } from '../common/http/event-stream';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorator';
 import { TeamAccessRevocations } from '../identity/tenancy/team-access-revocations';
 import { ExecutionDto, ExecutionPageDto, ExecutionStepDto, GetExecutionQuery, ListExecutionsQuery } from './dto/execution.dto';
+import { RerunExecutionQuery } from './dto/rerun-execution.dto';
 import { RunFlowDto } from './dto/run-flow.dto';
 import type { ExecutionStep } from './execution-step.entity';
 import { ExecutionsService, type ExecutionSummaryView, type ExecutionView } from './executions.service';
 import { ExecutionStreamHub, isFinalEvent } from './live/execution-stream.hub';
+import { ExecutionRerunService } from './rerun/execution-rerun.service';
 import { TeamRunRateLimiter } from './team-run-rate-limiter';
 
 @ApiTags('executions')
@@ -20,6 +22,7 @@ export class ExecutionsController {
     private readonly hub: ExecutionStreamHub,
     private readonly revocations: TeamAccessRevocations,
     private readonly rateLimiter: TeamRunRateLimiter,
+    private readonly reruns: ExecutionRerunService,
   ) {}
 
   @Post('flows/run')
@@ -63,6 +66,19 @@ export class ExecutionsController {
   @ApiOkResponse({ type: ExecutionDto })
   cancel(@CurrentTeam() team: TeamContext, @Param('executionId') id: string): Promise<ExecutionView> {
     return this.executions.cancel(team.teamId, id);
+  }
+
+  @Post('executions/:executionId/rerun')
+  @TeamScoped('editor')
+  @ApiOperation({
+    summary: 'Re-run an execution: a new run of the same pinned flow version with its stored variables and parameters (rerunOf links it); `?fromStep=` resumes from a step',
+  })
+  @ApiCreatedResponse({ type: ExecutionDto, description: 'The new execution, PENDING; with fromStep its earlier steps are already finished, `reused: true`' })
+  @ApiBadRequestResponse({ description: '`fromStep` names no step, or a step before it ran in the background, did not succeed, or was stored truncated (the message says which)' })
+  @ApiTooManyRequestsResponse({ description: 'The team started more than TEAM_RUN_RATE_PER_MIN runs this minute; Retry-After says when to try again' })
+  async rerun(@CurrentTeam() team: TeamContext, @Param('executionId') id: string, @Query() query: RerunExecutionQuery): Promise<ExecutionView> {
+    await this.rateLimiter.hit(team.teamId);
+    return this.reruns.rerun(team, id, query.fromStep);
   }
 
   @Sse('executions/:executionId/events')

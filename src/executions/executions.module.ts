@@ -10,6 +10,7 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
+import { ExecutionRerunService } from './rerun/execution-rerun.service';
 import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
 import { TeamRunRateLimiter } from './team-run-rate-limiter';
 import { ExecutionStatsService } from './stats/execution-stats.service';
@@ -18,7 +19,7 @@ import { ExecutionStatsStore } from './stats/execution-stats.store';
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter, ExecutionStatsStore, ExecutionStatsService],
-  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsService],
+  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter, ExecutionStatsStore, ExecutionStatsService, ExecutionRerunService],
+  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsService, ExecutionRerunService],
 })
 export class ExecutionsModule {}

@@ -9,14 +9,14 @@ import type { ExecutionTrigger, StepStatus } from './execution-status';
 
 /** What a new execution is created with; everything else starts at its column default. */
 export type NewExecution = Pick<Execution, 'teamId' | 'flowId' | 'flowVersion' | 'flowName' | 'trigger' | 'suiteRunId' | 'userId' | 'variables' | 'parameters' | 'correlationId' | 'traceId'> &
-  Partial<Pick<Execution, 'parentExecutionId' | 'parentStepIndex'>>;
+  Partial<Pick<Execution, 'parentExecutionId' | 'parentStepIndex' | 'rerunOf'>>;
 export type NewExecutionStep = Pick<ExecutionStep, 'stepIndex' | 'stepId' | 'name' | 'type' | 'background'>;
 
 /** The execution row and its PENDING step rows in one statement (atomic without a transaction). */
 const INSERT_PENDING_SQL = `
   WITH e AS (
-         INSERT INTO executions (team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index, correlation_id, trace_id)
-         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12, $13, $14)
+         INSERT INTO executions (team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index, correlation_id, trace_id, rerun_of)
+         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12, $13, $14, $15)
          RETURNING *),
        s AS (
          INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, background, status)
@@ -27,7 +27,7 @@ const INSERT_PENDING_SQL = `
 /** A step row without its stored bodies (request, response, assertions). */
 export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'execution'>;
 
-const STEP_SUMMARY_COLUMNS = 's.execution_id, s.step_index, s.step_id, s.name, s.type, s.background, s.status, s.attempts, s.error, s.started_at, s.finished_at, s.duration_ms, s.child_execution_id, s.warning';
+const STEP_SUMMARY_COLUMNS = 's.execution_id, s.step_index, s.step_id, s.name, s.type, s.background, s.status, s.attempts, s.error, s.started_at, s.finished_at, s.duration_ms, s.child_execution_id, s.warning, s.reused';
 
 /** Data access for executions, private to this module; other modules use its services. */
 @Injectable()
@@ -65,6 +65,7 @@ export class ExecutionsRepository {
       execution.parentStepIndex ?? null,
       execution.correlationId,
       execution.traceId,
+      execution.rerunOf ?? null,
     ];
     const [row] = manager
       ? ((await manager.query(INSERT_PENDING_SQL, parameters)) as Record<string, unknown>[])
@@ -86,6 +87,7 @@ export class ExecutionsRepository {
         durationMs: null,
         childExecutionId: null,
         warning: false,
+        reused: false,
       })) as ExecutionStep[],
     };
   }
@@ -156,6 +158,7 @@ export class ExecutionsRepository {
   /**
    * What the worker's metrics record of a finished execution: its trigger, run time and each step's
    * type, status, attempts and duration. Bodies are never read; one prepared statement per finished run.
+   * Steps a re-run reused from another execution did not run here and are not counted again.
    */
   async finishedSummary(id: string): Promise<FinishedExecutionSummary | undefined> {
     const [row] = await preparedQuery<{ trigger: ExecutionTrigger; duration_ms: number | null; steps: FinishedExecutionSummary['steps'] }>(
@@ -163,7 +166,7 @@ export class ExecutionsRepository {
       'execution-finished-summary',
       `SELECT e.trigger, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS duration_ms,
               COALESCE((SELECT json_agg(json_build_object('type', s.type, 'status', s.status, 'attempts', s.attempts, 'durationMs', s.duration_ms))
-                          FROM execution_steps s WHERE s.execution_id = e.id), '[]') AS steps
+                          FROM execution_steps s WHERE s.execution_id = e.id AND NOT s.reused), '[]') AS steps
          FROM executions e WHERE e.id = $1`,
       [id],
     );

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
+import type { FlowVersionSnapshot } from '../flows/flow-definition';
 import { FlowsService } from '../flows/flows.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { isUuid } from '../identity/tenancy/tenancy.service';
@@ -21,6 +22,18 @@ import { resolveRunVariables } from './run-variables';
 
 /** A run request as callers inside the server make it: a RunFlowDto whose parameters may also say what started it. */
 export type RunRequest = Omit<RunFlowDto, 'parameters'> & { parameters?: ExecutionParameters };
+
+/** A new execution as insertPending writes it: what started it, its resolved variables and parameters. */
+export interface PendingRun {
+  trigger: ExecutionTrigger;
+  suiteRunId: string | null;
+  variables: Record<string, unknown>;
+  parameters: ExecutionParameters;
+  correlationId: string;
+  parent?: { executionId: string; stepIndex: number };
+  /** The execution this one re-runs. */
+  rerunOf?: string;
+}
 
 /** What every execution view carries beyond the row: its correlation ids (also for rows from before them) and links. */
 export interface ExecutionIdentity {
@@ -89,21 +102,35 @@ export class ExecutionsService {
     const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
     const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
     if (problems.length) throw AppException.validation(problems);
+    return this.insertPending(
+      team,
+      flow,
+      { trigger, suiteRunId, variables: values, parameters: dto.parameters ?? {}, correlationId: dto.correlationId ?? newCorrelationId(), parent },
+      manager,
+    );
+  }
+
+  /**
+   * Writes a PENDING execution of a pinned flow version whose variables are already resolved (a run
+   * resolves them from the request, a re-run takes the original's stored values as they are).
+   */
+  async insertPending(team: Pick<TeamContext, 'teamId' | 'userId'>, flow: FlowVersionSnapshot, run: PendingRun, manager?: EntityManager): Promise<ExecutionView> {
     const created = await this.repo.insertPending(
       {
         teamId: team.teamId,
         flowId: flow.flowId,
         flowVersion: flow.version,
         flowName: flow.flowName,
-        trigger,
-        suiteRunId,
+        trigger: run.trigger,
+        suiteRunId: run.suiteRunId,
         userId: team.userId,
-        variables: values,
-        parameters: dto.parameters ?? {},
-        parentExecutionId: parent?.executionId ?? null,
-        parentStepIndex: parent?.stepIndex ?? null,
-        correlationId: dto.correlationId ?? newCorrelationId(),
+        variables: run.variables,
+        parameters: run.parameters,
+        parentExecutionId: run.parent?.executionId ?? null,
+        parentStepIndex: run.parent?.stepIndex ?? null,
+        correlationId: run.correlationId,
         traceId: newTraceId(),
+        rerunOf: run.rerunOf ?? null,
       },
       flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground })),
       manager,

@@ -45,6 +45,10 @@ export class ExecutionStepSummaryDto {
   })
   childExecutionId: string | null;
   @ApiProperty({ description: 'true when the step failed but has allowFailure: reported as a warning, the execution is not failed by it' }) warning: boolean;
+  @ApiProperty({
+    description: 'true when a re-run `?fromStep=` copied this step from the original execution (status, request, response, assertions as stored there) instead of running it',
+  })
+  reused: boolean;
 }
 
 /**
@@ -118,6 +122,8 @@ export class ExecutionDto {
   parentExecutionId: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: "Index of that `flow` step in the parent's steps", example: 1 })
   parentStepIndex: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'The execution this one re-runs (POST …/executions/{id}/rerun or a suite run re-run); null otherwise' })
+  rerunOf: string | null;
   @ApiProperty({ type: [ExecutionStepDto], description: 'With `?steps=summary`, the steps come without request, response and assertions (ExecutionStepSummary)' })
   steps: ExecutionStepDto[];
 }

@@ -28,6 +28,16 @@ export class RunSuiteQuery {
   timeoutSec?: number;
 }
 
+export class RerunSuiteRunQuery {
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'true: only the flows that did not pass (FAILED, or CANCELLED e.g. by fail-fast); false: every flow of the run again',
+  })
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  failedOnly?: boolean;
+}
+
 export class SuiteRunCountsDto {
   @ApiProperty({ example: 4 }) total: number;
   @ApiProperty({ example: 2, description: 'Executions COMPLETED' }) passed: number;
@@ -69,6 +79,7 @@ export class SuiteRunSummaryDto {
   outcome: string;
   @ApiProperty({ enum: SUITE_RUN_TRIGGERS }) trigger: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The inbound alert delivery that started it (trigger `alert`)' }) alertDeliveryId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The suite run this one re-runs (POST …/suite-runs/{id}/rerun)' }) rerunOf: string | null;
   @ApiProperty({ type: Date, nullable: true, description: 'The schedule tick that started it' }) scheduledFor: Date | null;
   @ApiProperty({ enum: SUITE_MODES }) mode: string;
   @ApiProperty() failFast: boolean;

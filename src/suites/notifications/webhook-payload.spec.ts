@@ -7,7 +7,7 @@ const report = (status: 'COMPLETED' | 'FAILED'): SuiteRunReport => ({
   generatedAt: '2026-11-27T16:00:05.000Z',
   suiteRun: {
     id: 'run-1', teamId: 't', suiteId: 's', suiteName: 'Checkout <prod> & co', status, outcome: status === 'COMPLETED' ? 'passed' : 'failed', trigger: 'schedule', alertDeliveryId: null,
-    scheduledFor: null, mode: 'parallel', failFast: false, maxParallel: 5, stopReason: null, previousStatus: 'COMPLETED', seq: 9, userId: null,
+    rerunOf: null, scheduledFor: null, mode: 'parallel', failFast: false, maxParallel: 5, stopReason: null, previousStatus: 'COMPLETED', seq: 9, userId: null,
     counts: { total: 2, passed: status === 'COMPLETED' ? 2 : 1, failed: status === 'COMPLETED' ? 0 : 1, cancelled: 0, pending: 0, running: 0 },
     createdAt: new Date('2026-11-27T16:00:00Z'), startedAt: new Date('2026-11-27T16:00:00Z'), finishedAt: new Date('2026-11-27T16:00:04.5Z'), durationMs: 4500,
     links: { self: '/x', junit: '/x/report.xml', json: '/x/report.json', events: '/x/events' },

@@ -48,6 +48,7 @@ export function toSuiteRunSummary(run: SuiteRun): SuiteRunSummaryView {
     outcome: outcomeOf(run.status),
     trigger: run.trigger,
     alertDeliveryId: run.alertDeliveryId,
+    rerunOf: run.rerunOf,
     scheduledFor: run.scheduledFor,
     mode: run.mode,
     failFast: run.failFast,

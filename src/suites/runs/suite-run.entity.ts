@@ -13,6 +13,8 @@ export class SuiteRun {
   @Column({ name: 'trigger_key', type: 'varchar', nullable: true }) triggerKey: string | null;
   /** The inbound alert delivery (triggers module) that started it; null for other triggers. */
   @Column({ name: 'alert_delivery_id', type: 'uuid', nullable: true }) alertDeliveryId: string | null;
+  /** The suite run this one re-runs (POST …/suite-runs/{id}/rerun); null otherwise. */
+  @Column({ name: 'rerun_of', type: 'uuid', nullable: true }) rerunOf: string | null;
   @Column({ name: 'scheduled_for', type: 'timestamptz', nullable: true }) scheduledFor: Date | null;
   @Column({ type: 'varchar' }) mode: SuiteMode;
   @Column({ name: 'fail_fast' }) failFast: boolean;

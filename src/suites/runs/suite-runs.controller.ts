@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, type MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Observable, takeUntil } from 'rxjs';
 import { toServerSentEvents } from '../../common/http/event-stream';
 import type { TeamContext } from '../../identity/tenancy/principal';
 import { CurrentTeam, TeamScoped } from '../../identity/tenancy/team-access.decorator';
 import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revocations';
-import { ListSuiteRunsQuery, SuiteRunDto, SuiteRunPageDto } from '../dto/suite-run.dto';
+import { TeamRunRateLimiter } from '../../executions/team-run-rate-limiter';
+import { ListSuiteRunsQuery, RerunSuiteRunQuery, SuiteRunDto, SuiteRunPageDto } from '../dto/suite-run.dto';
 import { isFinalSuiteEvent, SuiteRunStreamHub } from '../live/suite-run-stream.hub';
 import { SuiteRunsService } from './suite-runs.service';
 import type { SuiteRunView } from './suite-run-view';
@@ -19,6 +20,7 @@ export class SuiteRunsController {
     private readonly runs: SuiteRunsService,
     private readonly hub: SuiteRunStreamHub,
     private readonly revocations: TeamAccessRevocations,
+    private readonly rateLimiter: TeamRunRateLimiter,
   ) {}
 
   @Get()
@@ -46,6 +48,20 @@ export class SuiteRunsController {
   @ApiOkResponse({ type: SuiteRunDto })
   cancel(@CurrentTeam() team: TeamContext, @Param('suiteRunId') id: string): Promise<SuiteRunView> {
     return this.runs.cancel(team.teamId, id);
+  }
+
+  @Post(':suiteRunId/rerun')
+  @TeamScoped('editor')
+  @ApiParam(RUN_ID)
+  @ApiOperation({
+    summary: 'Re-run a finished suite run as a new run (rerunOf links it): every flow, or with `failedOnly=true` those that did not pass; each is a re-run of its execution (same pinned version and variables)',
+  })
+  @ApiCreatedResponse({ type: SuiteRunDto })
+  @ApiConflictResponse({ description: 'The run is still in progress, the suite is disabled, or failedOnly=true and every flow passed' })
+  @ApiTooManyRequestsResponse({ description: 'The team started more than TEAM_RUN_RATE_PER_MIN runs this minute; Retry-After says when to try again' })
+  async rerun(@CurrentTeam() team: TeamContext, @Param('suiteRunId') id: string, @Query() query: RerunSuiteRunQuery): Promise<SuiteRunView> {
+    await this.rateLimiter.hit(team.teamId);
+    return this.runs.rerun(team, id, query.failedOnly ?? false);
   }
 
   @Sse(':suiteRunId/events')

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
-import { ExecutionsService } from '../../executions/executions.service';
+import { ExecutionsService, type ExecutionView } from '../../executions/executions.service';
+import { ExecutionRerunService } from '../../executions/rerun/execution-rerun.service';
 import type { TeamContext } from '../../identity/tenancy/principal';
 import type { ListSuiteRunsQuery } from '../dto/suite-run.dto';
 import { SuiteNotificationsService } from '../notifications/suite-notifications.service';
@@ -14,6 +15,7 @@ import { SuitesService } from '../suites.service';
 import { SuiteRunOrchestrator } from './suite-run-orchestrator.service';
 import { SuiteRunStore } from './suite-run-store';
 import type { SuiteRunTrigger } from './suite-run-status';
+import type { SuiteRun } from './suite-run.entity';
 import { type SuiteRunSummaryView, type SuiteRunView, toSuiteRunSummary } from './suite-run-view';
 
 export interface StartOptions {
@@ -35,6 +37,7 @@ export class SuiteRunsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly suites: SuitesService,
     private readonly executions: ExecutionsService,
+    private readonly reruns: ExecutionRerunService,
     private readonly orchestrator: SuiteRunOrchestrator,
     private readonly store: SuiteRunStore,
     private readonly schedules: SuiteSchedulesService,
@@ -56,14 +59,8 @@ export class SuiteRunsService {
       options.variables?.length ? { field: 'variables', variables: options.variables } : undefined,
     );
     const runId = await this.db.transaction(async (m) => {
-      const inserted: Array<{ id: string }> = await m.query(
-        `INSERT INTO suite_runs (team_id, suite_id, suite_name, status, trigger, trigger_key, scheduled_for, mode, fail_fast, max_parallel, total, pending, user_id, started_at, alert_delivery_id)
-         VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5, $6, $7, $8, $9, $10, $10, $11, now(), $12)
-         ON CONFLICT (trigger_key) DO NOTHING RETURNING id`,
-        [team.teamId, suite.id, suite.name, options.trigger, options.triggerKey ?? null, options.scheduledFor ?? null, suite.mode, suite.failFast, suite.maxParallel, resolved.length, team.userId, options.alertDeliveryId ?? null],
-      );
-      if (!inserted.length) return undefined;
-      const id = inserted[0].id;
+      const id = await this.insertRun(m, team, { suiteId: suite.id, suiteName: suite.name, mode: suite.mode, failFast: suite.failFast, maxParallel: suite.maxParallel }, resolved.length, options);
+      if (!id) return undefined;
       for (const entry of resolved) {
         const execution = await this.executions.createPending(
           team,
@@ -72,16 +69,77 @@ export class SuiteRunsService {
           id,
           m,
         );
-        await m.query(
-          `INSERT INTO suite_run_items (suite_run_id, position, execution_id, flow_id, flow_version, flow_name) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [id, entry.position, execution.id, entry.flow.flowId, entry.flow.version, entry.flow.flowName],
-        );
+        await this.insertItem(m, id, entry.position, execution);
       }
       return id;
     });
     if (!runId) return undefined;
     await this.orchestrator.advance(runId);
     return this.store.view(team.teamId, runId);
+  }
+
+  /**
+   * A new run of a finished suite run's flows — all of them, or with `failedOnly` those that did not
+   * pass — each a re-run of its execution there (same pinned version and stored variables, rerunOf
+   * links it), in the original run's mode; the new run's rerunOf names the original.
+   */
+  async rerun(team: Pick<TeamContext, 'teamId' | 'userId'>, id: string, failedOnly: boolean): Promise<SuiteRunView> {
+    const original = await this.store.find(team.teamId, id);
+    if (original.status === 'IN_PROGRESS') throw AppException.conflict('The suite run is still running; re-run it once it has finished');
+    const suite = await this.suites.find(team.teamId, original.suiteId);
+    if (!suite.enabled) throw AppException.conflict('The suite is disabled; enable it to run it');
+    const [items, executions] = await Promise.all([this.store.itemsOf(original.id), this.executions.listForSuiteRun(team.teamId, original.id, { withSteps: false })]);
+    const passed = new Set(executions.filter((e) => e.status === 'COMPLETED').map((e) => e.id));
+    const chosen = failedOnly ? items.filter((i) => !passed.has(i.executionId)) : items;
+    if (!chosen.length) throw AppException.conflict('Every flow of the suite run passed: with failedOnly=true there is nothing to re-run');
+    const runId = await this.db.transaction(async (m) => {
+      const runId = (await this.insertRun(m, team, { ...original, suiteName: suite.name }, chosen.length, { trigger: 'api', rerunOf: original.id }))!;
+      for (const item of chosen) {
+        const execution = await this.reruns.createPending(team, item.executionId, { trigger: 'suite', suiteRunId: runId }, m);
+        await this.insertItem(m, runId, item.position, execution);
+      }
+      return runId;
+    });
+    await this.orchestrator.advance(runId);
+    return this.store.view(team.teamId, runId);
+  }
+
+  /** The run row, IN_PROGRESS with every execution pending; undefined for a duplicate schedule tick (its trigger key exists). */
+  private async insertRun(
+    m: EntityManager,
+    team: Pick<TeamContext, 'teamId' | 'userId'>,
+    settings: Pick<SuiteRun, 'suiteId' | 'suiteName' | 'mode' | 'failFast' | 'maxParallel'>,
+    total: number,
+    options: StartOptions & { rerunOf?: string },
+  ): Promise<string | undefined> {
+    const inserted: Array<{ id: string }> = await m.query(
+      `INSERT INTO suite_runs (team_id, suite_id, suite_name, status, trigger, trigger_key, scheduled_for, mode, fail_fast, max_parallel, total, pending, user_id, started_at, alert_delivery_id, rerun_of)
+       VALUES ($1, $2, $3, 'IN_PROGRESS', $4, $5, $6, $7, $8, $9, $10, $10, $11, now(), $12, $13)
+       ON CONFLICT (trigger_key) DO NOTHING RETURNING id`,
+      [
+        team.teamId,
+        settings.suiteId,
+        settings.suiteName,
+        options.trigger,
+        options.triggerKey ?? null,
+        options.scheduledFor ?? null,
+        settings.mode,
+        settings.failFast,
+        settings.maxParallel,
+        total,
+        team.userId,
+        options.alertDeliveryId ?? null,
+        options.rerunOf ?? null,
+      ],
+    );
+    return inserted[0]?.id;
+  }
+
+  private async insertItem(m: EntityManager, suiteRunId: string, position: number, execution: Pick<ExecutionView, 'id' | 'flowId' | 'flowVersion' | 'flowName'>): Promise<void> {
+    await m.query(
+      `INSERT INTO suite_run_items (suite_run_id, position, execution_id, flow_id, flow_version, flow_name) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [suiteRunId, position, execution.id, execution.flowId, execution.flowVersion, execution.flowName],
+    );
   }
 
   /** A schedule tick (worker). A suite disabled or unscheduled since loses its scheduler here. */
