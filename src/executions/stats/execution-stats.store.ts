@@ -87,6 +87,9 @@ const STEP_DETAILS = `
 const STEP_COLUMNS = `p.flow_id, latest.flow_name, p.step_id, latest.name, latest.step_index, p.passed, p.failed, p.mean_attempts,
        p.max_attempts, p.passed_after_retries, t.settled_ms, p.flaky`;
 
+/** Memory for the team-wide aggregate (see flakiestSteps). */
+const STATS_WORK_MEM = '64MB';
+
 const FLOW_STEPS_SQL = `
   WITH ${PER_VERSION}
   SELECT ${STEP_COLUMNS}
@@ -163,7 +166,15 @@ export class ExecutionStatsStore {
     return this.db.query(FLOW_STEPS_SQL, [teamId, window.from, window.to, flowId]);
   }
 
+  /**
+   * The team-wide aggregate groups every judged step row of the window (300,000 for a 100,000-run team):
+   * with the default work_mem (4 MB) its hash aggregate spills to disk, so this one statement gets more,
+   * for its own transaction only.
+   */
   flakiestSteps(teamId: string, window: StatsWindow, minRuns: number, limit: number): Promise<StepStatsRow[]> {
-    return this.db.query(FLAKIEST_STEPS_SQL, [teamId, window.from, window.to, null, minRuns, limit]);
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL work_mem = '${STATS_WORK_MEM}'`);
+      return manager.query(FLAKIEST_STEPS_SQL, [teamId, window.from, window.to, null, minRuns, limit]);
+    });
   }
 }
