@@ -17,6 +17,7 @@ import { ExecutionStatsIndexes1764251500000 } from '../../migrations/17642515000
 import { AlertTriggers1764251600000 } from '../../migrations/1764251600000-alert-triggers';
 import { ExecutionRerun1764251700000 } from '../../migrations/1764251700000-execution-rerun';
 import { SubFlowChildrenHoldNoTeamSlot1764251800000 } from '../../migrations/1764251800000-sub-flow-children-hold-no-team-slot';
+import { StatsSkipReusedSteps1764251900000 } from '../../migrations/1764251900000-stats-skip-reused-steps';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AlertTriggers1764251600000,
   ExecutionRerun1764251700000,
   SubFlowChildrenHoldNoTeamSlot1764251800000,
+  StatsSkipReusedSteps1764251900000,
 ];

@@ -303,6 +303,36 @@ describe('flow statistics and flakiest steps', () => {
     expect(busy.items.map((s: { stepId: string }) => s.stepId)).toEqual(['sid-event', 'sid-gate']);
   });
 
+  it("does not count a re-run's reused step rows a second time", async () => {
+    // February: one original run whose step failed, and its re-run from the next step, which copied
+    // that failed row (reused) and ran a second step that passed.
+    const insert = async (status: string, rows: Array<{ index: number; id: string; status: string; reused: boolean }>) => {
+      const [{ id }] = (
+        await db.query(
+          `INSERT INTO executions (team_id, flow_id, flow_version, flow_name, status, created_at, started_at, finished_at)
+           VALUES ($1, $2, 1, 'payments', $3, '2026-02-10T10:00:00Z', '2026-02-10T10:00:00Z', '2026-02-10T10:00:01Z') RETURNING id`,
+          [teamId, flowB, status],
+        )
+      ).rows;
+      for (const row of rows) {
+        await db.query(
+          `INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, status, attempts, duration_ms, reused)
+           VALUES ($1, $2, $3, $3, 'delay', $4, 1, 10, $5)`,
+          [id, row.index, row.id, row.status, row.reused],
+        );
+      }
+    };
+    await insert('FAILED', [{ index: 0, id: 'prepare', status: 'ERROR', reused: false }]);
+    await insert('COMPLETED', [
+      { index: 0, id: 'prepare', status: 'ERROR', reused: true },
+      { index: 1, id: 'verify', status: 'SUCCESS', reused: false },
+    ]);
+    const { body } = await get(owner, `/flows/${flowB}/stats?from=2026-02-01&to=2026-03-01`).expect(200);
+    const prepare = body.steps.find((step: { stepId: string }) => step.stepId === 'prepare');
+    expect(prepare).toMatchObject({ runs: 1, failed: 1, passed: 0 });
+    expect(body.steps.find((step: { stepId: string }) => step.stepId === 'verify')).toMatchObject({ runs: 1, passed: 1 });
+  });
+
   it('lets a viewer read both, keeps other teams out and names the bad field', async () => {
     await get(viewer, `/flows/${flowA}/stats?${JANUARY}`).expect(200);
     expect((await get(viewer, `/stats/steps?${JANUARY}`).expect(200)).body.items).toHaveLength(3);

@@ -33,7 +33,8 @@ export interface StepStatsRow {
 }
 
 /** Which step rows count: the ones that ran to a verdict (not pending, skipped or cancelled). */
-const JUDGED_STEP = `s.status IN ('SUCCESS', 'ERROR')`;
+// A re-run's reused rows are copies of the original's result, counted once (with the original).
+const JUDGED_STEP = `s.status IN ('SUCCESS', 'ERROR') AND NOT s.reused`;
 
 /**
  * Per (flow, step, version) first: small enough to re-read, and "flaky" is a question per version (did
