@@ -17,7 +17,7 @@ import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
 import { correlationOf, newCorrelationId, newTraceId } from './execution-correlation';
 import { executionLinks, type ExecutionLinks } from './execution-links';
-import { ExecutionsRepository, type ExecutionStepSummary } from './executions.repository';
+import { ExecutionsRepository, type ExecutionStepSummary, type FinishedExecutionSummary } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
 
 /** A run request as callers inside the server make it: a RunFlowDto whose parameters may also say what started it. */
@@ -171,6 +171,11 @@ export class ExecutionsService {
     const found = isUuid(id) ? await this.repo.findWithSteps(id, teamId) : undefined;
     if (!found) throw AppException.notFound('Execution');
     return this.view(found.execution, found.steps);
+  }
+
+  /** A finished run's trigger, run time and per-step type/status/attempts/duration, without bodies (for metrics). */
+  finishedSummary(id: string): Promise<FinishedExecutionSummary | undefined> {
+    return this.repo.finishedSummary(id);
   }
 
   /** One step of an execution as stored (bodies within the result caps); 404 for an unknown execution or step. */

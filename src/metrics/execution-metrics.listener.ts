@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { ExecutionProgressService } from '../executions/execution-progress.service';
 import type { ExecutionStatus } from '../executions/execution-status';
 import { ExecutionUpdatePublisher } from '../executions/execution-update.publisher';
-import { ExecutionsRepository } from '../executions/executions.repository';
+import { ExecutionsService } from '../executions/executions.service';
 import { AtsMetrics } from './ats-metrics';
 
 /** Step statuses that ran (SKIPPED and never-started CANCELLED steps have no duration worth a sample). */
@@ -24,7 +24,7 @@ export class ExecutionMetricsListener implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: AtsMetrics,
     private readonly progress: ExecutionProgressService,
     private readonly publisher: ExecutionUpdatePublisher,
-    private readonly executions: ExecutionsRepository,
+    private readonly executions: ExecutionsService,
   ) {}
 
   onModuleInit(): void {
