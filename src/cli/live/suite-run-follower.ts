@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client';
 import type { Output } from '../output';
+import { FINAL_EXECUTION_STATUSES } from './execution-follower';
 import { followLive } from './follow-loop';
 import { readEvents } from './sse-parser';
 import { formatProgress, formatStepFinished } from './step-lines';
@@ -29,8 +30,9 @@ interface SuiteRunUpdate {
   execution?: { executionId: string; position: number; flowName: string; status: string };
 }
 
-const FINAL_RUN_STATUSES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-const FINAL_ITEM_STATUSES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+// A suite run and each of its items end in the same statuses as an execution.
+const FINAL_RUN_STATUSES = FINAL_EXECUTION_STATUSES;
+const FINAL_ITEM_STATUSES = FINAL_EXECUTION_STATUSES;
 
 /** Follows a suite run over its SSE stream: a line per flow as it starts and ends; polling fills any gap. */
 export class SuiteRunFollower {
