@@ -11,7 +11,7 @@ export class StepTypeDto {
     description: 'JSON Schema (draft-07) of the step config, generated from the plugin config class; self-contained: nested objects are $refs into its own `definitions`',
     // No `$ref` in the example: OpenAPI tools (the OpenAPI import among them) resolve $refs everywhere in
     // the document, examples included, and this one points into the example's own definitions.
-    example: { type: 'object', properties: { topic: { type: 'string' }, searchPattern: { type: 'object', properties: { matchType: { enum: ['exact', 'jsonpath', 'header'] } } } } },
+    example: { type: 'object', properties: { topic: { type: 'string' }, searchPattern: { type: 'object', properties: { matchType: { enum: ['exact', 'contains', 'jsonpath', 'header'] } } } } },
   })
   configSchema: Record<string, unknown>;
   @ApiProperty({

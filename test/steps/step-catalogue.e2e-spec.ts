@@ -146,7 +146,7 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
     expect(publish.properties.messages.items).toEqual({ $ref: '#/definitions/KafkaPublishMessage' });
     expect(publish.definitions.KafkaPublishMessage.properties).toHaveProperty('headers');
     const subscribe = byType['kafka-subscribe'].configSchema as any;
-    expect(subscribe.definitions.KafkaSearchPattern.properties.matchType.enum).toEqual(['exact', 'jsonpath', 'header']);
+    expect(subscribe.definitions.KafkaSearchPattern.properties.matchType.enum).toEqual(['exact', 'contains', 'jsonpath', 'header']);
     // Where a background step may reference later steps (deferred match), named for the UI.
     expect(byType['kafka-subscribe'].lateFields).toEqual(['searchPattern']);
     expect(byType.http.lateFields).toBeUndefined();

@@ -8,6 +8,6 @@ import { createMessageMatcher, type MessagePattern } from '../shared/message-mat
 export function checkKafkaSubscribeStepConfig(raw: Record<string, unknown>): RawProblem[] {
   const search = raw.searchPattern;
   if (!isPlainObject(search) || typeof search.pattern !== 'string' || search.pattern === '' || search.pattern.includes('${')) return [];
-  if (search.matchType !== 'exact' && search.matchType !== 'jsonpath') return []; // header: the DTO checks its fields
+  if (search.matchType !== 'exact' && search.matchType !== 'contains' && search.matchType !== 'jsonpath') return []; // header: the DTO checks its fields
   return problemsOf(() => createMessageMatcher(search as unknown as MessagePattern));
 }

@@ -13,7 +13,7 @@ export class KafkaSearchPattern {
     enum: MATCH_TYPES,
     example: 'jsonpath',
     description:
-      '`exact`: the value contains the pattern text; `jsonpath`: the value is JSON and the JSONPath selects something; `header`: the message has header `header` with value exactly `pattern`',
+      '`contains` (or `exact`, its older name): the value contains the pattern text; `jsonpath`: the value is JSON and the JSONPath selects something; `header`: the message has header `header` with value exactly `pattern`',
   })
   @IsIn(MATCH_TYPES)
   matchType: (typeof MATCH_TYPES)[number];

@@ -295,7 +295,7 @@ export class KafkaSubscription {
     const search = this.search;
     if (!search) return 'arrived';
     if (search.matchType === 'header') return `had header ${search.header}: "${search.pattern}"`;
-    return search.matchType === 'exact' ? `contained "${search.pattern}"` : `matched JSONPath ${search.pattern}`;
+    return search.matchType === 'exact' || search.matchType === 'contains' ? `contained "${search.pattern}"` : `matched JSONPath ${search.pattern}`;
   }
 
   private describePrepareError(error: unknown): StepError {

@@ -104,7 +104,7 @@ describe('createMessageMatcher: configuration errors', () => {
   it.each([
     [{ matchType: 'exact', pattern: '' }, 'searchPattern.pattern: must be a non-empty string'],
     [{ matchType: 'jsonpath', pattern: 42 }, 'searchPattern.pattern: must be a non-empty string'],
-    [{ matchType: 'regex', pattern: 'x' }, 'searchPattern.matchType: "regex" is not one of exact, jsonpath, header'],
+    [{ matchType: 'regex', pattern: 'x' }, 'searchPattern.matchType: "regex" is not one of exact, contains, jsonpath, header'],
     [
       { matchType: 'jsonpath', pattern: '$[?(@.id.match(/^(a+)+$/))]' },
       'searchPattern.pattern: "$[?(@.id.match(/^(a+)+$/))]" is not a valid JSONPath: in ?(@.id.match(/^(a+)+$/)): the regular expression /^(a+)+$/ is not allowed in a JSONPath filter',

@@ -5,8 +5,8 @@ import { StepError } from '../step-plugin';
 /**
  * Message filtering of subscribe-type steps (kafka-subscribe first; seed LLD §2.5 B, `KafkaSearchPattern`).
  *
- * - `exact`: the message value contains `pattern` (case-sensitive substring, as the seed's
- *   "String Contains").
+ * - `contains` (and `exact`, its older name kept for flows written with it): the message value
+ *   contains `pattern` (case-sensitive substring, as the seed's "String Contains").
  * - `jsonpath`: the value is JSON and the JSONPath (jsonpath-plus, safe evaluator) selects at least
  *   one node. A node that exists counts even when its value is `null` or `false` (`$.deleted` matches
  *   `{"deleted": false}`): compare values with a filter, `$[?(@.deleted == true)]`.
@@ -23,7 +23,7 @@ import { StepError } from '../step-plugin';
  * meaning (the filter tests each element).
  */
 
-export const MATCH_TYPES = ['exact', 'jsonpath', 'header'] as const;
+export const MATCH_TYPES = ['exact', 'contains', 'jsonpath', 'header'] as const;
 export type MatchType = (typeof MATCH_TYPES)[number];
 
 export interface MessagePattern {
@@ -53,7 +53,8 @@ export function createMessageMatcher(pattern: MessagePattern): MessageMatcher {
     throw new StepError('searchPattern.pattern: must be a non-empty string', { field: 'searchPattern.pattern' });
   }
   switch (pattern.matchType) {
-    case 'exact': {
+    case 'exact':
+    case 'contains': {
       const needle = pattern.pattern;
       return (value) => ({ matched: typeof value === 'string' && value.includes(needle) });
     }
