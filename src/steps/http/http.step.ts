@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { largePayloads } from '../../common/memory/large-payload-collector';
 import { AppConfig } from '../../config/app-config';
 import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../step-plugin';
@@ -89,6 +90,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
     } catch (error) {
       throw new StepError(error instanceof HttpRequestError ? error.message : `request to ${url} failed: ${(error as Error).message}`);
     }
+    largePayloads.note(response.body.length);
     return {
       status: response.status,
       headers: response.headers,
