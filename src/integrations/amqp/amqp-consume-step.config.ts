@@ -26,14 +26,14 @@ export class AmqpConsumeStepConfig extends MessageSearchConfig {
   @ApiPropertyOptional({ example: 'orders.created', description: 'An existing queue to consume from (not declared: a missing queue is an error). Give either queue or exchange.' })
   @ValidateIf((o: AmqpConsumeStepConfig) => o.queue !== undefined || o.exchange === undefined)
   @IsString({ message: 'queue or exchange is required' })
-  @IsAmqpName('queue', false)
+  @IsAmqpName('queue', { allowEmpty: false })
   @Satisfies('notWithExchange', (_, args) => ((args.object as AmqpConsumeStepConfig).exchange !== undefined ? 'cannot be combined with exchange (give one)' : null))
   queue?: string;
 
   @ApiPropertyOptional({ example: 'orders', description: 'An existing exchange to tap: the step binds a temporary exclusive queue to it, deleted afterwards' })
   @ValidateIf((o: AmqpConsumeStepConfig) => o.exchange !== undefined || o.queue === undefined)
   @IsString({ message: 'exchange or queue is required' })
-  @IsAmqpName('exchange', false)
+  @IsAmqpName('exchange', { allowEmpty: false })
   exchange?: string;
 
   @ApiPropertyOptional({
@@ -44,7 +44,7 @@ export class AmqpConsumeStepConfig extends MessageSearchConfig {
   })
   @ValidateIf((o: AmqpConsumeStepConfig) => o.bindingKeys !== undefined)
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50)
-  @IsString({ each: true }) @IsAmqpName('each binding key')
+  @IsString({ each: true }) @IsAmqpName('each binding key', { each: true })
   @Satisfies('needsExchange', (_, args) => ((args.object as AmqpConsumeStepConfig).exchange === undefined ? 'needs exchange (a named queue has its own bindings)' : null))
   bindingKeys?: string[];
 

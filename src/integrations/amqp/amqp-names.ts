@@ -6,8 +6,12 @@ import { isPlainObject } from '../../steps/shared/step-config-validators';
 const SHORT_STRING = /^[^\u0000-\u001f\u007f]{0,255}$/;
 
 /** An exchange, queue or routing key: up to 255 characters, no control characters (`allowEmpty`: the default exchange, a blank key). */
-export function IsAmqpName(what: string, allowEmpty = true): PropertyDecorator {
-  return Matches(allowEmpty ? SHORT_STRING : /^[^\u0000-\u001f\u007f]{1,255}$/, { message: `${what} must be ${allowEmpty ? 'up to' : '1 to'} 255 characters without control characters` });
+export function IsAmqpName(what: string, options: { allowEmpty?: boolean; each?: boolean } = {}): PropertyDecorator {
+  const allowEmpty = options.allowEmpty !== false;
+  return Matches(allowEmpty ? SHORT_STRING : /^[^\u0000-\u001f\u007f]{1,255}$/, {
+    each: options.each,
+    message: `${what} must be ${allowEmpty ? 'up to' : '1 to'} 255 characters without control characters`,
+  });
 }
 
 /** A map of header names to string values (AMQP header tables; numbers from `${…}` arrive as strings). */
