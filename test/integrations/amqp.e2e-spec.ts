@@ -106,6 +106,8 @@ describe('amqp-publish and amqp-consume steps (real RabbitMQ)', () => {
         const result = await complete();
         expect(result).toMatchObject({ matchedCount: 1, scannedCount: 2, messages: [{ value: { orderId, status: 'CREATED' }, routingKey: 'orders.eu.created' }] });
       }
+      // Every temporary queue is gone: nothing is bound to the exchange, a mandatory publish comes back.
+      await expect(publish({ exchange, routingKey: 'orders.eu.created', message: 'x', mandatory: true })).rejects.toThrow('NO_ROUTE');
     });
 
     it('binding keys filter on the broker: only bound routing keys reach the step', async () => {
@@ -232,6 +234,18 @@ describe('amqp-publish and amqp-consume steps (real RabbitMQ)', () => {
       await expect(outcome).rejects.not.toThrow('not-the-password-4f1c');
       const vhost = resource('amqp', { url: 'amqp://guest:guest@127.0.0.1:5672/no-such-vhost' }, 'vhost-rabbit');
       await expect(publish({ routingKey: 'q', message: 'x' }, vhost)).rejects.toThrow(/vhost/);
+    });
+
+    it('a connection lost while consuming fails the step clearly, and the next step connects again', async () => {
+      const queue = await broker.queue('lost');
+      const complete = await consumer.prepare(consumeCtx({ queue, timeoutMs: 10_000 }));
+      // Closed behind the pool's back, as a broker restart or a forced close would.
+      const lease = await connections.acquire(rabbit, new AbortController().signal);
+      await lease.client.close();
+      lease.release();
+      await expect(complete()).rejects.toThrow(`the channel consuming from queue "${queue}" was closed: the connection to the broker was lost (scanned 0 messages, 0 matched)`);
+      await broker.send(queue, 'after the loss');
+      expect(await consumer.run(consumeCtx({ queue, messageLimit: 1, timeoutMs: 5_000 }))).toMatchObject({ matchedCount: 1, messages: [{ value: 'after the loss' }] });
     });
 
     it('goes only where the egress policy allows', async () => {

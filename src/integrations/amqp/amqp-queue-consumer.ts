@@ -70,11 +70,18 @@ export class AmqpQueueConsumer {
   private async setUp(model: ChannelModel): Promise<void> {
     const { config } = this.options;
     const channel = await model.createChannel();
+    if (this.closing) {
+      // Aborted while the channel was opening: close() found nothing to close.
+      await channel.close().catch(() => undefined);
+      throw new Error('closed while opening its channel');
+    }
     this.channel = channel;
     channel.on('error', (error: Error) => (this.channelError = error));
     channel.on('close', () => {
       this.channelClosed = true;
-      if (this.consuming && !this.closing) this.search.fail(`the broker closed the channel consuming from ${this.source}: ${this.channelError ? amqpErrorMessage(this.channelError) : 'connection lost'}`);
+      if (this.consuming && !this.closing) {
+        this.search.fail(`the channel consuming from ${this.source} was closed: ${this.channelError ? amqpErrorMessage(this.channelError) : 'the connection to the broker was lost'}`);
+      }
     });
     let queue: string;
     if (config.queue !== undefined) {
