@@ -167,6 +167,14 @@ describe('RabbitMQ flows, resources and catalogue (API → worker → real Rabbi
     expect(wrong).toMatchObject({ ok: false, error: expect.stringContaining('ACCESS_REFUSED - Login was refused') });
   });
 
+  it('lists the amqp resource type with a config schema the OpenAPI document defines', async () => {
+    const types: Array<{ type: string; configSchema: string }> = (await api.send('get', '/resource-types', undefined, 200)).body;
+    const amqp = types.find((r) => r.type === 'amqp');
+    expect(amqp).toBeDefined();
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
+    expect(doc.components.schemas[amqp!.configSchema]).toMatchObject({ properties: { url: expect.any(Object), vhost: expect.any(Object), tls: expect.any(Object) } });
+  });
+
   it('keeps credentials secret: the URL is masked, the password never returned, and the masked URL sent back keeps the stored one', async () => {
     const shown = (await api.send('get', `/teams/${teamId}/resources/${rabbitId}`, undefined, 200)).body;
     expect(shown.config.url).toBe('amqp://***:***@127.0.0.1:5672/');
