@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 
-/** The machine's RabbitMQ (started before every session); CI can point elsewhere. */
-export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+import { TEST_AMQP_URL } from '../support/test-env';
+
+export { TEST_AMQP_URL };
 
 /**
  * The test's own view of the shared broker: exchanges and queues named with a per-run suffix, declared

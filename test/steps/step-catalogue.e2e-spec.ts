@@ -10,7 +10,7 @@ import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { adminQuery, createTestDatabase } from '../support/test-database';
-import { TEST_KAFKA_BROKERS, TEST_MARIADB_URL, TEST_REDIS_URL, testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';
+import { TEST_AMQP_URL, TEST_KAFKA_BROKERS, TEST_MARIADB_URL, TEST_REDIS_URL, testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';
 import { buildFixture } from '../infra/prometheus/prometheus-fixture';
 
 jest.setTimeout(90_000);
@@ -75,6 +75,7 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
     ids.kafka = await createResource('kafka', 'kafka', { brokers: TEST_KAFKA_BROKERS });
     ids.loki = await createResource('loki', 'loki', { url: loki.url });
     ids.prometheus = await createResource('prometheus', 'prometheus', { url: testPrometheusUrl() });
+    ids.amqp = await createResource('amqp', 'amqp', { url: TEST_AMQP_URL });
     // The `flow` step's contract: a small child flow with an output.
     ids.childFlow = await createFlow(t, user, teamId, { name: 'contract child', steps: [{ name: 'wait', type: 'delay', config: { delayMs: 1 } }], outputs: { waited: '${wait.response.delayedMs}' } });
   });
@@ -118,6 +119,17 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
         },
       ],
       'kafka-publish': [{ name: 'publish', type: 'kafka-publish', config: { resourceId: ids.kafka, topic, messages: [{ key: 'k', value: { n: 1 } }] } }],
+      // The consume case comes first: it is positioned in the background before the publish runs.
+      'amqp-consume': [
+        {
+          name: 'amqpConsume',
+          type: 'amqp-consume',
+          runInBackground: true,
+          timeoutMs: 30_000,
+          config: { resourceId: ids.amqp, exchange: 'amq.topic', bindingKeys: ['ats-contract.#'], timeoutMs: 20_000, searchPattern: { matchType: 'header', header: 'X-Correlation-Id', pattern: '${execution.correlationId}' } },
+        },
+      ],
+      'amqp-publish': [{ name: 'amqpPublish', type: 'amqp-publish', config: { resourceId: ids.amqp, exchange: 'amq.topic', routingKey: 'ats-contract.x', message: { n: 1 } } }],
       loki: [{ name: 'logs', type: 'loki', config: { resourceId: ids.loki, labels: { app: 'contract' }, relative: '1h' } }],
       prometheus: [
         { name: 'metrics', type: 'prometheus', config: { resourceId: ids.prometheus, query: 'queue_depth{queue="emails"}', duration1: { startTime: window.start * 1000, endTime: window.end * 1000 } } },
