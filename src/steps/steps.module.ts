@@ -10,12 +10,14 @@ import { PrometheusStepModule } from './prometheus/prometheus-step.module';
 import { RedisStepModule } from './redis/redis-step.module';
 import { SqlStepModule } from './sql/sql-step.module';
 import { StepRegistry } from './step-registry.service';
+import { WebSocketModule } from '../integrations/websocket/websocket.module';
+import { GraphqlModule } from '../integrations/graphql/graphql.module';
 
 /**
  * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
  * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule];
+const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, WebSocketModule, GraphqlModule];
 
 @Module({
   imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],
