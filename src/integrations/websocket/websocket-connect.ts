@@ -27,6 +27,12 @@ export interface OpenWebSocketOptions {
   tlsVerify: boolean;
   handshakeTimeoutMs: number;
   signal: AbortSignal;
+  /**
+   * Called inside the socket's 'open' event, before any message is emitted: ws emits the messages that
+   * arrived with the handshake answer synchronously after 'open', before the returned promise's
+   * continuation runs, so listeners added only after `await` would miss a server's first pushes.
+   */
+  onOpen?: (socket: WebSocket) => void;
 }
 
 /** A failure to open, worded for a tester; `status` is the HTTP status of a refused handshake. */
@@ -74,7 +80,10 @@ export function openWebSocket(options: OpenWebSocketOptions): Promise<WebSocket>
       socket.terminate();
       reject(error);
     };
-    const onOpen = () => settle();
+    const onOpen = () => {
+      options.onOpen?.(socket);
+      settle();
+    };
     const onAbort = () => settle(new WebSocketOpenError(`connecting to ${label} aborted: ${reasonText(signal.reason)}`));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('open', onOpen);

@@ -19,18 +19,17 @@ export interface WebSocketSubscriptionOptions {
 }
 
 /**
- * One open connection of a websocket step and its search window. `start()` listens, starts the window
- * and sends the step's messages; the search settles on a match, at the window's end, on abort, or when
- * the server closes the connection or it fails — then the socket is closed (always before the result).
+ * The connection of a websocket step and its search window. `attach()` (from the socket's 'open'
+ * event) listens; `start()` starts the window and sends the step's messages. The search settles on a
+ * match, at the window's end, on abort, or when the server closes the connection or it fails — then
+ * the socket is closed (always before the result settles).
  */
 export class WebSocketSubscription {
   readonly search: MessageSearch<WebSocketMessage>;
+  private socket?: WebSocket;
   private closing?: Promise<void>;
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly options: WebSocketSubscriptionOptions,
-  ) {
+  constructor(private readonly options: WebSocketSubscriptionOptions) {
     this.search = new MessageSearch<WebSocketMessage>({
       config: options.config,
       source: `WebSocket ${options.label}`,
@@ -41,9 +40,10 @@ export class WebSocketSubscription {
     });
   }
 
-  /** Throws (after closing) when the window cannot start or a message cannot be sent. */
-  async start(): Promise<void> {
-    const { socket, search } = this;
+  /** Listens to the just-opened socket: messages are offered to the search (kept until it starts). */
+  attach(socket: WebSocket): void {
+    const { search } = this;
+    this.socket = socket;
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const timestamp = new Date().toISOString();
@@ -58,7 +58,14 @@ export class WebSocketSubscription {
       const what = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `a message exceeded the ${WEBSOCKET_MAX_PAYLOAD_BYTES}-byte limit` : error.message;
       search.fail(`the WebSocket ${this.options.label} failed: ${what}`);
     });
-    await search.start();
+  }
+
+  /** Throws (after closing) when the window cannot start or a message cannot be sent. */
+  async start(): Promise<void> {
+    const { socket, search } = this;
+    if (!socket) throw new Error('the WebSocket is not open');
+    // A first push may already have settled the search (or the server closed): nothing left to start.
+    if (!search.isFinished) await search.start();
     for (const [index, item] of (this.options.config.send ?? []).entries()) {
       if (search.isFinished) break;
       try {
@@ -87,7 +94,7 @@ export class WebSocketSubscription {
         this.options.onClosed();
         resolve();
       };
-      if (socket.readyState === socket.CLOSED) return done();
+      if (!socket || socket.readyState === socket.CLOSED) return done();
       socket.once('close', done);
       timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
       if (socket.readyState === socket.OPEN) socket.close(1000, 'step finished');

@@ -58,6 +58,14 @@ export class WebSocketStep implements StepRunner<WebSocketStepConfig, WebSocketS
     const url = webSocketTarget(settings.url, config.path);
     const label = maskUrlCredentials(url);
     const tlsVerify = settings.tlsVerify !== false;
+    const subscription: WebSocketSubscription = new WebSocketSubscription({
+      config,
+      label,
+      signal: ctx.signal,
+      deadline: ctx.deadline,
+      deferMatch: ctx.deferredFields?.includes('searchPattern') === true,
+      onClosed: () => this.subscriptions.delete(subscription),
+    });
     let socket: WebSocket;
     try {
       socket = await openWebSocket({
@@ -69,6 +77,10 @@ export class WebSocketStep implements StepRunner<WebSocketStepConfig, WebSocketS
         tlsVerify,
         handshakeTimeoutMs: Math.max(1, Math.min(config.connectTimeoutMs ?? settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ctx.deadline - Date.now())),
         signal: ctx.signal,
+        onOpen: (opened) => {
+          this.subscriptions.add(subscription);
+          subscription.attach(opened);
+        },
       });
     } catch (error) {
       throw new StepError(error instanceof WebSocketOpenError ? error.message : `cannot connect to ${label}: ${(error as Error).message}`, {
@@ -76,15 +88,6 @@ export class WebSocketStep implements StepRunner<WebSocketStepConfig, WebSocketS
         ...(error instanceof WebSocketOpenError && error.status !== undefined && { status: error.status }),
       });
     }
-    const subscription: WebSocketSubscription = new WebSocketSubscription(socket, {
-      config,
-      label,
-      signal: ctx.signal,
-      deadline: ctx.deadline,
-      deferMatch: ctx.deferredFields?.includes('searchPattern') === true,
-      onClosed: () => this.subscriptions.delete(subscription),
-    });
-    this.subscriptions.add(subscription);
     try {
       await subscription.start();
     } catch (error) {
