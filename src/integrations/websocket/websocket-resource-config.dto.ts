@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { ResourceEgressTarget, SecretField } from '../../resources/resource-type';
-import { joinPath, MASKED } from '../../resources/secret-fields';
-import { secretHeaderNames } from '../../resources/types/http/http-resource-config.dto';
+import { httpSecretFields } from '../../resources/types/http/http-resource-config.dto';
 import { hasUrlCredentials, maskUrlCredentials } from '../../resources/url-credentials';
 import { IsStringMap, Optional } from '../../resources/validation/config-validators';
 
@@ -69,18 +68,13 @@ export class WebSocketResourceConfig {
   connectTimeoutMs: number = 10_000;
 }
 
-/** Secret header values (masked as ***) and the URL when it carries credentials (masked in place). */
+/**
+ * Secret header values (masked as ***) by the http type's rules (Authorization, Cookie, X-Api-Key,
+ * Proxy-Authorization and `secretHeaders`), and the URL when it carries credentials (masked in place).
+ */
 export function webSocketSecretFields(config: Record<string, unknown>): SecretField[] {
-  const fields: SecretField[] = [];
-  if (typeof config.url === 'string' && hasUrlCredentials(config.url)) fields.push({ path: 'url', mask: maskUrlCredentials });
-  const headers = config.headers;
-  if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
-    const secret = secretHeaderNames(config);
-    for (const name of Object.keys(headers)) {
-      if (secret.has(name.toLowerCase())) fields.push({ path: joinPath('headers', name), mask: () => MASKED });
-    }
-  }
-  return fields;
+  const headers = httpSecretFields({ headers: config.headers, secretHeaders: config.secretHeaders }).filter((field) => field.path.startsWith('headers.'));
+  return typeof config.url === 'string' && hasUrlCredentials(config.url) ? [{ path: 'url', mask: maskUrlCredentials }, ...headers] : headers;
 }
 
 export function webSocketEgressTargets(config: { url?: unknown }): ResourceEgressTarget[] {
