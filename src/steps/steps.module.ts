@@ -11,12 +11,14 @@ import { RedisStepModule } from './redis/redis-step.module';
 import { SqlStepModule } from './sql/sql-step.module';
 import { StepRegistry } from './step-registry.service';
 import { AmqpModule } from '../integrations/amqp/amqp.module';
+import { WebSocketModule } from '../integrations/websocket/websocket.module';
+import { GraphqlModule } from '../integrations/graphql/graphql.module';
 
 /**
  * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
  * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule];
+const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule, WebSocketModule, GraphqlModule];
 
 @Module({
   imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],
