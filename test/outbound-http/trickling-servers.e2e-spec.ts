@@ -1,10 +1,8 @@
-import { loadConfig } from '../../src/config/load-config';
-import { EgressService } from '../../src/egress/egress.service';
 import { LokiStep } from '../../src/steps/loki/loki.step';
 import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
 import { PrometheusStep } from '../../src/steps/prometheus/prometheus.step';
 import type { PrometheusStepConfig } from '../../src/steps/prometheus/prometheus-step.config';
-import { StepError, type ResolvedResource, type StepContext } from '../../src/steps/step-plugin';
+import { StepError } from '../../src/steps/step-plugin';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { createFlow } from '../support/flow-helpers';
 import { json, startHttpTarget } from '../support/http-target';
@@ -12,6 +10,7 @@ import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testPrometheusUrl } from '../support/test-env';
 import { startTricklingProxy, type TricklingProxy } from '../support/trickling-proxy';
+import { resource, stepContext, testEgress } from '../steps/step-test-support';
 import { createSuite, runSuite } from '../suites/suite-helpers';
 
 /**
@@ -19,8 +18,8 @@ import { createSuite, runSuite } from '../suites/suite-helpers';
  * caller a server that sends its headers at once and then its body one byte every 50 ms (200 ms
  * for the short `ready`) — never idle long enough for a socket idle timeout, which is what axios'
  * `timeout` was once the headers had come — is cut at the deadline, and the failure is worded by
- * the client. Against the axios-based code of before, all four tests fail. Servers: the Loki contract fake, the fixture Prometheus and an HTTP receiver, each behind
- * test/support/trickling-proxy.ts.
+ * the client. Against the axios-based code of before, all four tests fail. Servers: the Loki
+ * contract fake, the fixture Prometheus and an HTTP receiver, each behind test/support/trickling-proxy.ts.
  */
 
 const DEADLINE_MS = 600;
@@ -33,34 +32,15 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: Date.now() - started };
 }
 
-async function stepError(promise: Promise<unknown>): Promise<StepError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the step to fail');
-    },
-    (e: unknown) => e,
-  );
+/** The step's failure: a StepError, since the read clients word the client's failures themselves. */
+async function stepFailure(run: Promise<unknown>): Promise<StepError> {
+  const error = await run.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(StepError);
   return error as StepError;
 }
 
-function stepContext<T>(resource: ResolvedResource, config: Partial<T>): StepContext<T> {
-  return {
-    config: { resourceId: resource.id, ...config } as T,
-    resource,
-    signal: AbortSignal.timeout(10_000),
-    executionId: 'exec-1',
-    correlationId: 'corr-1',
-    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-    stepName: 'read',
-    executionStartedAt: Date.now() - 60_000,
-    deadline: Date.now() + 10_000,
-    log: () => undefined,
-  };
-}
-
 describe('outbound HTTP: Loki and Prometheus reads against trickling servers', () => {
-  const egress = new EgressService(loadConfig({ NODE_ENV: 'test' }));
+  const egress = testEgress();
   const loki = new LokiStep(egress);
   const prometheus = new PrometheusStep(egress);
   let fakeLoki: FakeLoki;
@@ -82,8 +62,9 @@ describe('outbound HTTP: Loki and Prometheus reads against trickling servers', (
   });
 
   it('Loki: the resource timeoutMs cuts a trickling answer at the deadline', async () => {
-    const resource: ResolvedResource = { id: '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b', name: 'slow-loki', type: 'loki', version: 1, config: { url: slowLoki.url, timeoutMs: DEADLINE_MS } };
-    const { value: error, ms } = await timed(() => stepError(loki.run(stepContext<LokiStepConfig>(resource, { labels: { app: 'checkout' }, relative: '1h' } as Partial<LokiStepConfig>))));
+    const slow = resource('loki', { url: slowLoki.url, timeoutMs: DEADLINE_MS }, 'slow-loki');
+    const config = { resourceId: slow.id, labels: { app: 'checkout' }, relative: '1h' } as LokiStepConfig;
+    const { value: error, ms } = await timed(() => stepFailure(loki.run(stepContext(config, { resource: slow, timeoutMs: 10_000 }))));
     expect(error.message).toBe(`Loki at ${slowLoki.url} (resource "slow-loki") did not answer within ${DEADLINE_MS} ms (the resource's timeoutMs)`);
     expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
     expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
@@ -91,9 +72,9 @@ describe('outbound HTTP: Loki and Prometheus reads against trickling servers', (
   });
 
   it('Prometheus: the same rule for a query against the fixture Prometheus behind the proxy', async () => {
-    const resource: ResolvedResource = { id: '7a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d', name: 'slow-prometheus', type: 'prometheus', version: 1, config: { url: slowPrometheus.url, timeoutMs: DEADLINE_MS } };
-    const config = { query: 'up', duration1: { relative: '1m' } } as Partial<PrometheusStepConfig>;
-    const { value: error, ms } = await timed(() => stepError(prometheus.run(stepContext<PrometheusStepConfig>(resource, config))));
+    const slow = resource('prometheus', { url: slowPrometheus.url, timeoutMs: DEADLINE_MS }, 'slow-prometheus');
+    const config = { resourceId: slow.id, query: 'up', duration1: { relative: '1m' } } as PrometheusStepConfig;
+    const { value: error, ms } = await timed(() => stepFailure(prometheus.run(stepContext(config, { resource: slow, timeoutMs: 10_000 }))));
     expect(error.message).toBe(`Prometheus at ${slowPrometheus.url} (resource "slow-prometheus") did not answer within ${DEADLINE_MS} ms (the resource's timeoutMs)`);
     expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(slowPrometheus.relayed()).toBeGreaterThan(0);
