@@ -1,10 +1,10 @@
-import type http from 'node:http';
-import type https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { EgressService } from '../../egress/egress.service';
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
-import { HttpRequestError, mergeHeaders, sendHttpRequest, type HttpAgents, type HttpResponse } from '../../steps/http/http-client';
+import { largePayloads } from '../../common/memory/large-payload-collector';
+import { OutboundHttpError, mergeHeaders, type HttpResponse } from '../../outbound-http/http-client';
+import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
 import { httpResourceSettings, type HttpResourceSettings } from '../../steps/http/http-resource-settings';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
@@ -36,18 +36,14 @@ const GRAPHQL_ACCEPT = 'application/graphql-response+json, application/json;q=0.
 })
 @Injectable()
 export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepResult>, OnModuleDestroy {
-  // The HTTP step's kind of agents (egress-checked, keep-alive): every connection and redirect hop is checked.
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly insecureAgent: https.Agent;
+  // The HTTP step's kind of client (egress-checked keep-alive agents): every connection and redirect hop is checked.
+  private readonly http: OutboundHttpClient;
 
   constructor(
     private readonly appConfig: AppConfig,
     egress: EgressService,
   ) {
-    this.httpAgent = egress.httpAgent({ keepAlive: true, maxSockets: 64 });
-    this.httpsAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 64 });
-    this.insecureAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+    this.http = new OutboundHttpClient(egress, { maxSockets: 64, insecureMaxSockets: 16 });
   }
 
   async run(ctx: StepContext<GraphqlStepConfig>): Promise<GraphqlStepResult> {
@@ -65,11 +61,10 @@ export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepRes
     const headers = mergeHeaders({ accept: GRAPHQL_ACCEPT }, resource.headers, own, { 'content-type': 'application/json' });
     const body = JSON.stringify({ query: config.query, ...(config.variables && { variables: config.variables }), ...(config.operationName && { operationName: config.operationName }) });
     const tlsVerify = config.tlsVerify ?? resource.tlsVerify ?? true;
-    const agents: HttpAgents = { http: this.httpAgent, https: tlsVerify ? this.httpsAgent : this.insecureAgent };
     const started = performance.now();
     let response: HttpResponse;
     try {
-      response = await sendHttpRequest({
+      response = await this.http.request({
         url,
         method: 'POST',
         headers,
@@ -78,12 +73,13 @@ export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepRes
         maxResponseBytes: this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES,
         timeoutMs: config.timeoutMs ?? resource.timeoutMs,
         signal: ctx.signal,
-        agents,
+        tlsVerify,
         originBoundHeaders: resource.originBoundHeaders,
       });
     } catch (error) {
-      throw new StepError(error instanceof HttpRequestError ? error.message : `GraphQL request to ${url} failed: ${(error as Error).message}`);
+      throw new StepError(error instanceof OutboundHttpError ? error.message : `GraphQL request to ${url} failed: ${(error as Error).message}`);
     }
+    largePayloads.note(response.body.length);
     const answer = parseGraphqlBody(response.status, response.headers['content-type'], response.body, url);
     if (typeof answer === 'string') throw new StepError(answer, { reason: 'not-graphql', status: response.status });
     const result: GraphqlStepResult = {
@@ -99,8 +95,6 @@ export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepRes
   }
 
   onModuleDestroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    this.insecureAgent.destroy();
+    this.http.destroy();
   }
 }

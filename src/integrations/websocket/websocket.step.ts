@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type WebSocket from 'ws';
 import { EgressService } from '../../egress/egress.service';
 import { maskUrlCredentials } from '../../resources/url-credentials';
-import { mergeHeaders } from '../../steps/http/http-client';
+import { mergeHeaders } from '../../outbound-http/http-client';
 import { createMessageMatcher } from '../../steps/shared/message-matcher';
 import { messageSearchResultSchema } from '../../steps/shared/message-search';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
