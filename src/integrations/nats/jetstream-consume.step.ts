@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Consumer, ConsumerMessages, OrderedConsumerOptions } from '@nats-io/jetstream';
-import { checkSearchPattern, MessageSearch, messageSearchResultSchema } from '../../steps/shared/message-search';
+import type { ConsumerMessages, OrderedConsumerOptions } from '@nats-io/jetstream';
+import { checkSearchPattern, messageSearchResultSchema, type MessageSearch } from '../../steps/shared/message-search';
 import { problemsOf, type RawProblem } from '../../steps/shared/step-config-validators';
 import { parseTimestampMs } from '../../steps/shared/time-window';
 import { untilAborted } from '../../steps/sql/until-aborted';
@@ -9,6 +9,7 @@ import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { JetStreamConsumeStepConfig, type JetStreamConsumeStepResult } from './jetstream-consume-step.config';
 import { NatsConnections, type NatsClient } from './nats-connections';
 import { NATS_MESSAGE_PROPERTIES, offerJetStreamMessage, type JetStreamReceivedMessage } from './nats-message';
+import { NatsSearchWindows } from './nats-search-windows';
 import { describeNatsStepError, natsErrorText } from './nats-step-errors';
 
 /** Messages a pull asks for at a time (the window still keeps at most messageLimit matches). */
@@ -33,77 +34,44 @@ const PULL_BATCH = 100;
 })
 @Injectable()
 export class JetStreamConsumeStep implements StepRunner<JetStreamConsumeStepConfig, JetStreamConsumeStepResult>, OnModuleDestroy {
-  private readonly searches = new Set<MessageSearch<JetStreamReceivedMessage>>();
+  private readonly windows: NatsSearchWindows<JetStreamReceivedMessage>;
 
-  constructor(private readonly connections: NatsConnections) {}
+  constructor(connections: NatsConnections) {
+    this.windows = new NatsSearchWindows(connections);
+  }
 
   async run(ctx: StepContext<JetStreamConsumeStepConfig>): Promise<JetStreamConsumeStepResult> {
     return (await this.prepare(ctx))();
   }
 
-  async prepare(ctx: StepContext<JetStreamConsumeStepConfig>): Promise<(late?: Partial<JetStreamConsumeStepConfig>) => Promise<JetStreamConsumeStepResult>> {
+  prepare(ctx: StepContext<JetStreamConsumeStepConfig>): Promise<(late?: Partial<JetStreamConsumeStepConfig>) => Promise<JetStreamConsumeStepResult>> {
     const { config } = ctx;
     const source = `stream "${config.stream}"${config.subject ? ` subject "${config.subject}"` : ''}`;
     const startTime = config.startTime === undefined ? undefined : new Date(parseTimestampMs(config.startTime, 'startTime')).toISOString();
-    let consumer: Consumer | undefined;
-    let messages: ConsumerMessages | undefined;
-    let release = () => undefined as void;
-    let closed = false;
-    const search: MessageSearch<JetStreamReceivedMessage> = new MessageSearch<JetStreamReceivedMessage>({
-      config,
-      source,
-      signal: ctx.signal,
-      deadline: ctx.deadline,
-      deferMatch: ctx.deferredFields?.includes('searchPattern') === true,
-      close: async () => {
-        closed = true;
-        this.searches.delete(search);
-        await messages?.close().catch(() => undefined);
+    return this.windows.prepare(ctx, source, async (client, search, onClose) => {
+      try {
+        const options = await this.consumerOptions(client, config, startTime, ctx.signal);
+        const creating = client.jetstream().consumers.get(config.stream, options);
+        // A consumer created after an abort is deleted all the same.
+        const consumer = await untilAborted(creating, ctx.signal, () => void creating.then((late) => late.delete()).catch(() => undefined));
         // Ephemeral consumers would linger on the server for their inactivity threshold: delete now.
-        await consumer?.delete().catch(() => undefined);
-        release();
-      },
+        onClose(() => consumer.delete());
+        const messages = await consumer.consume({ max_messages: PULL_BATCH, abort_on_missing_resource: true });
+        onClose(() => messages.close());
+        void deliver(messages, search, source);
+      } catch (error) {
+        throw consumerError(error, ctx, source);
+      }
     });
-    this.searches.add(search);
-    let lease;
-    try {
-      lease = await this.connections.acquire(ctx);
-    } catch (error) {
-      await search.stop('no connection');
-      throw error;
-    }
-    const { client } = lease;
-    const stopWatching = client.onClose((reason) => search.fail(reason));
-    release = () => {
-      stopWatching();
-      lease.release();
-    };
-    try {
-      const options = await this.consumerOptions(client, config, startTime, ctx.signal);
-      const creating = client.jetstream().consumers.get(config.stream, options);
-      // A consumer created after an abort is deleted all the same.
-      consumer = await untilAborted(creating, ctx.signal, () => void creating.then((late) => late.delete()).catch(() => undefined));
-      messages = await consumer.consume({ max_messages: PULL_BATCH, abort_on_missing_resource: true });
-    } catch (error) {
-      const failure = consumerError(error, ctx, source);
-      if (!closed) await search.stop(failure.message);
-      throw failure;
-    }
-    void this.deliver(messages, search, source);
-    if (!search.isFinished) await search.start();
-    return async (late) => {
-      if (late && 'searchPattern' in late) search.startMatching(late.searchPattern);
-      return search.result;
-    };
   }
 
   /** Ordered consumers open right now (each is deleted on completion, timeout, abort or shutdown). */
   activeConsumerCount(): number {
-    return this.searches.size;
+    return this.windows.openCount;
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.searches].map((search) => search.stop('the worker is shutting down')));
+    await this.windows.stopAll('the worker is shutting down');
   }
 
   /**
@@ -120,14 +88,14 @@ export class JetStreamConsumeStep implements StepRunner<JetStreamConsumeStepConf
     const info = await untilAborted(jsm.streams.info(config.stream), signal);
     return { ...options, opt_start_seq: info.state.last_seq + 1 };
   }
+}
 
-  private async deliver(messages: ConsumerMessages, search: MessageSearch<JetStreamReceivedMessage>, source: string): Promise<void> {
-    try {
-      for await (const message of messages) search.offer(offerJetStreamMessage(message));
-      if (!search.isFinished) search.fail(`the consumer of ${source} stopped`);
-    } catch (error) {
-      search.fail(`reading ${source} failed: ${natsErrorText(error)}`);
-    }
+async function deliver(messages: ConsumerMessages, search: MessageSearch<JetStreamReceivedMessage>, source: string): Promise<void> {
+  try {
+    for await (const message of messages) search.offer(offerJetStreamMessage(message));
+    if (!search.isFinished) search.fail(`the consumer of ${source} stopped`);
+  } catch (error) {
+    search.fail(`reading ${source} failed: ${natsErrorText(error)}`);
   }
 }
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
+import { SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { untilAborted } from '../../steps/sql/until-aborted';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { JetStreamPublishStepConfig, type JetStreamPublishStepResult } from './jetstream-publish-step.config';
 import { NatsConnections, type NatsClient } from './nats-connections';
-import { encodeBody, toNatsHeaders } from './nats-message';
+import { encodeBody, outgoingHeaders } from './nats-message';
 import { describeNatsStepError } from './nats-step-errors';
 
 /** How long the server's ack may take (the step timeout also applies). */
@@ -33,24 +33,19 @@ const ACK_TIMEOUT_MS = 10_000;
 export class JetStreamPublishStep implements StepRunner<JetStreamPublishStepConfig, JetStreamPublishStepResult> {
   constructor(private readonly connections: NatsConnections) {}
 
-  async run(ctx: StepContext<JetStreamPublishStepConfig>): Promise<JetStreamPublishStepResult> {
+  run(ctx: StepContext<JetStreamPublishStepConfig>): Promise<JetStreamPublishStepResult> {
     const { config } = ctx;
-    const lease = await this.connections.acquire(ctx);
-    const where = `JetStream publish to subject "${config.subject}" on resource "${ctx.resource!.name}"`;
-    try {
-      const headers = { ...config.headers };
-      const sent = addCorrelationHeaders(headers, config, ctx);
-      const timeout = Math.max(1, Math.min(ACK_TIMEOUT_MS, ctx.deadline - Date.now()));
-      const ack = await untilAborted(
-        lease.client.jetstream().publish(config.subject, encodeBody(config.message), { headers: toNatsHeaders(headers), msgID: config.msgId, timeout }),
-        ctx.signal,
-      );
-      return { subject: config.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, ...(sent && { sent }) };
-    } catch (error) {
-      throw ctx.signal.aborted ? describeNatsStepError(error, ctx, `${where} failed`) : await publishError(error, lease.client, config.subject, where);
-    } finally {
-      lease.release();
-    }
+    const where = `JetStream publish to subject "${config.subject}" on resource "${ctx.resource?.name}"`;
+    return this.connections.withClient(
+      ctx,
+      async (client) => {
+        const { headers, sent } = outgoingHeaders(config, ctx);
+        const timeout = Math.max(1, Math.min(ACK_TIMEOUT_MS, ctx.deadline - Date.now()));
+        const ack = await untilAborted(client.jetstream().publish(config.subject, encodeBody(config.message), { headers, msgID: config.msgId, timeout }), ctx.signal);
+        return { subject: config.subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, ...(sent && { sent }) };
+      },
+      (error, client) => (ctx.signal.aborted ? describeNatsStepError(error, ctx, `${where} failed`) : publishError(error, client, config.subject, where)),
+    );
   }
 }
 

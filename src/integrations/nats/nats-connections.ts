@@ -86,6 +86,18 @@ export class NatsConnections implements OnModuleDestroy {
     }
   }
 
+  /** Runs one exchange of a step on the resource's connection; a failure of it becomes `describe(error)`. */
+  async withClient<T>(ctx: StepContext<unknown>, exchange: (client: NatsClient) => Promise<T>, describe: (error: unknown, client: NatsClient) => StepError | Promise<StepError>): Promise<T> {
+    const lease = await this.acquire(ctx);
+    try {
+      return await exchange(lease.client);
+    } catch (error) {
+      throw await describe(error, lease.client);
+    } finally {
+      lease.release();
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.pool.closeAll();
   }

@@ -1,5 +1,6 @@
 import { headers as natsHeaderSet, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 import type { JsMsg } from '@nats-io/jetstream';
+import { addCorrelationHeaders, type CorrelationOptions, type SentCorrelation } from '../../steps/shared/correlation-headers';
 import { decodeMessageValue } from '../../steps/shared/message-matcher';
 import type { OfferedMessage } from '../../steps/shared/message-search';
 
@@ -38,6 +39,13 @@ export const NATS_MESSAGE_PROPERTIES = {
 export function encodeBody(message: unknown): string {
   if (message === null || message === undefined) return '';
   return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
+/** The step's headers plus the run's correlation headers (unless it opted out), and what was sent. */
+export function outgoingHeaders(config: CorrelationOptions & { headers?: Record<string, string> }, run: { correlationId: string; traceId: string }): { headers?: MsgHdrs; sent?: SentCorrelation } {
+  const values = { ...config.headers };
+  const sent = addCorrelationHeaders(values, config, run);
+  return { headers: toNatsHeaders(values), ...(sent && { sent }) };
 }
 
 export function toNatsHeaders(values: Record<string, string>): MsgHdrs | undefined {

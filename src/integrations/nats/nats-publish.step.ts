@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { untilAborted } from '../../steps/sql/until-aborted';
-import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import type { StepContext, StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { NatsConnections } from './nats-connections';
-import { describeNatsStepError } from './nats-step-errors';
-import { encodeBody, toNatsHeaders } from './nats-message';
+import { encodeBody, outgoingHeaders } from './nats-message';
 import { NatsPublishStepConfig, type NatsPublishStepResult } from './nats-publish-step.config';
+import { describeNatsStepError } from './nats-step-errors';
 
 @StepPlugin({
   type: 'nats-publish',
@@ -29,21 +29,19 @@ import { NatsPublishStepConfig, type NatsPublishStepResult } from './nats-publis
 export class NatsPublishStep implements StepRunner<NatsPublishStepConfig, NatsPublishStepResult> {
   constructor(private readonly connections: NatsConnections) {}
 
-  async run(ctx: StepContext<NatsPublishStepConfig>): Promise<NatsPublishStepResult> {
+  run(ctx: StepContext<NatsPublishStepConfig>): Promise<NatsPublishStepResult> {
     const { config } = ctx;
-    const lease = await this.connections.acquire(ctx);
-    try {
-      const headers = { ...config.headers };
-      const sent = addCorrelationHeaders(headers, config, ctx);
-      const body = encodeBody(config.message);
-      lease.client.nc.publish(config.subject, body, { headers: toNatsHeaders(headers) });
-      // publish only buffers: the PING/PONG after it says the server has read the message.
-      await untilAborted(lease.client.nc.flush(), ctx.signal);
-      return { subject: config.subject, size: Buffer.byteLength(body), publishedAt: new Date().toISOString(), ...(sent && { sent }) };
-    } catch (error) {
-      throw describeNatsStepError(error, ctx, `publish to subject "${config.subject}" failed on resource "${ctx.resource!.name}"`);
-    } finally {
-      lease.release();
-    }
+    return this.connections.withClient(
+      ctx,
+      async ({ nc }) => {
+        const { headers, sent } = outgoingHeaders(config, ctx);
+        const body = encodeBody(config.message);
+        nc.publish(config.subject, body, { headers });
+        // publish only buffers: the PING/PONG after it says the server has read the message.
+        await untilAborted(nc.flush(), ctx.signal);
+        return { subject: config.subject, size: Buffer.byteLength(body), publishedAt: new Date().toISOString(), ...(sent && { sent }) };
+      },
+      (error) => describeNatsStepError(error, ctx, `publish to subject "${config.subject}" failed on resource "${ctx.resource!.name}"`),
+    );
   }
 }

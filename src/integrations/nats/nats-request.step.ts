@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
+import { SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { untilAborted } from '../../steps/sql/until-aborted';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { NatsConnections } from './nats-connections';
-import { encodeBody, NATS_MESSAGE_PROPERTIES, replyOf, toNatsHeaders } from './nats-message';
+import { encodeBody, NATS_MESSAGE_PROPERTIES, outgoingHeaders, replyOf } from './nats-message';
 import { NATS_REQUEST_DEFAULT_TIMEOUT_MS, NatsRequestStepConfig, type NatsRequestStepResult } from './nats-request-step.config';
 import { describeNatsStepError } from './nats-step-errors';
 
@@ -38,23 +38,21 @@ import { describeNatsStepError } from './nats-step-errors';
 export class NatsRequestStep implements StepRunner<NatsRequestStepConfig, NatsRequestStepResult> {
   constructor(private readonly connections: NatsConnections) {}
 
-  async run(ctx: StepContext<NatsRequestStepConfig>): Promise<NatsRequestStepResult> {
+  run(ctx: StepContext<NatsRequestStepConfig>): Promise<NatsRequestStepResult> {
     const { config } = ctx;
-    const lease = await this.connections.acquire(ctx);
-    const where = `request on subject "${config.subject}" (resource "${ctx.resource!.name}")`;
+    const where = `request on subject "${config.subject}" (resource "${ctx.resource?.name}")`;
     // The step's deadline bounds the wait too, so the client's own timer always settles the request.
     const timeoutMs = Math.max(1, Math.min(config.timeoutMs ?? NATS_REQUEST_DEFAULT_TIMEOUT_MS, ctx.deadline - Date.now()));
-    try {
-      const headers = { ...config.headers };
-      const sent = addCorrelationHeaders(headers, config, ctx);
-      const started = performance.now();
-      const reply = await untilAborted(lease.client.nc.request(config.subject, encodeBody(config.message), { timeout: timeoutMs, headers: toNatsHeaders(headers) }), ctx.signal);
-      return { subject: config.subject, reply: replyOf(reply), durationMs: Math.round((performance.now() - started) * 100) / 100, ...(sent && { sent }) };
-    } catch (error) {
-      throw requestError(error, ctx, where, timeoutMs);
-    } finally {
-      lease.release();
-    }
+    return this.connections.withClient(
+      ctx,
+      async ({ nc }) => {
+        const { headers, sent } = outgoingHeaders(config, ctx);
+        const started = performance.now();
+        const reply = await untilAborted(nc.request(config.subject, encodeBody(config.message), { timeout: timeoutMs, headers }), ctx.signal);
+        return { subject: config.subject, reply: replyOf(reply), durationMs: Math.round((performance.now() - started) * 100) / 100, ...(sent && { sent }) };
+      },
+      (error) => requestError(error, ctx, where, timeoutMs),
+    );
   }
 }
 

@@ -1,12 +1,12 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Subscription } from '@nats-io/transport-node';
-import { checkSearchPattern, MessageSearch, messageSearchResultSchema } from '../../steps/shared/message-search';
+import { checkSearchPattern, messageSearchResultSchema } from '../../steps/shared/message-search';
 import { untilAborted } from '../../steps/sql/until-aborted';
 import type { StepContext, StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { NatsConnections } from './nats-connections';
 import { NATS_MESSAGE_PROPERTIES, offerCoreMessage, type NatsReceivedMessage } from './nats-message';
-import { describeNatsStepError, natsErrorText } from './nats-step-errors';
+import { NatsSearchWindows } from './nats-search-windows';
+import { natsErrorText } from './nats-step-errors';
 import { NatsSubscribeStepConfig, type NatsSubscribeStepResult } from './nats-subscribe-step.config';
 
 @StepPlugin({
@@ -22,74 +22,36 @@ import { NatsSubscribeStepConfig, type NatsSubscribeStepResult } from './nats-su
 })
 @Injectable()
 export class NatsSubscribeStep implements StepRunner<NatsSubscribeStepConfig, NatsSubscribeStepResult>, OnModuleDestroy {
-  private readonly searches = new Set<MessageSearch<NatsReceivedMessage>>();
+  private readonly windows: NatsSearchWindows<NatsReceivedMessage>;
 
-  constructor(private readonly connections: NatsConnections) {}
+  constructor(connections: NatsConnections) {
+    this.windows = new NatsSearchWindows(connections);
+  }
 
   async run(ctx: StepContext<NatsSubscribeStepConfig>): Promise<NatsSubscribeStepResult> {
     return (await this.prepare(ctx))();
   }
 
-  async prepare(ctx: StepContext<NatsSubscribeStepConfig>): Promise<(late?: Partial<NatsSubscribeStepConfig>) => Promise<NatsSubscribeStepResult>> {
-    const { config } = ctx;
-    const source = `subject "${config.subject}"${config.queueGroup ? ` (queue group "${config.queueGroup}")` : ''}`;
-    let subscription: Subscription | undefined;
-    let closed = false;
-    let release = () => undefined as void;
-    // Built first: a searchPattern that cannot compile fails before anything is opened.
-    const search: MessageSearch<NatsReceivedMessage> = new MessageSearch<NatsReceivedMessage>({
-      config,
-      source,
-      signal: ctx.signal,
-      deadline: ctx.deadline,
-      deferMatch: ctx.deferredFields?.includes('searchPattern') === true,
-      close: async () => {
-        closed = true;
-        this.searches.delete(search);
-        subscription?.unsubscribe();
-        release();
-      },
-    });
-    this.searches.add(search);
-    let lease;
-    try {
-      lease = await this.connections.acquire(ctx);
-    } catch (error) {
-      await search.stop('no connection');
-      throw error;
-    }
-    const { client } = lease;
-    const stopWatching = client.onClose((reason) => search.fail(reason));
-    release = () => {
-      stopWatching();
-      lease.release();
-    };
-    try {
-      subscription = client.nc.subscribe(config.subject, {
-        queue: config.queueGroup,
+  prepare(ctx: StepContext<NatsSubscribeStepConfig>): Promise<(late?: Partial<NatsSubscribeStepConfig>) => Promise<NatsSubscribeStepResult>> {
+    const { subject, queueGroup } = ctx.config;
+    const source = `subject "${subject}"${queueGroup ? ` (queue group "${queueGroup}")` : ''}`;
+    return this.windows.prepare(ctx, source, async ({ nc }, search, onClose) => {
+      const subscription = nc.subscribe(subject, {
+        queue: queueGroup,
         callback: (error, msg) => (error ? search.fail(`subscription to ${source} failed: ${natsErrorText(error)}`) : search.offer(offerCoreMessage(msg))),
       });
+      onClose(() => subscription.unsubscribe());
       // SUB is only buffered: after the PING/PONG the server has it, so what is published from now on is delivered.
-      await untilAborted(client.nc.flush(), ctx.signal);
-    } catch (error) {
-      const failure = describeNatsStepError(error, ctx, `cannot subscribe to ${source} on resource "${ctx.resource!.name}"`);
-      if (!closed) await search.stop(failure.message);
-      throw failure;
-    }
-    // A message may already have settled the search during the flush; its window then never opened.
-    if (!search.isFinished) await search.start();
-    return async (late) => {
-      if (late && 'searchPattern' in late) search.startMatching(late.searchPattern);
-      return search.result;
-    };
+      await untilAborted(nc.flush(), ctx.signal);
+    });
   }
 
   /** Subscriptions open right now (each closes on completion, timeout, abort or shutdown). */
   activeSubscriptionCount(): number {
-    return this.searches.size;
+    return this.windows.openCount;
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.searches].map((search) => search.stop('the worker is shutting down')));
+    await this.windows.stopAll('the worker is shutting down');
   }
 }
