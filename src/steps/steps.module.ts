@@ -2,6 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DelayStepModule } from './delay/delay-step.module';
 import { FlowStepModule } from './flow/flow-step.module';
+import { NatsModule } from '../integrations/nats/nats.module';
 import { HttpStepModule } from './http/http-step.module';
 import { KafkaPublishStepModule } from './kafka-publish/kafka-publish-step.module';
 import { KafkaSubscribeStepModule } from './kafka-subscribe/kafka-subscribe-step.module';
@@ -18,7 +19,7 @@ import { GraphqlModule } from '../integrations/graphql/graphql.module';
  * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
  * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule, WebSocketModule, GraphqlModule];
+const STEP_PLUGIN_MODULES: Type[] = [] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule, WebSocketModule, GraphqlModule, NatsModule];
 
 @Module({
   imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],
