@@ -62,7 +62,8 @@ export class MqttPublishStep implements StepRunner<MqttPublishStepConfig, MqttPu
         retain,
         properties: Object.keys(userProperties).length ? { userProperties } : undefined,
       });
-      const reasonCode = (packet as { reasonCode?: number } | undefined)?.reasonCode;
+      // MQTT 5 leaves out a Success (0) reason code; 3.1.1 and QoS 0 have none.
+      const reasonCode = config.protocolVersion === 4 || qos === 0 ? undefined : ((packet as { reasonCode?: number } | undefined)?.reasonCode ?? 0);
       return {
         topic,
         qos,
