@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { MqttPublishStepConfig } from '../../src/integrations/mqtt/mqtt-publish-step.config';
 import { MqttPublishStep } from '../../src/integrations/mqtt/mqtt-publish.step';
@@ -15,7 +17,7 @@ import { RecordingClient } from '../resources/resource-helpers';
 import { closedPort } from '../support/closed-port';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { json, startHttpTarget } from '../support/http-target';
-import { ownerWithTeam, type TestUser } from '../support/identity-helpers';
+import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 jest.setTimeout(60_000);
@@ -362,6 +364,36 @@ describe('MQTT integration (real Mosquitto)', () => {
       expect(created.status).toBe('ERROR');
       expect(created.error).toContain(`no message on topic "${topic('shop/orders/+/created')}"`);
       expect(created.error).toContain('within 3000 ms; received 0');
+    });
+
+    it('catalogue: both step types and the resource type are listed with schemas that compile strictly, and real results (publish → subscribe in one flow) are valid against them', async () => {
+      const newAjv = () => addFormats(new Ajv({ strict: true, allowUnionTypes: true, allErrors: true }));
+      const catalogue: Array<{ type: string; resourceType?: string; configSchema: object; resultSchema: object; lateFields?: string[] }> = (await t.http.get(`${API}/step-types`).set(user.auth).expect(200)).body;
+      const byType = Object.fromEntries(catalogue.filter((e) => e.type.startsWith('mqtt-')).map((e) => [e.type, e]));
+      expect(Object.keys(byType).sort()).toEqual(['mqtt-publish', 'mqtt-subscribe']);
+      expect(byType['mqtt-subscribe'].lateFields).toEqual(['searchPattern']);
+      for (const entry of Object.values(byType)) for (const schema of [entry.configSchema, entry.resultSchema]) newAjv().compile(schema);
+      const subscribeConfig = newAjv().compile(byType['mqtt-subscribe'].configSchema);
+      expect(subscribeConfig({ resourceId: ids.v5, topics: ['orders/+/paid'], qos: 1, retained: 'include', searchPattern: { matchType: 'header', header: 'x-tenant', pattern: 'acme' } })).toBe(true);
+      const types = (await t.http.get(`${API}/resource-types`).set(user.auth).expect(200)).body as Array<{ type: string; example?: object }>;
+      expect(types.find((r) => r.type === 'mqtt')).toBeDefined();
+
+      const t1 = topic('contract/1');
+      const flowId = await createFlow(t, user, teamId, {
+        name: 'mqtt contract',
+        steps: [
+          noRetry({ name: 'consume', type: 'mqtt-subscribe', runInBackground: true, timeoutMs: 15_000, config: { resourceId: ids.v5, topics: [topic('contract/#')], timeoutMs: 5000, searchPattern: { matchType: 'header', header: 'X-Correlation-Id', pattern: '${execution.correlationId}' } } }),
+          noRetry({ name: 'publish', type: 'mqtt-publish', config: { resourceId: ids.v5, topic: t1, message: { n: 1 }, qos: 2, userProperties: { 'x-tenant': 'acme' } } }),
+        ],
+      });
+      const done = await waitForExecution(t, user, teamId, (await runFlow(t, user, teamId, flowId)).id);
+      expect(done.steps.map((s: any) => [s.name, s.status, s.error])).toEqual([['consume', 'SUCCESS', null], ['publish', 'SUCCESS', null]]);
+      for (const step of done.steps) {
+        const validate = newAjv().compile(byType[step.type].resultSchema);
+        expect({ step: step.name, valid: validate(step.response), errors: validate.errors }).toEqual({ step: step.name, valid: true, errors: null });
+      }
+      const consume = done.steps.find((s: any) => s.name === 'consume').response;
+      expect(consume.messages[0]).toMatchObject({ topic: t1, value: { n: 1 }, qos: 1, headers: { 'x-tenant': 'acme', 'X-Correlation-Id': done.correlationId } });
     });
 
     it('refuses a bad step config at save with the field named (400)', async () => {

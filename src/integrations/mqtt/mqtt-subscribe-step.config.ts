@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import { MessageSearchConfig, type MessageSearchResult } from '../../steps/shared/message-search';
 import { MQTT_QOS, type MqttQos } from './mqtt-publish-step.config';
-import { topicFilterProblem } from './mqtt-topic';
+import { MQTT_TOPIC_MAX_BYTES, topicFilterProblem } from './mqtt-topic';
 
 export const MQTT_RETAINED_HANDLING = ['ignore', 'include'] as const;
 export type MqttRetainedHandling = (typeof MQTT_RETAINED_HANDLING)[number];
@@ -26,6 +27,8 @@ export class MqttSubscribeStepConfig extends MessageSearchConfig {
     description: `1-${MAX_TOPICS} topic filters; + matches one level, # (last) any number of levels`,
   })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_TOPICS)
+  // The custom per-item check has no schema of its own: say what the items are.
+  @JSONSchema({ type: 'array', items: { type: 'string', minLength: 1, maxLength: MQTT_TOPIC_MAX_BYTES }, minItems: 1, maxItems: MAX_TOPICS })
   @Satisfies('isMqttTopicFilter', (value) => (typeof value === 'string' ? topicFilterProblem(value) : 'must be a string'), { each: true })
   topics: string[];
 
