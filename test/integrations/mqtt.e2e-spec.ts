@@ -244,6 +244,25 @@ describe('MQTT integration (real Mosquitto)', () => {
       expect((await complete()).messages[0]).toMatchObject({ topic: 'orders/1', value: 'ok' });
     });
 
+    it('a broker that goes away mid-window fails the step with the cause, not a silent timeout', async () => {
+      const doomed = await startPasswordBroker();
+      const on = resource('mqtt', { url: doomed.url, protocolVersion: 5, user: BROKER_USER, password: BROKER_PASSWORD }, 'doomed');
+      const complete = await subscriber.prepare(subscribeCtx({ topics: ['orders/#'], on, timeoutMs: 10_000 }));
+      const started = Date.now();
+      await doomed.stop();
+      await expect(complete()).rejects.toThrow(/^the connection to the broker of resource "doomed" was lost: .+ \(scanned 0 messages, 0 matched\)$/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+
+    it('bounds memory: a body over 1 MiB is matched and returned cut, marked truncated', async () => {
+      const t = topic('big');
+      const complete = await subscriber.prepare(subscribeCtx({ topics: [t], timeoutMs: 5000, searchPattern: { matchType: 'contains', pattern: 'START' } }));
+      await raw.publishAsync(t, `START${'x'.repeat(1536 * 1024)}`, { qos: 1 });
+      const [message] = (await complete()).messages;
+      expect(message.truncated).toBe(true);
+      expect((message.value as string).length).toBe(1024 * 1024);
+    });
+
     it('egress: a broker address the policy refuses is never connected to (the service\'s own Redis)', async () => {
       const sneaky = resource('mqtt', { url: 'mqtt://127.0.0.1:6379', protocolVersion: 5 }, 'sneaky');
       await expect(publish({ topic: 'a', message: 'x' }, sneaky)).rejects.toThrow(/egress refused/);
