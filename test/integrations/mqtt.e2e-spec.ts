@@ -19,11 +19,12 @@ import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-
 import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { TEST_MQTT_URL } from '../support/test-env';
 
 jest.setTimeout(60_000);
 
 /** The machine's shared Mosquitto (anonymous access); only topics under this run's prefix are used. */
-const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const MQTT_URL = TEST_MQTT_URL;
 const BROKER_USER = 'ats-tester';
 const BROKER_PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 

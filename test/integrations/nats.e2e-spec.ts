@@ -23,11 +23,12 @@ import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { poolOnlyResources, resource, sleep, stepContext, testEgress } from '../steps/step-test-support';
+import { TEST_NATS_SERVER } from '../support/test-env';
 
 jest.setTimeout(60_000);
 
 /** The machine's NATS with JetStream (shared: streams made here are unique per test and deleted). */
-const NATS_SERVER = process.env.TEST_NATS_SERVER ?? '127.0.0.1:4222';
+const NATS_SERVER = TEST_NATS_SERVER;
 const run = randomBytes(4).toString('hex');
 /** A subject no other test or helper uses. */
 const subject = (name: string) => `ats.nats-e2e.${run}.${name}`;
