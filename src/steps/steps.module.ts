@@ -1,5 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { GrpcModule } from '../integrations/grpc/grpc.module';
 import { DelayStepModule } from './delay/delay-step.module';
 import { FlowStepModule } from './flow/flow-step.module';
 import { HttpStepModule } from './http/http-step.module';
@@ -15,7 +16,7 @@ import { StepRegistry } from './step-registry.service';
  * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
  * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule];
+const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, GrpcModule];
 
 @Module({
   imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],
