@@ -7,6 +7,7 @@ import { callGrpc } from './grpc-call';
 import { callMetadata, grpcEgressTargets } from './grpc-client';
 import { GrpcConnection } from './grpc-connection';
 import { GrpcResourceConfig, grpcSecretFields } from './grpc-resource-config.dto';
+import { grpcErrorText } from './grpc-status';
 
 /** grpc.health.v1 Check, the probe of a proto-defined resource: any answer from a gRPC server proves the channel works. */
 const HEALTH = protobuf.parse(
@@ -45,7 +46,7 @@ export class GrpcConnectionTester implements ResourceConnectionTester<GrpcResour
     try {
       if (connection.reflection) {
         const definitions = await connection.load({ deadline, signal }).catch((error: unknown) => {
-          throw new Error(`server reflection failed: ${errorText(error)}`);
+          throw new Error(`server reflection failed: ${grpcErrorText(error)}`);
         });
         return { services: definitions.services };
       }
@@ -60,9 +61,4 @@ export class GrpcConnectionTester implements ResourceConnectionTester<GrpcResour
       connection.close();
     }
   }
-}
-
-function errorText(error: unknown): string {
-  const e = error as { code?: number; details?: string; message?: string };
-  return e.details !== undefined && e.code !== undefined ? `${status[e.code] ?? e.code}: ${e.details}` : (e.message ?? String(error));
 }

@@ -13,3 +13,10 @@ export interface GrpcCallStatus {
   name: string;
   details: string;
 }
+
+/** A grpc-js error as `NAME: details` (its own message repeats the code as a number), other errors by message. */
+export function grpcErrorText(error: unknown): string {
+  const e = error as { code?: unknown; details?: unknown; message?: string };
+  if (typeof e?.code === 'number' && typeof e.details === 'string') return `${grpcStatusName(e.code)}: ${e.details}`;
+  return e?.message ?? String(error);
+}

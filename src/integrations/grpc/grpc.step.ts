@@ -12,7 +12,7 @@ import { GrpcConnection } from './grpc-connection';
 import { GrpcDefinitionError, methodKind, type GrpcDefinitions } from './grpc-definitions';
 import { checkRequestMessage } from './grpc-message-check';
 import type { GrpcResourceConfig } from './grpc-resource-config.dto';
-import { GRPC_STATUS_NAMES } from './grpc-status';
+import { GRPC_STATUS_NAMES, grpcErrorText } from './grpc-status';
 import { DEFAULT_MAX_MESSAGES, GrpcStepConfig, type GrpcStepResult } from './grpc-step.config';
 
 const METADATA_SCHEMA = { type: 'object', additionalProperties: { type: 'string' }, description: 'Key → value (several values joined by ", "; -bin values as base64)' };
@@ -103,7 +103,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
       if (!outcome.truncated && !expected.includes(outcome.status.name)) {
         const { code, name, details } = outcome.status;
         const hint = expected.length === 1 && expected[0] === 'OK' ? ' (set expectStatus to assert on this status instead)' : `; expected ${expected.join(' or ')}`;
-        throw new StepError(`${call} ended with ${name} (${code})${details ? `: ${details}` : ''}${hint}`, { result, status: outcome.status });
+        throw new StepError(`${call} ended with ${name} (${code})${details && details !== name ? `: ${details}` : ''}${hint}`, { result, status: outcome.status });
       }
       return result;
     } catch (error) {
@@ -125,8 +125,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
         return await connection.load({ deadline, signal: ctx.signal, fresh });
       } catch (error) {
         if (ctx.signal.aborted) throw error;
-        const e = error as { code?: number; details?: string; message?: string };
-        throw new StepError(`cannot load the service definitions of resource "${ctx.resource!.name}" by server reflection: ${e.details ?? e.message ?? String(error)}`);
+        throw new StepError(`cannot load the service definitions of resource "${ctx.resource!.name}" by server reflection: ${grpcErrorText(error)}`);
       }
     };
     let definitions = await load(false);

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { GrpcStep } from '../../src/integrations/grpc/grpc.step';
+import type { GrpcStepConfig } from '../../src/integrations/grpc/grpc-step.config';
+import { StepError } from '../../src/steps/step-plugin';
+import { RecordingClient } from '../resources/resource-helpers';
+import { poolOnlyResources, resource, stepContext, testEgress } from '../steps/step-test-support';
+import { closedPort } from '../support/closed-port';
+import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
+import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { ORDERS_PROTO_PATH, ORDERS_TOKEN, startOrdersServer, type OrdersServer } from './fixtures/orders-grpc-server';
+
+jest.setTimeout(60_000);
+
+const ORDERS_PROTO = readFileSync(ORDERS_PROTO_PATH, 'utf8');
+const ORDERS = 'orders.v1.Orders';
+
+/**
+ * The grpc resource type and step against a real gRPC server started here (orders.v1.Orders with
+ * server reflection): plugin-level runs for each failure mode, then flows through the API and worker
+ * with resources created, tested and edited over HTTP.
+ */
+describe('grpc step and resource (in-process gRPC server)', () => {
+  let server: OrdersServer;
+  let downPort: number;
+
+  beforeAll(async () => {
+    server = await startOrdersServer();
+    downPort = await closedPort();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  describe('the step', () => {
+    const resources = poolOnlyResources();
+    const step = new GrpcStep(resources, testEgress());
+    const withProto = () => resource('grpc', { address: server.address, proto: ORDERS_PROTO, metadata: { authorization: ORDERS_TOKEN } }, 'orders');
+    const withReflection = () => resource('grpc', { address: server.address, reflection: true, metadata: { authorization: ORDERS_TOKEN } }, 'orders-reflected');
+    let protoResource: ReturnType<typeof resource>;
+    let reflectedResource: ReturnType<typeof resource>;
+    const run = (config: Omit<GrpcStepConfig, 'resourceId'>, on = protoResource, timeoutMs?: number) =>
+      step.run(stepContext({ resourceId: on.id, ...config } as GrpcStepConfig, { resource: on, timeoutMs }));
+
+    beforeAll(() => {
+      protoResource = withProto();
+      reflectedResource = withReflection();
+    });
+
+    afterAll(async () => {
+      await step.onModuleDestroy();
+      await resources.closeAll();
+    });
+
+    it('calls a unary method with the resource and step metadata; the result is plain JSON', async () => {
+      const result = await run({ service: ORDERS, method: 'GetOrder', message: { orderId: 'o-42' }, metadata: { 'x-tenant': 'acme' } });
+      expect(result).toEqual({
+        status: { code: 0, name: 'OK', details: 'OK' },
+        message: {
+          order_id: 'o-42',
+          customer_id: 'c-1',
+          status: 'PAID',
+          total_cents: '9007199254740993',
+          items: [{ sku: 'SKU-1', quantity: 2 }],
+          labels: { tenant: 'acme', correlation: result.sent!.correlationId },
+          created_at: { seconds: '1767225600', nanos: 0 },
+        },
+        metadata: expect.objectContaining({ 'x-served-by': 'orders-test' }),
+        trailers: expect.objectContaining({ 'x-total-orders': '1' }),
+        sent: { correlationHeader: 'X-Correlation-Id', correlationId: expect.any(String), traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-/) },
+      });
+    });
+
+    it('loads the definitions by server reflection and calls the same method', async () => {
+      const result = await run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'o-7' } }, reflectedResource);
+      expect(result).toMatchObject({ status: { name: 'OK' }, message: { order_id: 'o-7', status: 'PAID', created_at: { seconds: '1767225600' } } });
+    });
+
+    it('collects a server stream to its end, and stops (cancelling the call) at maxMessages', async () => {
+      expect(await run({ service: ORDERS, method: 'ListOrders', message: { count: 4 } })).toMatchObject({
+        status: { name: 'OK' },
+        messageCount: 4,
+        truncated: false,
+        messages: [{ order_id: 'o-1' }, { order_id: 'o-2' }, { order_id: 'o-3' }, { order_id: 'o-4' }],
+      });
+      // count 0: the server streams until cancelled.
+      const limited = await run({ service: ORDERS, method: 'ListOrders', message: { count: 0 }, maxMessages: 3 }, reflectedResource);
+      expect(limited).toMatchObject({ messageCount: 3, truncated: true, status: { name: 'CANCELLED', details: 'the step stopped reading after 3 messages' } });
+      expect(limited.messages!.map((m) => m.order_id)).toEqual(['o-1', 'o-2', 'o-3']);
+      await eventually(() => expect(server.cancelled).toContain('ListOrders'));
+    });
+
+    it('fails on a non-OK status with its code, name and details kept as the response; expectStatus makes it assertable', async () => {
+      const failing = run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'missing' } });
+      await expect(failing).rejects.toThrow(StepError);
+      const error = (await failing.catch((e: StepError) => e)) as StepError;
+      expect(error.message).toBe(
+        'gRPC orders.v1.Orders/GetOrder on resource "orders" ended with NOT_FOUND (5): order missing not found (set expectStatus to assert on this status instead)',
+      );
+      expect(error.details?.result).toMatchObject({ status: { code: 5, name: 'NOT_FOUND', details: 'order missing not found' }, message: null, trailers: { 'x-error-reason': 'no such order' } });
+
+      const expected = await run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'missing' }, expectStatus: ['NOT_FOUND'] });
+      expect(expected).toMatchObject({ status: { code: 5, name: 'NOT_FOUND', details: 'order missing not found' }, message: null, trailers: { 'x-error-reason': 'no such order' } });
+      await expect(run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'o-1' }, expectStatus: ['NOT_FOUND', 'PERMISSION_DENIED'] })).rejects.toThrow(
+        /ended with OK \(0\); expected NOT_FOUND or PERMISSION_DENIED$/,
+      );
+    });
+
+    it('ends a slow call at deadlineMs with DEADLINE_EXCEEDED', async () => {
+      const started = Date.now();
+      await expect(run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'o-1', delay_ms: 3000 }, deadlineMs: 300 })).rejects.toThrow(
+        /^gRPC orders.v1.Orders\/GetOrder on resource "orders" ended with DEADLINE_EXCEEDED \(4\): Deadline exceeded/,
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it('cancels the call when the step is aborted', async () => {
+      const ctx = stepContext({ resourceId: protoResource.id, service: ORDERS, method: 'GetOrder', message: { order_id: 'o-1', delay_ms: 5000 } } as GrpcStepConfig, { resource: protoResource });
+      const running = step.run(ctx);
+      setTimeout(() => ctx.abort(new Error('execution cancelled')), 200);
+      await expect(running).rejects.toThrow('gRPC orders.v1.Orders/GetOrder on resource "orders": aborted (execution cancelled)');
+      await eventually(() => expect(server.cancelled).toContain('GetOrder'));
+    });
+
+    it('names what exists when the service or method is unknown, for proto text and reflection alike', async () => {
+      await expect(run({ service: 'orders.v1.Order', method: 'GetOrder' })).rejects.toThrow('resource "orders": service "orders.v1.Order" is not in the proto text; services: orders.v1.Orders');
+      await expect(run({ service: 'orders.v1.Order', method: 'GetOrder' }, reflectedResource)).rejects.toThrow(
+        'resource "orders-reflected": service "orders.v1.Order" is not in the services the server lists by reflection; services: orders.v1.Orders',
+      );
+      await expect(run({ service: ORDERS, method: 'DeleteOrder' }, reflectedResource)).rejects.toThrow(
+        'method "DeleteOrder" is not in service orders.v1.Orders; methods: GetOrder (unary), ListOrders (server streaming), ImportOrders (client streaming)',
+      );
+      await expect(run({ service: ORDERS, method: 'ImportOrders' })).rejects.toThrow('method ImportOrders is client streaming; the grpc step calls unary and server-streaming methods');
+    });
+
+    it('refuses a message that does not fit the request type before calling, naming the field', async () => {
+      await expect(run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'o-1', delay_ms: 'slow' } })).rejects.toThrow(
+        'gRPC orders.v1.Orders/GetOrder on resource "orders": the message does not fit orders.v1.GetOrderRequest: message.delay_ms: expected an integer from -2147483648 to 2147483647 (int32), got string "slow"',
+      );
+      await expect(run({ service: ORDERS, method: 'GetOrder', message: { id: 'o-1' } })).rejects.toThrow('message.id: no such field in orders.v1.GetOrderRequest; fields: order_id, delay_ms');
+    });
+
+    it('reports a server that is down, with proto text and with reflection', async () => {
+      const down = resource('grpc', { address: `127.0.0.1:${downPort}`, proto: ORDERS_PROTO }, 'down');
+      await expect(run({ service: ORDERS, method: 'GetOrder' }, down)).rejects.toThrow(/ended with UNAVAILABLE \(14\): .*ECONNREFUSED/);
+      const downReflected = resource('grpc', { address: `127.0.0.1:${downPort}`, reflection: true }, 'down-reflected');
+      await expect(run({ service: ORDERS, method: 'GetOrder' }, downReflected)).rejects.toThrow(
+        /^cannot load the service definitions of resource "down-reflected" by server reflection: UNAVAILABLE: No connection established/,
+      );
+    });
+
+    it('connects only where the egress policy allows', async () => {
+      const strict = new GrpcStep(resources, testEgress({ EGRESS_DEFAULT: 'deny-private' }));
+      const ctx = stepContext({ resourceId: protoResource.id, service: ORDERS, method: 'GetOrder' } as GrpcStepConfig, { resource: protoResource });
+      await expect(strict.run(ctx)).rejects.toThrow(/cannot connect for gRPC orders.v1.Orders\/GetOrder on resource "orders": egress refused: 127.0.0.1:\d+ is a loopback address/);
+      await strict.onModuleDestroy();
+    });
+  });
+});
+
+async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
