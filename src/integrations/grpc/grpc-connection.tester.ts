@@ -54,6 +54,7 @@ export class GrpcConnectionTester implements ResourceConnectionTester<GrpcResour
       const method = HEALTH.lookupService('grpc.health.v1.Health').methods.Check;
       method.resolve();
       const outcome = await callGrpc({ client: connection.client, method, request: new Uint8Array(), metadata: callMetadata(config.metadata), deadline, signal, maxMessages: 1 });
+      if (outcome.status.code === status.UNAVAILABLE) throw new Error(`UNAVAILABLE: cannot reach ${config.address}: ${outcome.status.details}`);
       if (!REACHED.has(outcome.status.code)) throw new Error(`${outcome.status.name}: ${outcome.status.details}`);
       const health = outcome.status.code === status.OK ? String(outcome.messages[0]?.status ?? 'UNKNOWN') : 'not offered';
       return { services: definitions.services, health };

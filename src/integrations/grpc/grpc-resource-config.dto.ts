@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { SecretField } from '../../resources/resource-type';
 import { joinPath, MASKED } from '../../resources/secret-fields';
@@ -36,8 +36,10 @@ export class GrpcResourceConfig {
   })
   @ValidateIf((o: GrpcResourceConfig) => o.proto !== undefined || o.reflection !== true)
   @IsString({ message: 'proto (the .proto text) is required unless reflection is true' })
-  @MaxLength(MAX_PROTO_CHARS)
-  @Satisfies('isProtoText', (value) => (typeof value === 'string' ? protoTextProblem(value) : null))
+  @Satisfies('isProtoText', (value) => {
+    if (typeof value !== 'string') return null; // IsString says so
+    return value.length > MAX_PROTO_CHARS ? `must be at most ${MAX_PROTO_CHARS} characters` : protoTextProblem(value);
+  })
   proto?: string;
 
   @ApiPropertyOptional({ example: true, description: 'true: load the service definitions from the server (grpc.reflection.v1, or v1alpha) instead of proto' })

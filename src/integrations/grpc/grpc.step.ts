@@ -102,7 +102,12 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
       const expected = config.expectStatus ?? ['OK'];
       if (!outcome.truncated && !expected.includes(outcome.status.name)) {
         const { code, name, details } = outcome.status;
-        const hint = expected.length === 1 && expected[0] === 'OK' ? ' (set expectStatus to assert on this status instead)' : `; expected ${expected.join(' or ')}`;
+        const hint =
+          name === 'UNAVAILABLE' && !expected.includes('UNAVAILABLE')
+            ? ` (is the server at ${resourceConfig.address} up?)`
+            : expected.length === 1 && expected[0] === 'OK'
+              ? ' (set expectStatus to assert on this status instead)'
+              : `; expected ${expected.join(' or ')}`;
         throw new StepError(`${call} ended with ${name} (${code})${details && details !== name ? `: ${details}` : ''}${hint}`, { result, status: outcome.status });
       }
       return result;
