@@ -10,7 +10,7 @@ import { closedPort } from '../support/closed-port';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { ORDERS_PROTO_PATH, ORDERS_TOKEN, startOrdersServer, type OrdersServer } from './fixtures/orders-grpc-server';
+import { ORDERS_PROTO_PATH, ORDERS_TOKEN, selfSignedLocalhost, startOrdersServer, type OrdersServer } from './fixtures/orders-grpc-server';
 
 jest.setTimeout(60_000);
 
@@ -145,11 +145,27 @@ describe('grpc step and resource (in-process gRPC server)', () => {
 
     it('reports a server that is down, with proto text and with reflection', async () => {
       const down = resource('grpc', { address: `127.0.0.1:${downPort}`, proto: ORDERS_PROTO }, 'down');
-      await expect(run({ service: ORDERS, method: 'GetOrder' }, down)).rejects.toThrow(/ended with UNAVAILABLE \(14\): No connection established.* \(is the server at 127\.0\.0\.1:\d+ up\?\)$/);
+      await expect(run({ service: ORDERS, method: 'GetOrder' }, down)).rejects.toThrow(/ended with UNAVAILABLE \(14\): No connection established.* \(no connection to 127\.0\.0\.1:\d+\)$/);
       const downReflected = resource('grpc', { address: `127.0.0.1:${downPort}`, reflection: true }, 'down-reflected');
       await expect(run({ service: ORDERS, method: 'GetOrder' }, downReflected)).rejects.toThrow(
         /^cannot load the service definitions of resource "down-reflected" by server reflection: UNAVAILABLE: No connection established/,
       );
+    });
+
+    it('calls over TLS: the channel is pinned to the checked address and still verifies the certificate for the host name', async () => {
+      const tls = selfSignedLocalhost();
+      const secure = await startOrdersServer({ tls, host: 'localhost' });
+      try {
+        const config = { address: secure.address, proto: ORDERS_PROTO, metadata: { authorization: ORDERS_TOKEN } };
+        const trusted = resource('grpc', { ...config, tls: { ca: tls.cert } }, 'secure');
+        expect(await run({ service: ORDERS, method: 'GetOrder', message: { order_id: 'o-tls' } }, trusted)).toMatchObject({ status: { name: 'OK' }, message: { order_id: 'o-tls' } });
+        const untrusted = resource('grpc', { ...config, tls: {} }, 'untrusted');
+        await expect(run({ service: ORDERS, method: 'GetOrder' }, untrusted)).rejects.toThrow(/ended with UNAVAILABLE \(14\): .*self[- ]signed certificate/i);
+        const wrongName = resource('grpc', { ...config, tls: { ca: tls.cert, servername: 'orders.example.com' } }, 'wrong-name');
+        await expect(run({ service: ORDERS, method: 'GetOrder' }, wrongName)).rejects.toThrow(/ended with UNAVAILABLE \(14\): .*orders\.example\.com/);
+      } finally {
+        await secure.close();
+      }
     });
 
     it('connects only where the egress policy allows', async () => {
@@ -271,7 +287,7 @@ describe('grpc step and resource (in-process gRPC server)', () => {
       expect(byName.badMessage.error).toBe(
         'gRPC orders.v1.Orders/GetOrder on resource "orders": the message does not fit orders.v1.GetOrderRequest: message.order_id: expected a string (string), got number 42',
       );
-      expect(byName.down.error).toMatch(/on resource "orders-down" ended with UNAVAILABLE \(14\): No connection established.* \(is the server at 127\.0\.0\.1:\d+ up\?\)$/);
+      expect(byName.down.error).toMatch(/on resource "orders-down" ended with UNAVAILABLE \(14\): No connection established.* \(no connection to 127\.0\.0\.1:\d+\)$/);
     });
 
     it('cancelling an execution cancels its call on the server', async () => {

@@ -104,7 +104,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
         const { code, name, details } = outcome.status;
         const hint =
           name === 'UNAVAILABLE' && !expected.includes('UNAVAILABLE')
-            ? ` (is the server at ${resourceConfig.address} up?)`
+            ? ` (no connection to ${resourceConfig.address})`
             : expected.length === 1 && expected[0] === 'OK'
               ? ' (set expectStatus to assert on this status instead)'
               : `; expected ${expected.join(' or ')}`;
