@@ -315,8 +315,11 @@ describe('grpc step and resource (in-process gRPC server)', () => {
       await api.send('patch', `/teams/${teamId}/resources/${ids.proto}`, { config: { ...shown.body.config, metadata: { authorization: '***', 'x-tenant': 'globex' } } }, 200);
       const done = await runSteps('after edit', [
         { name: 'order', type: 'grpc', config: { resourceId: ids.proto, service: ORDERS, method: 'GetOrder', message: { order_id: 'o-9' } }, assertions: [{ path: 'message.labels.tenant', operator: 'equals', expected: 'globex' }] },
+        { name: 'echoed', type: 'grpc', config: { resourceId: ids.proto, service: ORDERS, method: 'GetOrder', message: { order_id: 'echo' } } },
       ]);
-      expect(done.steps.map((s: any) => [s.status, s.error])).toEqual([['SUCCESS', null]]);
+      expect(done.steps.map((s: any) => [s.status, s.error])).toEqual([['SUCCESS', null], ['SUCCESS', null]]);
+      // The server echoed the token into its answer: the stored response shows it redacted.
+      expect(done.steps[1].response.message.labels.auth).toBe('[REDACTED]');
       for (const body of bodies) expect(body).not.toContain(ORDERS_TOKEN);
     });
 
