@@ -1,10 +1,9 @@
 import type { Client } from '@grpc/grpc-js';
 import type { EgressService } from '../../egress/egress.service';
-import { openGrpcClient } from './grpc-client';
+import { callMetadata, openGrpcClient } from './grpc-client';
 import { parseProtoText, type GrpcDefinitions } from './grpc-definitions';
 import type { GrpcResourceConfig } from './grpc-resource-config.dto';
 import { loadDefinitionsByReflection } from './grpc-reflection-client';
-import { callMetadata } from './grpc-client';
 
 /**
  * One resource version's channel and service definitions, pooled by the step: the proto text is parsed

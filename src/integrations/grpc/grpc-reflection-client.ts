@@ -75,7 +75,7 @@ export async function loadDefinitionsByReflection(client: Client, options: { met
 async function reflect(client: Client, path: string, options: { metadata: Metadata; deadline: number; signal: AbortSignal }): Promise<GrpcDefinitions> {
   const session = new ReflectionSession(client, path, options);
   try {
-    const listed = await session.ask({ list_services: '' });
+    const listed = await session.ask({ list_services: '*' });
     const services = (listed.list_services_response?.service ?? []).map((s) => s.name ?? '').filter((name) => name && !name.startsWith('grpc.reflection.'));
     if (services.length > MAX_SERVICES) throw new Error(`the server lists ${services.length} services; at most ${MAX_SERVICES} are loaded by reflection`);
     const files = new Map<string, Uint8Array>();

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type * as protobuf from 'protobufjs';
 import { EgressService } from '../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
 import { ResourcesService } from '../../resources/resources.service';
@@ -74,11 +75,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
       const deadline = Math.min(ctx.deadline, config.deadlineMs ? Date.now() + config.deadlineMs : Infinity);
       const method = await this.findMethod(lease.client, ctx, deadline);
       if (method.requestStream) throw new StepError(`${call}: method ${config.method} is ${methodKind(method)}; the grpc step calls unary and server-streaming methods`, { field: 'method' });
-      const requestType = method.resolvedRequestType!;
-      const checked = checkRequestMessage(requestType, config.message ?? {});
-      if (checked.problems.length) throw new StepError(`${call}: the message does not fit ${requestType.fullName.replace(/^\./, '')}: ${checked.problems.join('; ')}`, { field: 'message' });
-      const request = requestType.encode(requestType.fromObject(checked.message)).finish();
-
+      const request = encodeRequest(method, config.message ?? {}, call);
       const stepMetadata = { ...config.metadata };
       const sent = addCorrelationHeaders(stepMetadata, config, ctx, 'lower');
       const resourceConfig = resource.config as unknown as GrpcResourceConfig;
@@ -100,16 +97,8 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
         ...(sent && { sent }),
       };
       const expected = config.expectStatus ?? ['OK'];
-      if (!outcome.truncated && !expected.includes(outcome.status.name)) {
-        const { code, name, details } = outcome.status;
-        const hint =
-          name === 'UNAVAILABLE' && !expected.includes('UNAVAILABLE')
-            ? ` (no connection to ${resourceConfig.address})`
-            : expected.length === 1 && expected[0] === 'OK'
-              ? ' (set expectStatus to assert on this status instead)'
-              : `; expected ${expected.join(' or ')}`;
-        throw new StepError(`${call} ended with ${name} (${code})${details && details !== name ? `: ${details}` : ''}${hint}`, { result, status: outcome.status });
-      }
+      // A stream cut at maxMessages ends CANCELLED by the step's own doing: it is read as far as asked.
+      if (!outcome.truncated && !expected.includes(outcome.status.name)) throw statusFailure(call, result, expected, resourceConfig.address);
       return result;
     } catch (error) {
       throw failure(error, ctx, call);
@@ -123,7 +112,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
   }
 
   /** The method from the resource's definitions; with reflection, a service not found is asked for once more. */
-  private async findMethod(connection: GrpcConnection, ctx: StepContext<GrpcStepConfig>, deadline: number) {
+  private async findMethod(connection: GrpcConnection, ctx: StepContext<GrpcStepConfig>, deadline: number): Promise<protobuf.Method> {
     const { service, method } = ctx.config;
     const load = async (fresh: boolean): Promise<GrpcDefinitions> => {
       try {
@@ -133,23 +122,39 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
         throw new StepError(`cannot load the service definitions of resource "${ctx.resource!.name}" by server reflection: ${grpcErrorText(error)}`);
       }
     };
-    let definitions = await load(false);
-    try {
-      return definitions.method(service, method);
-    } catch (error) {
-      if (!(error instanceof GrpcDefinitionError)) throw error;
-      if (connection.reflection && error.field === 'service') {
-        definitions = await load(true);
-        try {
-          return definitions.method(service, method);
-        } catch (again) {
-          error = again;
-        }
+    const find = (definitions: GrpcDefinitions): protobuf.Method | GrpcDefinitionError => {
+      try {
+        return definitions.method(service, method);
+      } catch (error) {
+        if (error instanceof GrpcDefinitionError) return error;
+        throw error;
       }
-      const problem = error as GrpcDefinitionError;
-      throw new StepError(`resource "${ctx.resource!.name}": ${problem.message}`, { field: problem.field });
-    }
+    };
+    let found = find(await load(false));
+    if (found instanceof GrpcDefinitionError && found.field === 'service' && connection.reflection) found = find(await load(true));
+    if (found instanceof GrpcDefinitionError) throw new StepError(`resource "${ctx.resource!.name}": ${found.message}`, { field: found.field });
+    return found;
   }
+}
+
+/** The request as protobuf bytes, after checking the JSON against the request type (a StepError naming each wrong field). */
+function encodeRequest(method: protobuf.Method, message: Record<string, unknown>, call: string): Uint8Array {
+  const type = method.resolvedRequestType!;
+  const checked = checkRequestMessage(type, message);
+  if (checked.problems.length) throw new StepError(`${call}: the message does not fit ${type.fullName.replace(/^\./, '')}: ${checked.problems.join('; ')}`, { field: 'message' });
+  return type.encode(type.fromObject(checked.message)).finish();
+}
+
+/** A status the step did not expect: the error says what came and what would have passed; the result is kept as the response. */
+function statusFailure(call: string, result: GrpcStepResult, expected: string[], address: string): StepError {
+  const { code, name, details } = result.status;
+  const hint =
+    name === 'UNAVAILABLE'
+      ? ` (no connection to ${address})`
+      : expected.length === 1 && expected[0] === 'OK'
+        ? ' (set expectStatus to assert on this status instead)'
+        : `; expected ${expected.join(' or ')}`;
+  return new StepError(`${call} ended with ${name} (${code})${details && details !== name ? `: ${details}` : ''}${hint}`, { result, status: result.status });
 }
 
 function failure(error: unknown, ctx: StepContext<unknown>, what: string): StepError {
