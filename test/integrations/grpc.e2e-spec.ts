@@ -184,6 +184,7 @@ describe('grpc step and resource (in-process gRPC server)', () => {
     const bodies: string[] = [];
     const ids = { proto: '', reflection: '' };
     let resultSchema: Record<string, unknown>;
+    let configSchema: Record<string, unknown>;
 
     const createResource = async (name: string, config: object): Promise<string> => (await api.send('post', `/teams/${teamId}/resources`, { name, type: 'grpc', config }, 201)).body.id;
     const runSteps = async (name: string, steps: Array<Record<string, unknown>>) => {
@@ -199,8 +200,8 @@ describe('grpc step and resource (in-process gRPC server)', () => {
       api = new RecordingClient(t, user, bodies);
       ids.proto = await createResource('orders', { address: server.address, proto: ORDERS_PROTO, metadata: { authorization: ORDERS_TOKEN, 'x-tenant': 'acme' } });
       ids.reflection = await createResource('orders-reflected', { address: server.address, reflection: true, metadata: { authorization: ORDERS_TOKEN } });
-      const catalogue = (await t.http.get(`${API}/step-types`).set(user.auth).expect(200)).body as Array<{ type: string; resourceType?: string; resultSchema: Record<string, unknown> }>;
-      resultSchema = catalogue.find((entry) => entry.type === 'grpc')!.resultSchema;
+      const catalogue = (await t.http.get(`${API}/step-types`).set(user.auth).expect(200)).body as Array<{ type: string; configSchema: Record<string, unknown>; resultSchema: Record<string, unknown> }>;
+      ({ configSchema, resultSchema } = catalogue.find((entry) => entry.type === 'grpc')!);
     });
 
     afterAll(async () => {
@@ -259,8 +260,13 @@ describe('grpc step and resource (in-process gRPC server)', () => {
           ['absent', 'SUCCESS', null],
         ],
       });
-      // Every stored result is valid against the result schema the catalogue advertises.
-      const validate = addFormats(new Ajv({ strict: true, allowUnionTypes: true, allErrors: true })).compile(resultSchema);
+      // Every stored result is valid against the result schema the catalogue advertises, and so is every config.
+      const ajv = () => addFormats(new Ajv({ strict: true, allowUnionTypes: true, allErrors: true }));
+      const validConfig = ajv().compile(configSchema);
+      for (const step of done.steps) expect({ step: step.name, valid: validConfig(step.request ?? {}) || validConfig.errors }).toEqual({ step: step.name, valid: true });
+      expect(validConfig({ resourceId: ids.proto, service: ORDERS, method: 'GetOrder', expectStatus: ['NOT_FOUND', 'OK'], metadata: { 'x-a': 'b' } })).toBe(true);
+      expect(validConfig({ resourceId: ids.proto, service: ORDERS, method: 'GetOrder', metadata: { 'X-A': 'b' } })).toBe(false);
+      const validate = ajv().compile(resultSchema);
       for (const step of done.steps) expect({ step: step.name, valid: validate(step.response), errors: validate.errors ?? null }).toEqual({ step: step.name, valid: true, errors: null });
       expect(JSON.stringify(done)).not.toContain(ORDERS_TOKEN);
     });

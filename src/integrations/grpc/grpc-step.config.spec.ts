@@ -29,6 +29,7 @@ describe('grpc step config validation', () => {
   it('names the offending field', () => {
     const pointers = (config: Record<string, unknown>) => validate(config).problems.map((p) => p.pointer);
     expect(pointers({ expectStatus: 'MISSING' })).toEqual(['/expectStatus']);
+    expect(pointers({ expectStatus: [] })).toEqual(['/expectStatus']);
     expect(pointers({ service: 'orders v1' })).toEqual(['/service']);
     expect(pointers({ method: 'Orders/Get' })).toEqual(['/method']);
     expect(pointers({ message: 'o-1' })).toEqual(['/message']);

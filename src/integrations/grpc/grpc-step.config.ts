@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CorrelationOptions, type SentCorrelation } from '../../steps/shared/correlation-headers';
 import { IsStringMap } from '../../resources/validation/config-validators';
 import { scalarsToStrings } from '../../steps/shared/step-config-validators';
@@ -36,12 +37,14 @@ export class GrpcStepConfig extends CorrelationOptions {
     description: 'The request as JSON: fields by proto name or JSON name, enums by name, 64-bit integers as numbers or strings, bytes as base64. Default {}.',
   })
   @IsOptional() @IsObject()
+  @JSONSchema({ description: 'The request as JSON (fields by proto or JSON name, enums by name, 64-bit integers as numbers or strings, bytes as base64)', examples: [{ order_id: 'o-42' }] })
   message?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-request-id': '${uuid()}' }, description: 'Call metadata; replaces the resource\'s value of the same key' })
   @IsOptional()
   @Transform(({ value }) => scalarsToStrings(value))
   @IsStringMap({ maxEntries: 50, maxValueLength: 8192, keyPattern: METADATA_KEY, keyDescription: 'a lower-case metadata key (0-9 a-z _ . -) not starting with grpc-' })
+  @JSONSchema(() => ({ type: 'object', additionalProperties: { type: 'string' }, propertyNames: { pattern: METADATA_KEY.source }, examples: [{ 'x-request-id': 'r-1' }] }))
   metadata?: Record<string, string>;
 
   @ApiPropertyOptional({ example: 5000, minimum: 1, maximum: 600000, description: 'Call deadline in ms; the step\'s own deadline applies when it is sooner' })
@@ -66,8 +69,16 @@ export class GrpcStepConfig extends CorrelationOptions {
   })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(17)
   @IsIn(GRPC_STATUS_NAMES, { each: true, message: `expectStatus must be gRPC status names: ${GRPC_STATUS_NAMES.join(', ')}` })
   @MaxLength(40, { each: true })
+  @JSONSchema(() => ({
+    oneOf: [
+      { type: 'string', enum: [...GRPC_STATUS_NAMES] },
+      { type: 'array', items: { type: 'string', enum: [...GRPC_STATUS_NAMES] }, minItems: 1 },
+    ],
+    description: 'Status name(s) that make the step succeed; default OK',
+  }))
   expectStatus?: string[];
 }
 
