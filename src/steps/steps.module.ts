@@ -1,6 +1,7 @@
 import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MqttModule } from '../integrations/mqtt/mqtt.module';
+import { GrpcModule } from '../integrations/grpc/grpc.module';
 import { DelayStepModule } from './delay/delay-step.module';
 import { FlowStepModule } from './flow/flow-step.module';
 import { NatsModule } from '../integrations/nats/nats.module';
@@ -20,7 +21,7 @@ import { GraphqlModule } from '../integrations/graphql/graphql.module';
  * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
  * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule, WebSocketModule, GraphqlModule, NatsModule, MqttModule];
+const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule, WebSocketModule, GraphqlModule, NatsModule, MqttModule, GrpcModule];
 
 @Module({
   imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { connect as connectNats, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { WebSocketServer } from 'ws';
+import { ORDERS_TOKEN, startOrdersServer, type OrdersServer } from '../integrations/fixtures/orders-grpc-server';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { createFlow, runFlow, waitForExecution } from '../support/flow-helpers';
 import { json, startHttpTarget } from '../support/http-target';
@@ -37,6 +38,7 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
   let target: Awaited<ReturnType<typeof startHttpTarget>>;
   let nats: NatsConnection;
   let wsServer: WebSocketServer;
+  let grpcServer: OrdersServer;
   const natsStream = `ATS_CONTRACT_${run}`;
   let catalogue: Array<{ type: string; resourceType?: string; configSchema: Record<string, unknown>; resultSchema: Record<string, unknown>; lateFields?: string[] }>;
   const ids: Record<string, string> = {};
@@ -95,6 +97,8 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
     ids.amqp = await createResource('amqp', 'amqp', { url: TEST_AMQP_URL });
     ids.mqtt = await createResource('mqtt', 'mqtt', { url: TEST_MQTT_URL });
     ids.nats = await createResource('nats', 'nats', { servers: [TEST_NATS_SERVER] });
+    grpcServer = await startOrdersServer();
+    ids.grpc = await createResource('grpc', 'grpc', { address: grpcServer.address, reflection: true, metadata: { authorization: ORDERS_TOKEN } });
     ids.websocket = await createResource('websocket', 'websocket', { url: `ws://127.0.0.1:${(wsServer.address() as { port: number }).port}` });
     // The `flow` step's contract: a small child flow with an output.
     ids.childFlow = await createFlow(t, user, teamId, { name: 'contract child', steps: [{ name: 'wait', type: 'delay', config: { delayMs: 1 } }], outputs: { waited: '${wait.response.delayedMs}' } });
@@ -109,6 +113,7 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
       await nats.close();
     }
     await new Promise((resolve) => (wsServer ? wsServer.close(resolve) : resolve(undefined)));
+    await grpcServer?.close();
     await pgDatabase?.drop();
     await adminQuery(`DROP ROLE IF EXISTS ${pgUser}`).catch(() => undefined);
     await mariadb?.query(`DROP USER IF EXISTS '${myUser.user}'@'%'`).catch(() => undefined);
@@ -179,6 +184,10 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
       'jetstream-publish': [{ name: 'jsPublish', type: 'jetstream-publish', config: { resourceId: ids.nats, subject: `ats.contract.${run}.js.x`, message: { n: 1 } } }],
       'nats-request': [{ name: 'natsRequest', type: 'nats-request', config: { resourceId: ids.nats, subject: `ats.contract.${run}.quote`, message: 'q' } }],
       websocket: [{ name: 'ws', type: 'websocket', config: { resourceId: ids.websocket, send: ['ping'], timeoutMs: 5_000, searchPattern: { matchType: 'contains', pattern: 'pong' } } }],
+      grpc: [
+        { name: 'grpcUnary', type: 'grpc', config: { resourceId: ids.grpc, service: 'orders.v1.Orders', method: 'GetOrder', message: { order_id: 'o-1' } } },
+        { name: 'grpcStream', type: 'grpc', config: { resourceId: ids.grpc, service: 'orders.v1.Orders', method: 'ListOrders', message: { count: 2 } } },
+      ],
       graphql: [{ name: 'gql', type: 'graphql', config: { url: `${target.url}/graphql`, query: '{ ping }' } }],
       loki: [{ name: 'logs', type: 'loki', config: { resourceId: ids.loki, labels: { app: 'contract' }, relative: '1h' } }],
       prometheus: [
