@@ -77,6 +77,8 @@ export interface ExecutionStepDetail extends ExecutionStepSummary {
   request?: unknown;
   response?: unknown;
   assertions?: AssertionResult[];
+  /** Lines the step's plugin logged (e.g. the query it sent); null when it logged nothing. */
+  logs?: string[] | null;
 }
 
 /** An execution as GET /executions/{id} and the live snapshot carry it. */

@@ -58,6 +58,15 @@ export function StepDetail({ executionId, step, onClose }: { executionId: string
       {response === undefined || response === null ? <p className="muted">{done ? 'No response stored.' : 'Waiting for the step to finish…'}</p> : <ResultView value={response} label="Response" />}
       <h3>Assertions</h3>
       <Assertions assertions={detail.assertions} />
+      {detail.logs && detail.logs.length > 0 && (
+        <>
+          <h3>Logs</h3>
+          {/* What the step's plugin wrote while it ran (the LogQL a Loki step sent, …), secrets redacted by the server. */}
+          <pre className="step-logs" aria-label="Step logs">
+            {detail.logs.join('\n')}
+          </pre>
+        </>
+      )}
     </section>
   );
 }
