@@ -1,24 +1,22 @@
 import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { IntegrationsModule } from '../integrations/integrations.module';
 import { DelayStepModule } from './delay/delay-step.module';
 import { FlowStepModule } from './flow/flow-step.module';
-import { HttpStepModule } from './http/http-step.module';
-import { KafkaPublishStepModule } from './kafka-publish/kafka-publish-step.module';
-import { KafkaSubscribeStepModule } from './kafka-subscribe/kafka-subscribe-step.module';
-import { LokiStepModule } from './loki/loki-step.module';
-import { PrometheusStepModule } from './prometheus/prometheus-step.module';
-import { RedisStepModule } from './redis/redis-step.module';
-import { SqlStepModule } from './sql/sql-step.module';
 import { StepRegistry } from './step-registry.service';
 
 /**
- * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
- * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
+ * Core step types, which need no resource. Step types of a technology live in its integration
+ * (src/integrations/<tech>/, listed in INTEGRATION_MODULES).
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule];
+const STEP_PLUGIN_MODULES: Type[] = [DelayStepModule, FlowStepModule];
 
+/**
+ * The step plugin registry with every step type: the core ones and the integrations'. Imported by the
+ * API (catalogue, save-time validation) and the worker (execution), so both see the same types.
+ */
 @Module({
-  imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],
+  imports: [DiscoveryModule, IntegrationsModule, ...STEP_PLUGIN_MODULES],
   providers: [StepRegistry],
   exports: [StepRegistry],
 })

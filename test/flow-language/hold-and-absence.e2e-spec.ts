@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
-import { LokiStep } from '../../src/steps/loki/loki.step';
+import type { LokiStepConfig } from '../../src/integrations/loki/loki-step.config';
+import { LokiStep } from '../../src/integrations/loki/loki.step';
 import { StepError, type StepContext } from '../../src/steps/step-plugin';
 import { testEgress } from '../steps/step-test-support';
 import { closedPort } from '../support/closed-port';

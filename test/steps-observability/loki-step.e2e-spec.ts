@@ -1,6 +1,6 @@
 import { StepError, type ResolvedResource, type StepContext } from '../../src/steps/step-plugin';
-import { LokiStep } from '../../src/steps/loki/loki.step';
-import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
+import { LokiStep } from '../../src/integrations/loki/loki.step';
+import type { LokiStepConfig } from '../../src/integrations/loki/loki-step.config';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { loadConfig } from '../../src/config/load-config';
 import { EgressService } from '../../src/egress/egress.service';

@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StepError, type ResolvedResource, type StepContext } from '../../src/steps/step-plugin';
-import { PrometheusStep } from '../../src/steps/prometheus/prometheus.step';
-import type { PrometheusStepConfig } from '../../src/steps/prometheus/prometheus-step.config';
+import { PrometheusStep } from '../../src/integrations/prometheus/prometheus.step';
+import type { PrometheusStepConfig } from '../../src/integrations/prometheus/prometheus-step.config';
 import { escapePromQLLabelValue } from '../../src/steps/shared/promql-string';
 import { buildFixture, type Fixture } from '../infra/prometheus/prometheus-fixture';
 import { testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import type { RedisStepConfig } from '../../src/steps/redis/redis-step.config';
-import { RedisStep } from '../../src/steps/redis/redis.step';
+import type { RedisStepConfig } from '../../src/integrations/redis/redis-step.config';
+import { RedisStep } from '../../src/integrations/redis/redis.step';
 import { StepError } from '../../src/steps/step-plugin';
 import { TEST_REDIS_URL } from '../support/test-env';
 import { poolOnlyResources, resource, stepContext, testEgress } from './step-test-support';

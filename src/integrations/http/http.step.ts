@@ -1,0 +1,125 @@
+import { isAscii } from 'node:buffer';
+import type http from 'node:http';
+import type https from 'node:https';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { EgressService } from '../../egress/egress.service';
+import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
+import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type HttpAgents, type HttpResponse } from '../../steps/http/http-client';
+import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
+import { HttpStepConfig, type HttpStepResult } from './http-step.config';
+import { httpResourceSettings, type HttpResourceSettings } from './http-resource-settings';
+
+@StepPlugin({
+  type: 'http',
+  description: 'Sends an HTTP request; the result holds status, headers, body (parsed when JSON), duration and size.',
+  config: HttpStepConfig,
+  resource: 'http',
+  resultSchema: {
+    type: 'object',
+    properties: {
+      status: { type: 'integer' },
+      headers: { type: 'object', additionalProperties: { type: 'string' } },
+      body: { description: 'Parsed JSON when the response is JSON, else text' },
+      durationMs: { type: 'integer' },
+      size: { type: 'integer', description: 'Response body bytes' },
+      sent: SENT_CORRELATION_SCHEMA,
+    },
+    required: ['status', 'headers', 'body', 'durationMs', 'size'],
+  },
+})
+@Injectable()
+export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnModuleDestroy {
+  // Keep-alive agents shared by all executions of this worker: chained steps reuse connections. They
+  // come from the egress gate, so every connection — each redirect hop's included — is policy-checked.
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly insecureAgent: https.Agent;
+  /** Agent per protocol, chosen by the step's tlsVerify (a redirect may switch protocol). */
+  private readonly agents: HttpAgents;
+  private readonly insecureAgents: HttpAgents;
+
+  constructor(
+    private readonly appConfig: AppConfig,
+    egress: EgressService,
+  ) {
+    this.httpAgent = egress.httpAgent({ keepAlive: true, maxSockets: 256 });
+    this.httpsAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 256 });
+    this.insecureAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+    this.agents = { http: this.httpAgent, https: this.httpsAgent };
+    this.insecureAgents = { http: this.httpAgent, https: this.insecureAgent };
+  }
+
+  async run(ctx: StepContext<HttpStepConfig>): Promise<HttpStepResult> {
+    const { config } = ctx;
+    let resource: HttpResourceSettings;
+    try {
+      resource = httpResourceSettings(ctx.resource, config.url);
+    } catch (error) {
+      throw new StepError((error as Error).message);
+    }
+    const { url } = resource;
+    const tlsVerify = config.tlsVerify ?? resource.tlsVerify ?? true;
+    const method = (config.method ?? 'GET').toUpperCase();
+    // The step's own headers, plus the run's correlation header and traceparent where it sets neither;
+    // they win over the resource's defaults (a static default cannot name this run).
+    const own = mergeHeaders(config.headers);
+    const sent = addCorrelationHeaders(own, config, ctx, 'lower');
+    // Resource defaults, then the step's own; names lower-cased so each header is set once.
+    const headers = mergeHeaders(resource.headers, own);
+    const { body, contentType } = serializeBody(config.body, method);
+    if (contentType && headers['content-type'] === undefined) headers['content-type'] = contentType;
+    const started = performance.now();
+    let response: HttpResponse;
+    try {
+      response = await sendHttpRequest({
+        url,
+        method,
+        headers,
+        query: config.query,
+        body,
+        followRedirects: config.followRedirects !== false,
+        maxResponseBytes: this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES,
+        timeoutMs: config.timeoutMs ?? resource.timeoutMs,
+        signal: ctx.signal,
+        agents: tlsVerify ? this.agents : this.insecureAgents,
+        originBoundHeaders: resource.originBoundHeaders,
+      });
+    } catch (error) {
+      throw new StepError(error instanceof HttpRequestError ? error.message : `request to ${url} failed: ${(error as Error).message}`);
+    }
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: decodeBody(response.body, response.headers['content-type']),
+      durationMs: Math.round(performance.now() - started),
+      size: response.body.length,
+      ...(sent && { sent }),
+    };
+  }
+
+  onModuleDestroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    this.insecureAgent.destroy();
+  }
+}
+
+/** JSON bodies are parsed so `${step.response.body.id}` reaches into them; anything else stays text. */
+function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return null;
+  // ASCII decodes the same as latin1, and Node makes a large latin1 string an external string: its
+  // bytes live outside the V8 heap and count as external memory, which makes V8 collect them soon. A
+  // 10 MB UTF-8-decoded string instead sits in the old generation until the next full GC, and twenty
+  // of them pile up first (issue #15: worker RSS while steps receive big bodies).
+  const text = isAscii(raw) ? raw.toString('latin1') : raw.toString('utf8');
+  if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
