@@ -1,6 +1,8 @@
 import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { IntegrationsModule } from '../integrations/integrations.module';
+import { ResourcesModule } from '../resources/resources.module';
+import { StepClientPoolsModule } from '../resources/step-client-pools.module';
 import { DelayStepModule } from './delay/delay-step.module';
 import { FlowStepModule } from './flow/flow-step.module';
 import { StepRegistry } from './step-registry.service';
@@ -16,7 +18,9 @@ const STEP_PLUGIN_MODULES: Type[] = [DelayStepModule, FlowStepModule];
  * API (catalogue, save-time validation) and the worker (execution), so both see the same types.
  */
 @Module({
-  imports: [DiscoveryModule, IntegrationsModule, ...STEP_PLUGIN_MODULES],
+  // ResourcesModule: the resource type registry, to link each plugin's `resource` class to its type at boot.
+  // StepClientPoolsModule (global): the pooled-client port the plugins inject.
+  imports: [DiscoveryModule, ResourcesModule, StepClientPoolsModule, IntegrationsModule, ...STEP_PLUGIN_MODULES],
   providers: [StepRegistry],
   exports: [StepRegistry],
 })

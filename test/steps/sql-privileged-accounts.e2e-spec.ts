@@ -11,7 +11,7 @@ import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_MARIADB_URL } from '../support/test-env';
-import { poolOnlyResources, resource, stepContext, testEgress } from './step-test-support';
+import { testClientPools, resource, stepContext, testEgress } from './step-test-support';
 
 jest.setTimeout(60_000);
 
@@ -53,7 +53,7 @@ describe('privileged SQL accounts (real PostgreSQL and MariaDB)', () => {
   let teamId: string;
   let dblinkInstalled = false;
 
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   // The shared Postgres/MariaDB are the systems under test; the control plane check is egress-policy's subject.
   const egress = testEgress({ EGRESS_ALLOW_CONTROL_PLANE: 'true' });
   const step = new SqlStep(resources, new AppConfig(), egress);

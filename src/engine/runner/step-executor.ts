@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app.exception';
 import type { StepDefinition } from '../../flows/flow-definition';
 import { ResourcesService } from '../../resources/resources.service';
-import { StepError, type ResolvedResource, type StepResult, type StepRunner } from '../../steps/step-plugin';
-import { StepRegistry } from '../../steps/step-registry.service';
+import { StepError, type AnyStepRunner, type ResolvedResource, type StepResult } from '../../steps/step-plugin';
+import { StepRegistry, type RegisteredStep } from '../../steps/step-registry.service';
 import type { Assertion, AssertionResult } from '../../flow-language/assertions/assertion';
 import { evaluateAssertions } from '../../flow-language/assertions/evaluate-assertions';
 import { resolveRetryPolicy, retryDelayMs } from '../../flow-language/retry/retry-policy';
@@ -132,7 +132,7 @@ export class StepExecutor {
   private async attempt(
     step: StepDefinition,
     ctx: StepRunContext,
-    invoke: (runner: StepRunner, runCtx: Parameters<StepRunner['run']>[0], tools: AttemptTools) => Promise<StepResult>,
+    invoke: (runner: AnyStepRunner, runCtx: Parameters<AnyStepRunner['run']>[0], tools: AttemptTools) => Promise<StepResult>,
     deferredFields?: readonly string[],
   ): Promise<Attempt> {
     let request: unknown = null;
@@ -148,7 +148,7 @@ export class StepExecutor {
         request = redactRequest(config);
         throw new PermanentStepFailure(`invalid config after substitution: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`);
       }
-      const resource = await this.resolveResource(plugin.metadata.resource, validated!, ctx.teamId);
+      const resource = await this.resolveResource(plugin, validated!, ctx.teamId);
       if (resource?.secretValues?.length) {
         resource.secretValues.forEach((value) => ctx.secretValues.add(value));
         secretValues = knownSecrets(ctx);
@@ -206,12 +206,22 @@ export class StepExecutor {
     }
   }
 
-  private async resolveResource(type: string | undefined, config: Record<string, unknown>, teamId: string): Promise<ResolvedResource | undefined> {
+  /**
+   * The resource the plugin declares, present and of its type: this is what lets a plugin take
+   * `ctx.resource` as given (StepContext's resource type) instead of checking it itself.
+   */
+  private async resolveResource({ metadata, resourceType }: RegisteredStep, config: Record<string, unknown>, teamId: string): Promise<ResolvedResource | undefined> {
+    if (!resourceType) return undefined;
     const resourceId = config.resourceId;
-    if (!type || typeof resourceId !== 'string') return undefined;
+    if (resourceId === undefined && metadata.resourceOptional) return undefined;
+    if (typeof resourceId !== 'string') {
+      throw new PermanentStepFailure(`a ${metadata.type} step needs a ${resourceType} resource: set config.resourceId to the id of one`);
+    }
     try {
       const resource = await this.resources.resolve(teamId, resourceId);
-      if (resource.type !== type) throw new PermanentStepFailure(`resource "${resource.name}" is a ${resource.type} resource, this step needs ${type}`);
+      if (resource.type !== resourceType) {
+        throw new PermanentStepFailure(`resource "${resource.name}" is a ${resource.type} resource; a ${metadata.type} step needs a ${resourceType} resource`);
+      }
       return resource;
     } catch (error) {
       if (error instanceof AppException) throw new PermanentStepFailure(`resource ${resourceId} not found in this team`);

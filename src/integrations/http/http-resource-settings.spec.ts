@@ -1,7 +1,9 @@
-import type { ResolvedResource } from '../../steps/step-plugin';
+import type { StepResource } from '../../steps/step-plugin';
+import type { HttpResourceConfig } from './http-resource-config.dto';
 import { httpResourceSettings, resolveUrl } from './http-resource-settings';
 
-const resource = (config: Record<string, unknown>): ResolvedResource => ({ id: 'r', name: 'api', type: 'http', version: 1, config });
+// Partial: a stored config may predate the defaults its DTO declares (tlsVerify, timeoutMs).
+const resource = (config: Partial<HttpResourceConfig>): StepResource<HttpResourceConfig> => ({ id: 'r', name: 'api', type: 'http', version: 1, config: config as HttpResourceConfig });
 
 describe('httpResourceSettings', () => {
   const api = resource({

@@ -1,5 +1,5 @@
-import { secretHeaderNames } from './http-resource-config.dto';
-import type { ResolvedResource } from '../../steps/step-plugin';
+import { secretHeaderNames, type HttpResourceConfig } from './http-resource-config.dto';
+import type { StepResource } from '../../steps/step-plugin';
 
 /** What an `http` resource contributes to one request (see http-resource-config.dto.ts). */
 export interface HttpResourceSettings {
@@ -29,7 +29,7 @@ const ABSOLUTE_URL = /^https?:\/\//i;
  * go only to the base URL's own origin (scheme, host, port): a relative URL always, an absolute URL
  * only when it is on that origin — never to a host a flow author names. Its TLS setting follows them.
  */
-export function httpResourceSettings(resource: ResolvedResource | undefined, stepUrl: string): HttpResourceSettings {
+export function httpResourceSettings(resource: StepResource<HttpResourceConfig> | undefined, stepUrl: string): HttpResourceSettings {
   const c = (resource?.config ?? {}) as HttpResourceConfigShape;
   const url = resolveUrl(stepUrl, c.baseUrl);
   if (!resource || !c.baseUrl || !sameOrigin(url, c.baseUrl)) return { url, headers: {}, originBoundHeaders: [], timeoutMs: c.timeoutMs };

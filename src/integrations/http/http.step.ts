@@ -10,12 +10,15 @@ import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type Ht
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { HttpStepConfig, type HttpStepResult } from './http-step.config';
 import { httpResourceSettings, type HttpResourceSettings } from './http-resource-settings';
+import { HttpResourceConfig } from './http-resource-config.dto';
 
 @StepPlugin({
   type: 'http',
   description: 'Sends an HTTP request; the result holds status, headers, body (parsed when JSON), duration and size.',
   config: HttpStepConfig,
-  resource: 'http',
+  resource: HttpResourceConfig,
+  // Without one, the step calls the absolute URL it names.
+  resourceOptional: true,
   resultSchema: {
     type: 'object',
     properties: {
@@ -30,7 +33,7 @@ import { httpResourceSettings, type HttpResourceSettings } from './http-resource
   },
 })
 @Injectable()
-export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnModuleDestroy {
+export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult, HttpResourceConfig | undefined>, OnModuleDestroy {
   // Keep-alive agents shared by all executions of this worker: chained steps reuse connections. They
   // come from the egress gate, so every connection — each redirect hop's included — is policy-checked.
   private readonly httpAgent: http.Agent;
@@ -51,7 +54,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult>, OnM
     this.insecureAgents = { http: this.httpAgent, https: this.insecureAgent };
   }
 
-  async run(ctx: StepContext<HttpStepConfig>): Promise<HttpStepResult> {
+  async run(ctx: StepContext<HttpStepConfig, HttpResourceConfig | undefined>): Promise<HttpStepResult> {
     const { config } = ctx;
     let resource: HttpResourceSettings;
     try {

@@ -1,9 +1,8 @@
-import type { DiscoveryService } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry } from '../../steps/step-registry.testing';
+import { LokiConnectionTester } from './loki-connection.tester';
 import { LokiStep } from './loki.step';
 import { LokiStepConfig } from './loki-step.config';
 import { loadConfig } from '../../config/load-config';
@@ -12,10 +11,7 @@ import { EgressService } from '../../egress/egress.service';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, LokiStep) as StepPluginMetadata;
-  registry.register(metadata, new LokiStep(new EgressService(loadConfig({ NODE_ENV: 'test' }))));
-  return registry;
+  return specStepRegistry({ resourceTypes: [LokiConnectionTester], plugins: [new LokiStep(new EgressService(loadConfig({ NODE_ENV: 'test' })))] });
 }
 
 describe('loki step config validation', () => {
@@ -25,7 +21,7 @@ describe('loki step config validation', () => {
   const pointers = (config: Record<string, unknown>, substituted = true) => validate(config, substituted).problems.map((p) => p.pointer);
 
   it('registers as type loki needing a loki resource', () => {
-    expect(steps.get('loki')?.metadata).toMatchObject({ type: 'loki', resource: 'loki' });
+    expect(steps.get('loki')).toMatchObject({ metadata: { type: 'loki' }, resourceType: 'loki' });
   });
 
   it('accepts a complete config and keeps its values', () => {

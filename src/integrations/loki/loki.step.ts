@@ -10,13 +10,14 @@ import { checkLokiStepConfig, lokiTimeRangeInput } from './loki-config-checks';
 import { LOKI_DEFAULT_LIMIT, LokiStepConfig, type LOKI_DIRECTIONS, type LokiStepResult } from './loki-step.config';
 import { isoFromNs, resolveTimeRange, type LokiTimeRange } from './loki-time-range';
 import { parseQueryRangeResponse } from './query-range-response';
+import { LokiResourceConfig } from './loki-resource-config.dto';
 
 @StepPlugin({
   type: 'loki',
   description:
     'Searches Loki logs: a label selector plus contains / not-contains / regex line filters over a time window (default: since the flow started). Pair it with retries and an assertion such as `matchCount gte 1` to wait for a line to appear; `expect: "none"` passes only when no line matches once the window has passed.',
   config: LokiStepConfig,
-  resource: 'loki',
+  resource: LokiResourceConfig,
   validateRaw: checkLokiStepConfig,
   resultSchema: {
     type: 'object',
@@ -48,17 +49,17 @@ import { parseQueryRangeResponse } from './query-range-response';
   },
 })
 @Injectable()
-export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult>, OnModuleDestroy {
+export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult, LokiResourceConfig>, OnModuleDestroy {
   private readonly client: ReadApiClient;
 
   constructor(egress: EgressService) {
     this.client = new ReadApiClient('Loki', egress);
   }
 
-  async run(ctx: StepContext<LokiStepConfig>): Promise<LokiStepResult> {
+  async run(ctx: StepContext<LokiStepConfig, LokiResourceConfig>): Promise<LokiStepResult> {
     const { config } = ctx;
     const settings = readApiSettings(ctx.resource, 'loki');
-    const tenant = lokiTenant(ctx.resource?.config);
+    const tenant = ctx.resource.config.tenant || undefined;
     const query = buildLogQuery({
       labels: config.labels,
       namespace: config.namespace ?? undefined,
@@ -82,7 +83,7 @@ export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult>, OnM
    * searched now (a line already there fails at once), waited out (within the step timeout), and
    * searched once more.
    */
-  private async searchExpectingNone(search: LokiSearch, ctx: StepContext<LokiStepConfig>): Promise<LokiStepResult> {
+  private async searchExpectingNone(search: LokiSearch, ctx: StepContext<LokiStepConfig, LokiResourceConfig>): Promise<LokiStepResult> {
     const endMs = Number(BigInt(search.range.endNs) / NS_PER_MS);
     if (endMs > Date.now()) {
       if (endMs >= ctx.deadline) {
@@ -151,11 +152,6 @@ interface LokiSearch {
   range: LokiTimeRange;
   limit: number;
   direction: (typeof LOKI_DIRECTIONS)[number];
-}
-
-function lokiTenant(config: Record<string, unknown> | undefined): string | undefined {
-  const tenant = config?.tenant;
-  return typeof tenant === 'string' && tenant !== '' ? tenant : undefined;
 }
 
 /** Loki answers errors as plain text holding just the message (LOKI-API.md, "Errors"): quote it with the query. */

@@ -1,9 +1,8 @@
-import type { DiscoveryService } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry } from '../../steps/step-registry.testing';
+import { PrometheusConnectionTester } from './prometheus-connection.tester';
 import { PrometheusStep } from './prometheus.step';
 import { PrometheusStepConfig } from './prometheus-step.config';
 import { loadConfig } from '../../config/load-config';
@@ -12,10 +11,7 @@ import { EgressService } from '../../egress/egress.service';
 const RESOURCE_ID = '0b6f4c1e-7d2a-4f3b-8c9d-5e6f7a8b9c0d';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, PrometheusStep) as StepPluginMetadata;
-  registry.register(metadata, new PrometheusStep(new EgressService(loadConfig({ NODE_ENV: 'test' }))));
-  return registry;
+  return specStepRegistry({ resourceTypes: [PrometheusConnectionTester], plugins: [new PrometheusStep(new EgressService(loadConfig({ NODE_ENV: 'test' })))] });
 }
 
 describe('prometheus step config validation', () => {
@@ -26,7 +22,7 @@ describe('prometheus step config validation', () => {
   const pointers = (config: Record<string, unknown>, substituted = true) => validate(config, substituted).problems.map((p) => p.pointer);
 
   it('registers as type prometheus needing a prometheus resource', () => {
-    expect(steps.get('prometheus')?.metadata).toMatchObject({ type: 'prometheus', resource: 'prometheus' });
+    expect(steps.get('prometheus')).toMatchObject({ metadata: { type: 'prometheus' }, resourceType: 'prometheus' });
   });
 
   it('accepts a comparison of two windows with every option', () => {

@@ -7,6 +7,7 @@ import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiSettings 
 import { parseDuration, resolveWindow, toPrometheusTime, type ResolvedWindow } from '../../steps/shared/time-window';
 import { compareWindows, parseMatrix, summariseWindow, type Aggregation, type WindowSummary } from './metric-comparison';
 import { checkPrometheusStepConfig, windowInput } from './prometheus-config-checks';
+import { PrometheusResourceConfig } from './prometheus-resource-config.dto';
 import {
   PROMETHEUS_DEFAULT_STEP,
   PROMETHEUS_DEFAULT_THRESHOLD,
@@ -59,7 +60,7 @@ const windowResultSchema = {
   description:
     'Runs a PromQL range query over one window, or over a baseline (duration1) and a current window (duration2) and compares their aggregated values: percentage change, absolute difference, anomaly above a threshold — per series and overall.',
   config: PrometheusStepConfig,
-  resource: 'prometheus',
+  resource: PrometheusResourceConfig,
   validateRaw: checkPrometheusStepConfig,
   resultSchema: {
     type: 'object',
@@ -92,14 +93,14 @@ const windowResultSchema = {
   },
 })
 @Injectable()
-export class PrometheusStep implements StepRunner<PrometheusStepConfig, PrometheusStepResult>, OnModuleDestroy {
+export class PrometheusStep implements StepRunner<PrometheusStepConfig, PrometheusStepResult, PrometheusResourceConfig>, OnModuleDestroy {
   private readonly client: ReadApiClient;
 
   constructor(egress: EgressService) {
     this.client = new ReadApiClient('Prometheus', egress);
   }
 
-  async run(ctx: StepContext<PrometheusStepConfig>): Promise<PrometheusStepResult> {
+  async run(ctx: StepContext<PrometheusStepConfig, PrometheusResourceConfig>): Promise<PrometheusStepResult> {
     const { config } = ctx;
     const settings = readApiSettings(ctx.resource, 'prometheus');
     const query = applyLabelValues(config.query, config.labelValues ?? undefined);

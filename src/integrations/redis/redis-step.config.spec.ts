@@ -1,8 +1,6 @@
-import type { DiscoveryService } from '@nestjs/core';
-import type { ResourcesService } from '../../resources/resources.service';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry, unusedClientPools } from '../../steps/step-registry.testing';
+import { RedisConnectionTester } from './redis-connection.tester';
 import type { RedisStepConfig } from './redis-step.config';
 import { RedisStep } from './redis.step';
 import type { EgressService } from '../../egress/egress.service';
@@ -10,11 +8,7 @@ import type { EgressService } from '../../egress/egress.service';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, RedisStep) as StepPluginMetadata;
-  const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new RedisStep(resources, {} as EgressService));
-  return registry;
+  return specStepRegistry({ resourceTypes: [RedisConnectionTester], plugins: [new RedisStep(unusedClientPools, {} as EgressService)] });
 }
 
 describe('redis step config validation', () => {
@@ -24,7 +18,7 @@ describe('redis step config validation', () => {
   const problems = (config: Record<string, unknown>, substituted = true) => validate(config, substituted).problems;
 
   it('registers as type redis needing a redis resource', () => {
-    expect(steps.get('redis')?.metadata).toMatchObject({ type: 'redis', resource: 'redis' });
+    expect(steps.get('redis')).toMatchObject({ metadata: { type: 'redis' }, resourceType: 'redis' });
   });
 
   it.each([

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ResourcesModule } from '../../resources/resources.module';
 import { RedisConnectionTester } from './redis-connection.tester';
 import { RedisStep } from './redis.step';
 
-@Module({ imports: [ResourcesModule], providers: [RedisConnectionTester, RedisStep] })
+@Module({ providers: [RedisConnectionTester, RedisStep] })
 export class RedisIntegrationModule {}

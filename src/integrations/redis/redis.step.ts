@@ -2,11 +2,11 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { EgressService } from '../../egress/egress.service';
 import type { ClientPool } from '../../resources/client-pool';
-import { ResourcesService } from '../../resources/resources.service';
 import { redisClientOptions } from './redis-client-options';
-import type { RedisResourceConfig } from './redis-resource-config.dto';
+import { RedisResourceConfig } from './redis-resource-config.dto';
 import { untilAborted } from '../../steps/shared/until-aborted';
-import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../../steps/step-plugin';
+import { StepClientPools } from '../../steps/step-client-pools';
+import { StepError, type StepContext, type StepResource, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { checkRedisStepConfig } from './redis-config-checks';
 import { runRedisOperation } from './redis-operations';
@@ -17,7 +17,7 @@ import { REDIS_OPERATIONS, RedisStepConfig, type RedisStepResult } from './redis
   description:
     'Runs one Redis command (get, set, del, exists, expire, ttl, incr, hget, hset, hgetall, hdel, lpush, rpush, lpop, rpop, llen, lrange, sadd, smembers, publish) on a redis resource. Non-string values are stored as JSON text; values come back as strings.',
   config: RedisStepConfig,
-  resource: 'redis',
+  resource: RedisResourceConfig,
   validateRaw: checkRedisStepConfig,
   resultSchema: {
     type: 'object',
@@ -34,14 +34,14 @@ import { REDIS_OPERATIONS, RedisStepConfig, type RedisStepResult } from './redis
   },
 })
 @Injectable()
-export class RedisStep implements StepRunner<RedisStepConfig, RedisStepResult>, OnModuleDestroy {
-  private readonly clients: ClientPool<Redis, ResolvedResource>;
+export class RedisStep implements StepRunner<RedisStepConfig, RedisStepResult, RedisResourceConfig>, OnModuleDestroy {
+  private readonly clients: ClientPool<Redis, StepResource<RedisResourceConfig>>;
 
-  constructor(resources: ResourcesService, egress: EgressService) {
-    this.clients = resources.createClientPool<Redis>({
+  constructor(pools: StepClientPools, egress: EgressService) {
+    this.clients = pools.create<Redis, RedisResourceConfig>({
       create: async (resource) => {
         const client = new Redis({
-          ...(await redisClientOptions(resource.config as unknown as RedisResourceConfig, egress)),
+          ...(await redisClientOptions(resource.config, egress)),
           connectionName: 'ats-redis-step',
           connectTimeout: 10_000,
           // Fail the step instead of queueing its command while the server is unreachable.
@@ -56,9 +56,8 @@ export class RedisStep implements StepRunner<RedisStepConfig, RedisStepResult>, 
     });
   }
 
-  async run(ctx: StepContext<RedisStepConfig>): Promise<RedisStepResult> {
+  async run(ctx: StepContext<RedisStepConfig, RedisResourceConfig>): Promise<RedisStepResult> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'redis') throw new StepError('this step needs a redis resource: set resourceId to the id of one', { field: 'resourceId' });
     const lease = await this.clients.acquire(resource);
     try {
       // Redis commands cannot be withdrawn once sent; on abort the step stops waiting for the reply.
@@ -75,7 +74,7 @@ export class RedisStep implements StepRunner<RedisStepConfig, RedisStepResult>, 
   }
 }
 
-function describeRedisError(error: unknown, ctx: StepContext<RedisStepConfig>, resourceName: string): StepError {
+function describeRedisError(error: unknown, ctx: StepContext<RedisStepConfig, RedisResourceConfig>, resourceName: string): StepError {
   if (error instanceof StepError) return error;
   const command = `${ctx.config.operation} ${ctx.config.key}`;
   if (ctx.signal.aborted) {

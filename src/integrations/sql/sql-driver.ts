@@ -41,10 +41,10 @@ export const SQL_CONNECT_TIMEOUT_MS = 10_000;
 export const SQL_CANCEL_GRACE_MS = 2_000;
 
 /** The resource config with the defaults its DTO declares (a stored config may predate a default). */
-export function sqlResourceSettings(config: Record<string, unknown>): SqlResourceConfig {
-  const c = config as Partial<SqlResourceConfig>;
+export function sqlResourceSettings(config: SqlResourceConfig): SqlResourceConfig {
+  const c: Partial<SqlResourceConfig> = config;
   return {
-    ...(c as SqlResourceConfig),
+    ...config,
     allowWrites: c.allowWrites === true,
     poolSize: c.poolSize ?? 5,
     statementTimeoutMs: c.statementTimeoutMs ?? 30_000,

@@ -1,9 +1,7 @@
-import type { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config';
-import type { ResourcesService } from '../../resources/resources.service';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry, unusedClientPools } from '../../steps/step-registry.testing';
+import { SqlConnectionTester } from './sql-connection.tester';
 import type { SqlStepConfig } from './sql-step.config';
 import { SqlStep } from './sql.step';
 import type { EgressService } from '../../egress/egress.service';
@@ -11,11 +9,7 @@ import type { EgressService } from '../../egress/egress.service';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, SqlStep) as StepPluginMetadata;
-  const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new SqlStep(resources, new AppConfig(), {} as EgressService));
-  return registry;
+  return specStepRegistry({ resourceTypes: [SqlConnectionTester], plugins: [new SqlStep(unusedClientPools, new AppConfig(), {} as EgressService)] });
 }
 
 describe('sql step config validation', () => {
@@ -25,7 +19,7 @@ describe('sql step config validation', () => {
   const problems = (config: Record<string, unknown>, substituted = false) => validate(config, substituted).problems;
 
   it('registers as type sql needing a sql resource', () => {
-    expect(steps.get('sql')?.metadata).toMatchObject({ type: 'sql', resource: 'sql' });
+    expect(steps.get('sql')).toMatchObject({ metadata: { type: 'sql' }, resourceType: 'sql' });
   });
 
   it('accepts a query with named parameters, including ${...} values in parameters', () => {

@@ -2,8 +2,8 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EgressService } from '../../egress/egress.service';
 import { AppConfig } from '../../config/app-config';
 import type { ClientPool } from '../../resources/client-pool';
-import { ResourcesService } from '../../resources/resources.service';
-import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../../steps/step-plugin';
+import { StepClientPools } from '../../steps/step-client-pools';
+import type { StepContext, StepResource, StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { MysqlDriver } from './mysql-driver';
 import { PostgresDriver } from './postgres-driver';
@@ -12,13 +12,14 @@ import { sqlResourceSettings, type SqlDriver } from './sql-driver';
 import { describeSqlError } from './sql-errors';
 import { SQL_DEFAULT_MAX_ROWS, SqlStepConfig, type SqlStepResult } from './sql-step.config';
 import { toJsonSafeRows, toNamedParameters } from './sql-values';
+import { SqlResourceConfig } from './sql-resource-config.dto';
 
 @StepPlugin({
   type: 'sql',
   description:
     'Runs one SQL statement on a PostgreSQL or MySQL/MariaDB resource with named, driver-bound parameters (`:name`). Without allowWrites on the resource the statement runs in a read-only transaction, so the database refuses writes. Privileged database accounts (superuser, FILE, …) are refused unless the deployment sets SQL_ALLOW_PRIVILEGED.',
   config: SqlStepConfig,
-  resource: 'sql',
+  resource: SqlResourceConfig,
   validateRaw: checkSqlStepConfig,
   resultSchema: {
     type: 'object',
@@ -37,12 +38,12 @@ import { toJsonSafeRows, toNamedParameters } from './sql-values';
   },
 })
 @Injectable()
-export class SqlStep implements StepRunner<SqlStepConfig, SqlStepResult>, OnModuleDestroy {
-  private readonly drivers: ClientPool<SqlDriver, ResolvedResource>;
+export class SqlStep implements StepRunner<SqlStepConfig, SqlStepResult, SqlResourceConfig>, OnModuleDestroy {
+  private readonly drivers: ClientPool<SqlDriver, StepResource<SqlResourceConfig>>;
 
-  constructor(resources: ResourcesService, appConfig: AppConfig, egress: EgressService) {
+  constructor(pools: StepClientPools, appConfig: AppConfig, egress: EgressService) {
     const options = { allowPrivileged: appConfig.SQL_ALLOW_PRIVILEGED, egress };
-    this.drivers = resources.createClientPool<SqlDriver>({
+    this.drivers = pools.create<SqlDriver, SqlResourceConfig>({
       create: (resource) => {
         const settings = sqlResourceSettings(resource.config);
         return settings.engine === 'postgres' ? new PostgresDriver(settings, options) : new MysqlDriver(settings, options);
@@ -51,9 +52,8 @@ export class SqlStep implements StepRunner<SqlStepConfig, SqlStepResult>, OnModu
     });
   }
 
-  async run(ctx: StepContext<SqlStepConfig>): Promise<SqlStepResult> {
+  async run(ctx: StepContext<SqlStepConfig, SqlResourceConfig>): Promise<SqlStepResult> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'sql') throw new StepError('this step needs a sql resource: set resourceId to the id of one', { field: 'resourceId' });
     const settings = sqlResourceSettings(resource.config);
     const dialect = settings.engine === 'postgres' ? 'postgres' : 'mysql';
     const bound = toNamedParameters(ctx.config.query, ctx.config.parameters, dialect);

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import axios, { AxiosError, type AxiosResponse } from 'axios';
 import type { EgressService } from '../../egress/egress.service';
-import { StepError, type ResolvedResource } from '../step-plugin';
+import { StepError, type StepResource } from '../step-plugin';
 
 /**
  * The HTTP side of the read-only query APIs the observability steps call (Loki, Prometheus): settings
@@ -27,7 +27,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** A response above this is refused rather than buffered: 5000 Loki lines or 11,000 points × many series fit easily. */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-export function readApiSettings(resource: ResolvedResource | undefined, type: 'loki' | 'prometheus'): ReadApiSettings {
+export function readApiSettings(resource: StepResource<object> | undefined, type: 'loki' | 'prometheus'): ReadApiSettings {
   if (!resource) throw new StepError(`this step needs a ${type} resource: set resourceId to the id of one`, { field: 'resourceId' });
   if (resource.type !== type) {
     throw new StepError(`resource "${resource.name}" is a ${resource.type} resource; this step needs a ${type} resource`, { field: 'resourceId' });

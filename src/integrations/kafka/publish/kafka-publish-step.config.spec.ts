@@ -1,8 +1,6 @@
-import type { DiscoveryService } from '@nestjs/core';
-import type { ResourcesService } from '../../../resources/resources.service';
-import type { StepPluginMetadata } from '../../../steps/step-plugin';
-import { StepPlugin } from '../../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../../steps/step-registry.service';
+import type { StepRegistry } from '../../../steps/step-registry.service';
+import { specStepRegistry, unusedClientPools } from '../../../steps/step-registry.testing';
+import { KafkaConnectionTester } from '../kafka-connection.tester';
 import type { KafkaPublishStepConfig } from './kafka-publish-step.config';
 import { KafkaPublishStep } from './kafka-publish.step';
 import type { EgressService } from '../../../egress/egress.service';
@@ -10,11 +8,7 @@ import type { EgressService } from '../../../egress/egress.service';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, KafkaPublishStep) as StepPluginMetadata;
-  const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new KafkaPublishStep(resources, {} as EgressService));
-  return registry;
+  return specStepRegistry({ resourceTypes: [KafkaConnectionTester], plugins: [new KafkaPublishStep(unusedClientPools, {} as EgressService)] });
 }
 
 describe('kafka-publish step config validation', () => {
@@ -24,7 +18,7 @@ describe('kafka-publish step config validation', () => {
   const pointers = (config: Record<string, unknown>, substituted = true) => [...new Set(validate(config, substituted).problems.map((p) => p.pointer))];
 
   it('registers as type kafka-publish needing a kafka resource', () => {
-    expect(steps.get('kafka-publish')?.metadata).toMatchObject({ type: 'kafka-publish', resource: 'kafka' });
+    expect(steps.get('kafka-publish')).toMatchObject({ metadata: { type: 'kafka-publish' }, resourceType: 'kafka' });
   });
 
   it('accepts messages with string or JSON values, keys, headers and partitions, and the producer options', () => {

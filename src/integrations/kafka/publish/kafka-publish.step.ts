@@ -2,11 +2,12 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { CompressionTypes, Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { EgressService } from '../../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../../resources/client-pool';
-import { ResourcesService } from '../../../resources/resources.service';
 import { untilAborted } from '../../../steps/shared/until-aborted';
-import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../../../steps/step-plugin';
+import { StepClientPools } from '../../../steps/step-client-pools';
+import { StepError, type StepContext, type StepResource, type StepRunner } from '../../../steps/step-plugin';
 import { StepPlugin } from '../../../steps/step-plugin.decorator';
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA, type SentCorrelation } from '../../../steps/shared/correlation-headers';
+import { KafkaResourceConfig } from '../kafka-resource-config.dto';
 import { kafkaStepClientConfig } from '../kafka-step-client-config';
 import { KafkaPublishStepConfig, type KafkaPublishMessage, type KafkaPublishStepResult, type PublishedMessage } from './kafka-publish-step.config';
 
@@ -15,7 +16,7 @@ import { KafkaPublishStepConfig, type KafkaPublishMessage, type KafkaPublishStep
   description:
     'Publishes messages to a Kafka topic (key, value, headers, partition); JSON values are sent as JSON text. The result holds each message\'s partition, offset and timestamp.',
   config: KafkaPublishStepConfig,
-  resource: 'kafka',
+  resource: KafkaResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -37,11 +38,11 @@ import { KafkaPublishStepConfig, type KafkaPublishMessage, type KafkaPublishStep
   },
 })
 @Injectable()
-export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, KafkaPublishStepResult>, OnModuleDestroy {
-  private readonly producers: ClientPool<Producer, ResolvedResource>;
+export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, KafkaPublishStepResult, KafkaResourceConfig>, OnModuleDestroy {
+  private readonly producers: ClientPool<Producer, StepResource<KafkaResourceConfig>>;
 
-  constructor(resources: ResourcesService, egress: EgressService) {
-    this.producers = resources.createClientPool<Producer>({
+  constructor(pools: StepClientPools, egress: EgressService) {
+    this.producers = pools.create<Producer, KafkaResourceConfig>({
       create: async (resource) => {
         const producer = new Kafka(await kafkaStepClientConfig(resource, egress)).producer({ allowAutoTopicCreation: true });
         await producer.connect();
@@ -51,9 +52,8 @@ export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, Kafk
     });
   }
 
-  async run(ctx: StepContext<KafkaPublishStepConfig>): Promise<KafkaPublishStepResult> {
+  async run(ctx: StepContext<KafkaPublishStepConfig, KafkaResourceConfig>): Promise<KafkaPublishStepResult> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'kafka') throw new StepError('this step needs a kafka resource: set resourceId to the id of one', { field: 'resourceId' });
     const { topic, messages } = ctx.config;
     const acquiring = this.producers.acquire(resource);
     let lease: ClientLease<Producer>;
@@ -82,7 +82,7 @@ export class KafkaPublishStep implements StepRunner<KafkaPublishStepConfig, Kafk
    * of every message is: one message, or explicit partitions (consecutive offsets per partition, in
    * order). Otherwise the producer's partitioner decides, and the messages are sent one by one, in order.
    */
-  private async send(producer: Producer, ctx: StepContext<KafkaPublishStepConfig>): Promise<PublishedMessage[]> {
+  private async send(producer: Producer, ctx: StepContext<KafkaPublishStepConfig, KafkaResourceConfig>): Promise<PublishedMessage[]> {
     const { config } = ctx;
     const acks = config.acks ?? -1;
     const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
@@ -133,7 +133,7 @@ function placeMessages(topic: string, batch: OutgoingRecord[], metadata: RecordM
   });
 }
 
-function describeKafkaError(error: unknown, ctx: StepContext<unknown>, what: string, count?: number): StepError {
+function describeKafkaError(error: unknown, ctx: { signal: AbortSignal }, what: string, count?: number): StepError {
   if (error instanceof StepError) return error;
   if (ctx.signal.aborted) {
     const reason = ctx.signal.reason instanceof Error ? ctx.signal.reason.message : String(ctx.signal.reason);

@@ -1,10 +1,8 @@
-import type { DiscoveryService } from '@nestjs/core';
 import type Redis from 'ioredis';
 import type { RedisFactory } from '../../../redis/redis.factory';
-import type { ResourcesService } from '../../../resources/resources.service';
-import type { StepPluginMetadata } from '../../../steps/step-plugin';
-import { StepPlugin } from '../../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../../steps/step-registry.service';
+import type { StepRegistry } from '../../../steps/step-registry.service';
+import { specStepRegistry, unusedClientPools } from '../../../steps/step-registry.testing';
+import { KafkaConnectionTester } from '../kafka-connection.tester';
 import type { KafkaSubscribeStepConfig } from './kafka-subscribe-step.config';
 import { KafkaSubscribeStep } from './kafka-subscribe.step';
 import type { EgressService } from '../../../egress/egress.service';
@@ -12,11 +10,7 @@ import type { EgressService } from '../../../egress/egress.service';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, KafkaSubscribeStep) as StepPluginMetadata;
-  const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(metadata, new KafkaSubscribeStep(resources, {} as Redis, { key: (...parts: string[]) => parts.join(':') } as RedisFactory, {} as EgressService));
-  return registry;
+  return specStepRegistry({ resourceTypes: [KafkaConnectionTester], plugins: [new KafkaSubscribeStep(unusedClientPools, {} as Redis, { key: (...parts: string[]) => parts.join(':') } as RedisFactory, {} as EgressService)] });
 }
 
 describe('kafka-subscribe step config validation', () => {
@@ -28,7 +22,7 @@ describe('kafka-subscribe step config validation', () => {
 
   it('registers as a two-phase (prepare) step needing a kafka resource', () => {
     const registered = steps.get('kafka-subscribe');
-    expect(registered?.metadata).toMatchObject({ type: 'kafka-subscribe', resource: 'kafka' });
+    expect(registered).toMatchObject({ metadata: { type: 'kafka-subscribe' }, resourceType: 'kafka' });
     expect(typeof registered?.runner.prepare).toBe('function');
   });
 

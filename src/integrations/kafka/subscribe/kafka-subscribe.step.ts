@@ -5,10 +5,11 @@ import { EgressService } from '../../../egress/egress.service';
 import { REDIS_CLIENT } from '../../../redis/redis.constants';
 import { RedisFactory } from '../../../redis/redis.factory';
 import type { ClientLease, ClientPool } from '../../../resources/client-pool';
-import { ResourcesService } from '../../../resources/resources.service';
+import { KafkaResourceConfig } from '../kafka-resource-config.dto';
 import { kafkaStepClientConfig } from '../kafka-step-client-config';
 import { untilAborted } from '../../../steps/shared/until-aborted';
-import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../../../steps/step-plugin';
+import { StepClientPools } from '../../../steps/step-client-pools';
+import { StepError, type StepContext, type StepResource, type StepRunner } from '../../../steps/step-plugin';
 import { StepPlugin } from '../../../steps/step-plugin.decorator';
 import { KafkaGroupLock, type HeldLock } from './kafka-group-lock';
 import { checkKafkaSubscribeStepConfig } from './kafka-subscribe-config-checks';
@@ -26,7 +27,7 @@ interface KafkaCluster {
   description:
     'Waits for Kafka messages on a topic that match a pattern (text contained, or a JSONPath such as `$[?(@.orderId == \'…\')]`). Run it in the background before the step that causes the message: it is subscribed and positioned before the flow moves on.',
   config: KafkaSubscribeStepConfig,
-  resource: 'kafka',
+  resource: KafkaResourceConfig,
   validateRaw: checkKafkaSubscribeStepConfig,
   // The signature pattern: subscribe, trigger, match on the id the trigger returned.
   lateFields: ['searchPattern'],
@@ -55,15 +56,15 @@ interface KafkaCluster {
   },
 })
 @Injectable()
-export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, KafkaSubscribeStepResult>, OnModuleDestroy {
-  private readonly clusters: ClientPool<KafkaCluster, ResolvedResource>;
+export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, KafkaSubscribeStepResult, KafkaResourceConfig>, OnModuleDestroy {
+  private readonly clusters: ClientPool<KafkaCluster, StepResource<KafkaResourceConfig>>;
   private readonly groupLock: KafkaGroupLock;
   private readonly consumers = new Set<Consumer>();
   private readonly subscriptions = new Set<KafkaSubscription>();
 
-  constructor(resources: ResourcesService, @Inject(REDIS_CLIENT) redis: Redis, redisFactory: RedisFactory, egress: EgressService) {
+  constructor(pools: StepClientPools, @Inject(REDIS_CLIENT) redis: Redis, redisFactory: RedisFactory, egress: EgressService) {
     this.groupLock = new KafkaGroupLock(redis, (group, topic) => redisFactory.key('lock', 'kafka-group', group, topic));
-    this.clusters = resources.createClientPool<KafkaCluster>({
+    this.clusters = pools.create<KafkaCluster, KafkaResourceConfig>({
       create: async (resource) => {
         const kafka = new Kafka(await kafkaStepClientConfig(resource, egress));
         const admin = kafka.admin();
@@ -74,14 +75,13 @@ export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, 
     });
   }
 
-  async run(ctx: StepContext<KafkaSubscribeStepConfig>): Promise<KafkaSubscribeStepResult> {
+  async run(ctx: StepContext<KafkaSubscribeStepConfig, KafkaResourceConfig>): Promise<KafkaSubscribeStepResult> {
     const complete = await this.prepare(ctx);
     return complete();
   }
 
-  async prepare(ctx: StepContext<KafkaSubscribeStepConfig>): Promise<(late?: Partial<KafkaSubscribeStepConfig>) => Promise<KafkaSubscribeStepResult>> {
+  async prepare(ctx: StepContext<KafkaSubscribeStepConfig, KafkaResourceConfig>): Promise<(late?: Partial<KafkaSubscribeStepConfig>) => Promise<KafkaSubscribeStepResult>> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'kafka') throw new StepError('this step needs a kafka resource: set resourceId to the id of one', { field: 'resourceId' });
     const { config } = ctx;
     if (config.searchPattern) createMessageMatcher(config.searchPattern); // a bad pattern fails before connecting
     const freshGroup = !config.consumerGroup;
