@@ -44,13 +44,24 @@ class QueuePeekStep implements StepRunner<QueueStepConfig, { url: string | null 
   }
 }
 
+@StepPlugin({ type: 'queue-log', description: 'test', config: QueueStepConfig, resource: QueueResourceConfig, resultSchema: {} })
+class QueueLogStep implements StepRunner<QueueStepConfig, { ok: boolean }, QueueResourceConfig> {
+  attempt = 0;
+  async run(ctx: StepContext<QueueStepConfig, QueueResourceConfig>) {
+    this.attempt++;
+    ctx.log(`connecting to ${ctx.resource.config.url} with password pw-1234`);
+    if (this.attempt === 1) throw new Error('not yet');
+    return { ok: true };
+  }
+}
+
 const TEAM = '0b6f4c1e-7d2a-4f3b-8c9d-5e6f7a8b9c0d';
 const QUEUE_ID = '11111111-1111-4111-8111-111111111111';
 const REDIS_ID = '22222222-2222-4222-8222-222222222222';
 const MISSING_ID = '33333333-3333-4333-8333-333333333333';
 
 const stored: Record<string, ResolvedResource> = {
-  [QUEUE_ID]: { id: QUEUE_ID, name: 'orders-queue', type: 'queue', version: 1, config: { url: 'q://orders' } },
+  [QUEUE_ID]: { id: QUEUE_ID, name: 'orders-queue', type: 'queue', version: 1, config: { url: 'q://orders' }, secretValues: ['pw-1234'] },
   [REDIS_ID]: { id: REDIS_ID, name: 'cache', type: 'redis', version: 1, config: { host: 'h' } },
 };
 
@@ -58,7 +69,7 @@ function executor(send: QueueSendStep): StepExecutor {
   const resourceTypes = new ResourceTypeRegistry({ getProviders: () => [] } as unknown as DiscoveryService);
   resourceTypes.register(Reflect.getMetadata(ResourceType.KEY, QueueConnectionTester), new QueueConnectionTester());
   const registry = new StepRegistry({} as DiscoveryService, resourceTypes);
-  for (const plugin of [send, new QueuePeekStep()]) registry.register(Reflect.getMetadata(StepPlugin.KEY, plugin.constructor), plugin);
+  for (const plugin of [send, new QueuePeekStep(), new QueueLogStep()]) registry.register(Reflect.getMetadata(StepPlugin.KEY, plugin.constructor), plugin);
   const resources = {
     resolve: async (teamId: string, id: string) => {
       const resource = teamId === TEAM ? stored[id] : undefined;
@@ -109,5 +120,18 @@ describe('StepExecutor: the resource a plugin declares', () => {
     const run = executor(new QueueSendStep());
     expect(await run.execute(step('queue-peek', {}), runContext())).toMatchObject({ status: 'SUCCESS', response: { url: null } });
     expect(await run.execute(step('queue-peek', { resourceId: QUEUE_ID }), runContext())).toMatchObject({ status: 'SUCCESS', response: { url: 'q://orders' } });
+  });
+});
+
+describe('StepExecutor: ctx.log', () => {
+  it("keeps every attempt's lines with the step, the resource's secrets redacted", async () => {
+    const outcome = await executor(new QueueSendStep()).execute(step('queue-log', { resourceId: QUEUE_ID }), runContext());
+    expect(outcome).toMatchObject({ status: 'SUCCESS', attempts: 2 });
+    expect(outcome.logs).toEqual(['connecting to q://orders with password [REDACTED]', '[attempt 2] connecting to q://orders with password [REDACTED]']);
+  });
+
+  it('adds no logs to a step that logged nothing', async () => {
+    const outcome = await executor(new QueueSendStep()).execute(step('queue-send', { resourceId: QUEUE_ID }), runContext());
+    expect(outcome).not.toHaveProperty('logs');
   });
 });
