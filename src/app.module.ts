@@ -3,6 +3,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EgressModule } from './egress/egress.module';
+import { OutboundHttpModule } from './outbound-http/outbound-http.module';
 import { EngineModule } from './engine/engine.module';
 import { ExecutionsApiModule } from './executions/executions-api.module';
 import { FlowsApiModule } from './flows/flows-api.module';
@@ -42,7 +43,7 @@ const WORKER_MODULES: Imports = [EngineModule, SuitesWorkerModule, RetentionWork
 
 /**
  * One build, three roles: APP_MODE decides which modules are loaded. Infrastructure (config, logging,
- * database, Redis, queue registration, health, metrics, the egress gate) is present in every mode.
+ * database, Redis, queue registration, health, metrics, the egress gate and its HTTP client) is present in every mode.
  */
 @Module({})
 export class AppModule {
@@ -58,6 +59,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         EgressModule,
+        OutboundHttpModule,
         ...(config.isApi ? API_MODULES : []),
         ...(config.isWorker ? WORKER_MODULES : []),
       ],

@@ -2,8 +2,8 @@ import http from 'node:http';
 
 /**
  * The baseline: the same chain of requests and checks a chained flow makes, in a plain loop.
- * `http.request` on a keep-alive Agent is the transport the HTTP step itself uses (axios' Node
- * adapter over node:http with a keep-alive Agent); `fetch` is Node's built-in undici client.
+ * `http.request` on a keep-alive Agent is the transport the HTTP step itself uses (the outbound
+ * client, src/outbound-http/http-client.ts); `fetch` is Node's built-in undici client.
  */
 export async function bareChainHttp(targetUrl: string, steps: number, agent: http.Agent): Promise<void> {
   let next = 0;

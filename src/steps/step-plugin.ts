@@ -62,6 +62,8 @@ export interface StepContext<TConfig, TResourceConfig = never> {
   deadline: number;
   /** Late fields left out of `config`, to be given to `prepare`'s complete function (see StepRunner.prepare). */
   deferredFields?: readonly string[];
+  /** Paths of the step's assertions (as written), so a plugin can leave to them what it would fail on (graphql: `errors`). */
+  assertedPaths?: readonly string[];
   log: (message: string) => void;
 }
 

@@ -141,10 +141,8 @@ describe('drill: slow and hostile HTTP targets', () => {
     expect(after.execution.status).toBe('COMPLETED');
   }, 60_000);
 
-  // Known issue (reported in bench/RESULTS.md): the HTTP step passes config.timeoutMs to axios as
-  // `timeout`, which Node applies as a socket *idle* timeout — a body trickling one byte a second
-  // never trips it, so the call runs until the step timeout (30 s by default). `it.failing` passes
-  // while that is so; when fixed, drop `.failing`.
+  // config.timeoutMs is a deadline on the whole exchange (src/outbound-http/): a body trickling one
+  // byte a second is cut at it, not at the step timeout (an idle timeout, as axios had, never fires).
   it('config.timeoutMs bounds a trickling response, not only the step timeout', () => {
     expect(trickleWithRequestTimeout.steps[0].error).toMatch(/^request to .* timed out$/);
     expect(trickleWithRequestTimeout.steps[0].durationMs).toBeLessThan(3000);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings up every real service the test suite talks to, idempotently, on a fresh or a warm machine:
-# Postgres, MariaDB and Redis (normally already running here), Prometheus (Debian package) and a
+# Postgres, MariaDB, Redis, RabbitMQ, Mosquitto and NATS (normally already running here), Prometheus (Debian package) and a
 # single-node Kafka broker (jars from Maven Central). Prints how long each phase took.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,6 +35,32 @@ if ! mysqladmin -h 127.0.0.1 -P 3306 -u root ping >/dev/null 2>&1; then
 fi
 mysqladmin -h 127.0.0.1 -P 3306 -u root ping >/dev/null || { echo "[infra] MariaDB is not reachable on 127.0.0.1:3306" >&2; exit 1; }
 phase mariadb "$start"
+
+# The messaging brokers of the integration steps (Debian packages, running on every machine of this
+# kind): started with the machine's own commands when one is down (DESIGN.md §6).
+wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; return 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+start=$(t)
+if ! port_open 5672; then
+  echo "[infra] starting RabbitMQ"
+  rabbitmq-server -detached
+  wait_port 5672 || { echo "[infra] RabbitMQ did not open 127.0.0.1:5672" >&2; exit 1; }
+fi
+phase rabbitmq "$start"
+start=$(t)
+if ! port_open 1883; then
+  echo "[infra] starting Mosquitto"
+  mosquitto -d -c /etc/mosquitto/mosquitto.conf
+  wait_port 1883 || { echo "[infra] Mosquitto did not open 127.0.0.1:1883" >&2; exit 1; }
+fi
+phase mosquitto "$start"
+start=$(t)
+if ! port_open 4222; then
+  echo "[infra] starting NATS (JetStream)"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  wait_port 4222 || { echo "[infra] NATS did not open 127.0.0.1:4222" >&2; exit 1; }
+fi
+phase nats "$start"
 
 start=$(t)
 bash test/infra/prometheus/install.sh

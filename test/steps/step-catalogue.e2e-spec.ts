@@ -4,13 +4,17 @@ import addFormats from 'ajv-formats';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
+import { connect as connectNats, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { WebSocketServer } from 'ws';
+import { ORDERS_TOKEN, startOrdersServer, type OrdersServer } from '../integrations/fixtures/orders-grpc-server';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { createFlow, runFlow, waitForExecution } from '../support/flow-helpers';
 import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { adminQuery, createTestDatabase } from '../support/test-database';
-import { TEST_KAFKA_BROKERS, TEST_MARIADB_URL, TEST_REDIS_URL, testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';
+import { TEST_AMQP_URL, TEST_KAFKA_BROKERS, TEST_MQTT_URL, TEST_NATS_SERVER, TEST_MARIADB_URL, TEST_REDIS_URL, testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';
 import { buildFixture } from '../infra/prometheus/prometheus-fixture';
 
 jest.setTimeout(90_000);
@@ -32,6 +36,10 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
   let mariadb: mysql.Connection;
   let loki: FakeLoki;
   let target: Awaited<ReturnType<typeof startHttpTarget>>;
+  let nats: NatsConnection;
+  let wsServer: WebSocketServer;
+  let grpcServer: OrdersServer;
+  const natsStream = `ATS_CONTRACT_${run}`;
   let catalogue: Array<{ type: string; resourceType?: string; configSchema: Record<string, unknown>; resultSchema: Record<string, unknown>; lateFields?: string[] }>;
   const ids: Record<string, string> = {};
 
@@ -66,7 +74,18 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
 
     loki = await startFakeLoki();
     loki.push({ app: 'contract' }, [{ line: `contract line ${run}` }]);
-    target = await startHttpTarget({ 'POST /echo': (_req, body, res) => json(res, 201, { echoed: JSON.parse(body) }) });
+    target = await startHttpTarget({
+      'POST /echo': (_req, body, res) => json(res, 201, { echoed: JSON.parse(body) }),
+      'POST /graphql': (_req, _body, res) => json(res, 200, { data: { ping: 'pong' } }),
+    });
+    // NATS: a stream for the JetStream cases and a responder for nats-request.
+    nats = await connectNats({ servers: TEST_NATS_SERVER });
+    await (await jetstreamManager(nats)).streams.add({ name: natsStream, subjects: [`ats.contract.${run}.js.>`] });
+    nats.subscribe(`ats.contract.${run}.quote`, { callback: (_error, message) => void message.respond('{"ok":true}') });
+    // WebSocket: answers "ping" with "pong".
+    wsServer = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wsServer.on('connection', (socket) => socket.on('message', (data) => data.toString() === 'ping' && socket.send('pong')));
+    await new Promise((resolve) => wsServer.once('listening', resolve));
 
     const pgUrl = new URL(pgDatabase.url);
     ids.pg = await createResource('pg', 'sql', { engine: 'postgres', host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgDatabase.name, user: pgUser });
@@ -75,6 +94,12 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
     ids.kafka = await createResource('kafka', 'kafka', { brokers: TEST_KAFKA_BROKERS });
     ids.loki = await createResource('loki', 'loki', { url: loki.url });
     ids.prometheus = await createResource('prometheus', 'prometheus', { url: testPrometheusUrl() });
+    ids.amqp = await createResource('amqp', 'amqp', { url: TEST_AMQP_URL });
+    ids.mqtt = await createResource('mqtt', 'mqtt', { url: TEST_MQTT_URL });
+    ids.nats = await createResource('nats', 'nats', { servers: [TEST_NATS_SERVER] });
+    grpcServer = await startOrdersServer();
+    ids.grpc = await createResource('grpc', 'grpc', { address: grpcServer.address, reflection: true, metadata: { authorization: ORDERS_TOKEN } });
+    ids.websocket = await createResource('websocket', 'websocket', { url: `ws://127.0.0.1:${(wsServer.address() as { port: number }).port}` });
     // The `flow` step's contract: a small child flow with an output.
     ids.childFlow = await createFlow(t, user, teamId, { name: 'contract child', steps: [{ name: 'wait', type: 'delay', config: { delayMs: 1 } }], outputs: { waited: '${wait.response.delayedMs}' } });
   });
@@ -83,6 +108,12 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
     await t?.close();
     await target?.close();
     await loki?.close();
+    if (nats) {
+      await (await jetstreamManager(nats)).streams.delete(natsStream).catch(() => undefined);
+      await nats.close();
+    }
+    await new Promise((resolve) => (wsServer ? wsServer.close(resolve) : resolve(undefined)));
+    await grpcServer?.close();
     await pgDatabase?.drop();
     await adminQuery(`DROP ROLE IF EXISTS ${pgUser}`).catch(() => undefined);
     await mariadb?.query(`DROP USER IF EXISTS '${myUser.user}'@'%'`).catch(() => undefined);
@@ -118,6 +149,46 @@ describe('step catalogue (GET /step-types) and plugin result contracts', () => {
         },
       ],
       'kafka-publish': [{ name: 'publish', type: 'kafka-publish', config: { resourceId: ids.kafka, topic, messages: [{ key: 'k', value: { n: 1 } }] } }],
+      // The consume case comes first: it is positioned in the background before the publish runs.
+      'amqp-consume': [
+        {
+          name: 'amqpConsume',
+          type: 'amqp-consume',
+          runInBackground: true,
+          timeoutMs: 30_000,
+          config: { resourceId: ids.amqp, exchange: 'amq.topic', bindingKeys: ['ats-contract.#'], timeoutMs: 20_000, searchPattern: { matchType: 'header', header: 'X-Correlation-Id', pattern: '${execution.correlationId}' } },
+        },
+      ],
+      'amqp-publish': [{ name: 'amqpPublish', type: 'amqp-publish', config: { resourceId: ids.amqp, exchange: 'amq.topic', routingKey: 'ats-contract.x', message: { n: 1 } } }],
+      'mqtt-subscribe': [
+        {
+          name: 'mqttConsume',
+          type: 'mqtt-subscribe',
+          runInBackground: true,
+          timeoutMs: 15_000,
+          config: { resourceId: ids.mqtt, topics: [`ats-contract/${run}/#`], timeoutMs: 10_000, searchPattern: { matchType: 'header', header: 'X-Correlation-Id', pattern: '${execution.correlationId}' } },
+        },
+      ],
+      'mqtt-publish': [{ name: 'mqttPublish', type: 'mqtt-publish', config: { resourceId: ids.mqtt, topic: `ats-contract/${run}/x`, message: { n: 1 } } }],
+      'nats-subscribe': [
+        {
+          name: 'natsWait',
+          type: 'nats-subscribe',
+          runInBackground: true,
+          timeoutMs: 30_000,
+          config: { resourceId: ids.nats, subject: `ats.contract.${run}.core`, timeoutMs: 20_000, searchPattern: { matchType: 'header', header: 'X-Correlation-Id', pattern: '${execution.correlationId}' } },
+        },
+      ],
+      'jetstream-consume': [{ name: 'jsWait', type: 'jetstream-consume', runInBackground: true, timeoutMs: 30_000, config: { resourceId: ids.nats, stream: natsStream, timeoutMs: 20_000 } }],
+      'nats-publish': [{ name: 'natsPublish', type: 'nats-publish', config: { resourceId: ids.nats, subject: `ats.contract.${run}.core`, message: { n: 1 } } }],
+      'jetstream-publish': [{ name: 'jsPublish', type: 'jetstream-publish', config: { resourceId: ids.nats, subject: `ats.contract.${run}.js.x`, message: { n: 1 } } }],
+      'nats-request': [{ name: 'natsRequest', type: 'nats-request', config: { resourceId: ids.nats, subject: `ats.contract.${run}.quote`, message: 'q' } }],
+      websocket: [{ name: 'ws', type: 'websocket', config: { resourceId: ids.websocket, send: ['ping'], timeoutMs: 5_000, searchPattern: { matchType: 'contains', pattern: 'pong' } } }],
+      grpc: [
+        { name: 'grpcUnary', type: 'grpc', config: { resourceId: ids.grpc, service: 'orders.v1.Orders', method: 'GetOrder', message: { order_id: 'o-1' } } },
+        { name: 'grpcStream', type: 'grpc', config: { resourceId: ids.grpc, service: 'orders.v1.Orders', method: 'ListOrders', message: { count: 2 } } },
+      ],
+      graphql: [{ name: 'gql', type: 'graphql', config: { url: `${target.url}/graphql`, query: '{ ping }' } }],
       loki: [{ name: 'logs', type: 'loki', config: { resourceId: ids.loki, labels: { app: 'contract' }, relative: '1h' } }],
       prometheus: [
         { name: 'metrics', type: 'prometheus', config: { resourceId: ids.prometheus, query: 'queue_depth{queue="emails"}', duration1: { startTime: window.start * 1000, endTime: window.end * 1000 } } },

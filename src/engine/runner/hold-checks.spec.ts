@@ -4,7 +4,8 @@ import { runHoldChecks } from './hold-checks';
 describe('runHoldChecks', () => {
   it('makes every planned check when all hold and returns the last one', async () => {
     let n = 0;
-    const outcome = await runHoldChecks({ durationMs: 100, intervalMs: 25 }, new AbortController().signal, async (): Promise<{ n: number; error?: string }> => ({ n: ++n }));
+    // Slots 250 ms apart: a loaded machine delaying a check by less than that cannot make it skip one.
+    const outcome = await runHoldChecks({ durationMs: 1000, intervalMs: 250 }, new AbortController().signal, async (): Promise<{ n: number; error?: string }> => ({ n: ++n }));
     expect(outcome).toEqual({ last: { n: 5 }, checks: 5 });
   });
 

@@ -187,6 +187,7 @@ export class StepExecutor {
         executionStartedAt: ctx.executionStartedAt,
         deadline: Date.now() + timeoutMs,
         log,
+        assertedPaths: (step.assertions ?? []).map((a) => a.path),
         ...(deferredFields && { deferredFields }),
       }, tools);
       if (signal.aborted && !ctx.signal.aborted) throw new Error(`step timed out after ${timeoutMs} ms`);

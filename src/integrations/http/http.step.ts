@@ -1,12 +1,12 @@
 import { isAscii } from 'node:buffer';
-import type http from 'node:http';
-import type https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { largePayloads } from '../../common/memory/large-payload-collector';
 import { AppConfig } from '../../config/app-config';
 import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { HttpRequestError, mergeHeaders, sendHttpRequest, serializeBody, type HttpAgents, type HttpResponse } from '../../steps/http/http-client';
+import { OutboundHttpError, mergeHeaders, serializeBody, type HttpResponse } from '../../outbound-http/http-client';
+import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { HttpStepConfig, type HttpStepResult } from './http-step.config';
 import { httpResourceSettings, type HttpResourceSettings } from './http-resource-settings';
@@ -34,24 +34,14 @@ import { HttpResourceConfig } from './http-resource-config.dto';
 })
 @Injectable()
 export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult, HttpResourceConfig | undefined>, OnModuleDestroy {
-  // Keep-alive agents shared by all executions of this worker: chained steps reuse connections. They
-  // come from the egress gate, so every connection — each redirect hop's included — is policy-checked.
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly insecureAgent: https.Agent;
-  /** Agent per protocol, chosen by the step's tlsVerify (a redirect may switch protocol). */
-  private readonly agents: HttpAgents;
-  private readonly insecureAgents: HttpAgents;
+  // Keep-alive pool shared by all executions of this worker: chained steps reuse connections.
+  private readonly http: OutboundHttpClient;
 
   constructor(
     private readonly appConfig: AppConfig,
     egress: EgressService,
   ) {
-    this.httpAgent = egress.httpAgent({ keepAlive: true, maxSockets: 256 });
-    this.httpsAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 256 });
-    this.insecureAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
-    this.agents = { http: this.httpAgent, https: this.httpsAgent };
-    this.insecureAgents = { http: this.httpAgent, https: this.insecureAgent };
+    this.http = new OutboundHttpClient(egress, { maxSockets: 256, insecureMaxSockets: 64 });
   }
 
   async run(ctx: StepContext<HttpStepConfig, HttpResourceConfig | undefined>): Promise<HttpStepResult> {
@@ -76,7 +66,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult, Http
     const started = performance.now();
     let response: HttpResponse;
     try {
-      response = await sendHttpRequest({
+      response = await this.http.request({
         url,
         method,
         headers,
@@ -86,12 +76,13 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult, Http
         maxResponseBytes: this.appConfig.HTTP_STEP_MAX_RESPONSE_BYTES,
         timeoutMs: config.timeoutMs ?? resource.timeoutMs,
         signal: ctx.signal,
-        agents: tlsVerify ? this.agents : this.insecureAgents,
+        tlsVerify,
         originBoundHeaders: resource.originBoundHeaders,
       });
     } catch (error) {
-      throw new StepError(error instanceof HttpRequestError ? error.message : `request to ${url} failed: ${(error as Error).message}`);
+      throw new StepError(error instanceof OutboundHttpError ? error.message : `request to ${url} failed: ${(error as Error).message}`);
     }
+    largePayloads.note(response.body.length);
     return {
       status: response.status,
       headers: response.headers,
@@ -103,9 +94,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult, Http
   }
 
   onModuleDestroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    this.insecureAgent.destroy();
+    this.http.destroy();
   }
 }
 

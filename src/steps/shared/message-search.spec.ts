@@ -1,5 +1,5 @@
 import { StepError } from '../step-plugin';
-import { checkSearchPattern, MessageSearch, type MessageSearchConfig } from './message-search';
+import { checkSearchPattern, MAX_KEPT_CHARS, MessageSearch, type MessageSearchConfig } from './message-search';
 
 function searchOf(config: MessageSearchConfig, extra: { deferMatch?: boolean; deadline?: number; signal?: AbortSignal } = {}) {
   const closed: string[] = [];
@@ -96,5 +96,26 @@ describe('MessageSearch', () => {
     ]);
     expect(checkSearchPattern({ searchPattern: { matchType: 'jsonpath', pattern: '$.${x}' } })).toEqual([]);
     expect(checkSearchPattern({ searchPattern: { matchType: 'contains', pattern: 'ok' } })).toEqual([]);
+  });
+});
+
+describe('MessageSearch memory bound', () => {
+  it('stops collecting at MAX_KEPT_CHARS of matches and says so; a deferred search keeps at most that much', async () => {
+    const big = 'x'.repeat(MAX_KEPT_CHARS / 4 + 1);
+    const all = searchOf({ searchPattern: { matchType: 'contains', pattern: 'x', matchAll: true }, messageLimit: 100, timeoutMs: 5_000 });
+    await all.search.start();
+    for (let i = 0; i < 10; i++) all.offer(big);
+    const result = await all.search.result;
+    expect(result.matchedCount).toBe(3);
+    expect(result.scannedCount).toBe(4);
+    expect(result.keptLimitReached).toMatch(/stopped collecting after \d+ characters/);
+
+    const deferred = searchOf({ timeoutMs: 5_000 }, { deferMatch: true });
+    await deferred.search.start();
+    for (let i = 0; i < 10; i++) deferred.offer(`${i}${big}`);
+    deferred.search.startMatching({ matchType: 'contains', pattern: '9x' });
+    // The tenth was not kept (over the bound): the window goes on and ends empty.
+    await deferred.search.stop('test over');
+    await expect(deferred.search.result).rejects.toThrow('scanned 10 messages, 0 matched');
   });
 });

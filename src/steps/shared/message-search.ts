@@ -93,6 +93,8 @@ export interface MessageSearchResult<TMessage> extends Record<string, unknown> {
   messages: TMessage[];
   matchedCount: number;
   scannedCount: number;
+  /** Present when matchAll stopped at the search's memory bound (MAX_KEPT_CHARS) before messageLimit. */
+  keptLimitReached?: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export function messageSearchResultSchema(messageProperties: Record<string, unkn
       },
       matchedCount: { type: 'integer' },
       scannedCount: { type: 'integer', description: 'Messages examined since the subscription was in place' },
+      keptLimitReached: { type: 'string', description: 'Present when collecting stopped at the memory bound of a step (16 Mi characters of matched bodies) before messageLimit' },
     },
     required: ['messages', 'matchedCount', 'scannedCount'],
   };
@@ -148,6 +151,13 @@ export interface OfferedMessage<TMessage> {
 
 /** Most messages a deferred search keeps before its pattern is known. */
 const MAX_HELD_MESSAGES = 10_000;
+/**
+ * Most body characters a search keeps in memory: held (deferred match) and matched messages each. A
+ * tenant's flow cannot make the worker hold more than this per step however large or many the messages
+ * (messageLimit alone would allow 10,000 × the transport's body cap). Counted on the text offered, which
+ * is what the kept message holds (plus its parsed form).
+ */
+export const MAX_KEPT_CHARS = 16 * 1024 * 1024;
 
 /**
  * One window of a subscribe-type step. The transport subscribes, then calls `start()` (which starts the
@@ -167,6 +177,10 @@ export class MessageSearch<TMessage> {
   private readonly messageLimit: number;
   private readonly matches: TMessage[] = [];
   private scanned = 0;
+  private heldChars = 0;
+  private matchedChars = 0;
+  /** Set when the search stopped collecting because MAX_KEPT_CHARS of matches were kept. */
+  private keptLimitReached = false;
   private finished = false;
   private closing?: Promise<void>;
   private timer?: NodeJS.Timeout;
@@ -219,7 +233,11 @@ export class MessageSearch<TMessage> {
     this.scanned++;
     if (this.held !== null) {
       // Bounded like a result: a source flooding faster than the trigger answers is cut at the limit.
-      if (this.held.length < MAX_HELD_MESSAGES) this.held.push(message);
+      const chars = message.text?.length ?? 0;
+      if (this.held.length < MAX_HELD_MESSAGES && this.heldChars + chars <= MAX_KEPT_CHARS) {
+        this.held.push(message);
+        this.heldChars += chars;
+      }
       return;
     }
     this.match(message);
@@ -236,6 +254,7 @@ export class MessageSearch<TMessage> {
     }
     const held = this.held;
     this.held = null;
+    this.heldChars = 0;
     for (const message of held) {
       if (this.finished) break;
       this.match(message);
@@ -262,6 +281,14 @@ export class MessageSearch<TMessage> {
 
   private match(message: OfferedMessage<TMessage>): void {
     if (this.matcher && !this.matcher(message.text, message.headers).matched) return;
+    const chars = message.text?.length ?? 0;
+    if (this.matches.length > 0 && this.matchedChars + chars > MAX_KEPT_CHARS) {
+      // As if messageLimit were reached: the step ends with what it kept, and says why.
+      this.keptLimitReached = true;
+      this.finish();
+      return;
+    }
+    this.matchedChars += chars;
     this.matches.push(message.toResult());
     const verdict = judgeMatch(this.expect, this.matches.length, { matchAll: this.matchAll, limit: this.messageLimit });
     if (verdict === 'pass') this.finish();
@@ -283,7 +310,9 @@ export class MessageSearch<TMessage> {
   }
 
   private currentResult(): MessageSearchResult<TMessage> {
-    return { messages: [...this.matches], matchedCount: this.matches.length, scannedCount: this.scanned };
+    const result: MessageSearchResult<TMessage> = { messages: [...this.matches], matchedCount: this.matches.length, scannedCount: this.scanned };
+    if (this.keptLimitReached) result.keptLimitReached = `stopped collecting after ${MAX_KEPT_CHARS} characters of matched messages`;
+    return result;
   }
 
   private timeoutError(): StepError {

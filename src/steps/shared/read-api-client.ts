@@ -1,14 +1,14 @@
-import type http from 'node:http';
-import type https from 'node:https';
-import axios, { AxiosError, type AxiosResponse } from 'axios';
 import type { EgressService } from '../../egress/egress.service';
+import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../outbound-http/http-client';
+import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
 import { StepError, type StepResource } from '../step-plugin';
 
 /**
  * The HTTP side of the read-only query APIs the observability steps call (Loki, Prometheus): settings
  * read from a `loki` / `prometheus` resource (src/resources/types/{loki,prometheus}) and one GET with
- * the step's AbortSignal. Status handling stays with each step, since Loki answers errors in plain text
- * and Prometheus in JSON.
+ * the step's AbortSignal, sent by the outbound HTTP client (src/outbound-http: the resource's timeoutMs
+ * bounds the whole exchange, body included). Status handling stays with each step, since Loki answers
+ * errors in plain text and Prometheus in JSON.
  */
 
 export interface ReadApiSettings {
@@ -59,13 +59,10 @@ function authHeaders(auth: { type?: string; token?: string; username?: string; p
 }
 
 /** `path` under the base URL's path, so `https://gw/loki` + `loki/api/v1/query_range` keeps `/loki`. */
-export function urlUnder(base: string, path: string, params: Record<string, string>): string {
+export function urlUnder(base: string, path: string): string {
   const url = new URL(base);
   if (!url.pathname.endsWith('/')) url.pathname += '/';
-  const full = new URL(path.replace(/^\/+/, ''), url);
-  // URLSearchParams encodes every reserved character (axios' own serializer leaves some as is).
-  full.search = new URLSearchParams(params).toString();
-  return full.toString();
+  return new URL(path.replace(/^\/+/, ''), url).toString();
 }
 
 export interface ReadApiResponse {
@@ -75,23 +72,19 @@ export interface ReadApiResponse {
 }
 
 /**
- * GET requests over keep-alive agents shared by every execution in this worker. One instance per step
- * plugin; `destroy()` on module shutdown. The agents come from the egress gate, so every connection —
+ * GET requests over a keep-alive pool shared by every execution in this worker. One instance per step
+ * plugin; `destroy()` on module shutdown. The pool comes from the egress gate, so every connection —
  * redirect hops' included — is checked against the egress policy.
  */
 export class ReadApiClient {
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly insecureAgent: https.Agent;
+  private readonly http: OutboundHttpClient;
 
   /** `service` names the server in messages: "Loki", "Prometheus". */
   constructor(
     private readonly service: string,
     egress: EgressService,
   ) {
-    this.httpAgent = egress.httpAgent({ keepAlive: true, maxSockets: 64 });
-    this.httpsAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 64 });
-    this.insecureAgent = egress.httpsAgent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+    this.http = new OutboundHttpClient(egress, { maxSockets: 64, insecureMaxSockets: 16 });
   }
 
   async get(
@@ -101,37 +94,28 @@ export class ReadApiClient {
     signal: AbortSignal,
     extraHeaders: Record<string, string> = {},
   ): Promise<ReadApiResponse> {
-    const url = urlUnder(settings.url, path, params);
-    let response: AxiosResponse<Buffer>;
+    let response: HttpResponse;
     try {
-      response = await axios.get<Buffer>(url, {
-        headers: { accept: 'application/json', ...extraHeaders, ...settings.headers },
-        timeout: settings.timeoutMs,
+      response = await this.http.request({
+        url: urlUnder(settings.url, path),
+        // Kept apart from the URL (encoded by URLSearchParams): queries may carry user data, errors never name them.
+        query: params,
+        method: 'GET',
+        headers: mergeHeaders({ accept: 'application/json' }, extraHeaders, settings.headers),
+        timeoutMs: settings.timeoutMs,
         signal,
-        responseType: 'arraybuffer',
-        transformResponse: (data: Buffer) => data,
-        validateStatus: () => true,
-        maxRedirects: 5,
-        maxContentLength: MAX_RESPONSE_BYTES,
-        httpAgent: this.httpAgent,
-        httpsAgent: settings.verifyTls ? this.httpsAgent : this.insecureAgent,
-        decompress: true,
+        followRedirects: true,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+        tlsVerify: settings.verifyTls,
       });
     } catch (error) {
       throw new StepError(this.describe(error, settings, signal));
     }
-    const raw = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? '');
-    return {
-      status: response.status,
-      contentType: String(response.headers['content-type'] ?? ''),
-      body: raw.toString('utf8'),
-    };
+    return { status: response.status, contentType: response.headers['content-type'] ?? '', body: response.body.toString('utf8') };
   }
 
   destroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    this.insecureAgent.destroy();
+    this.http.destroy();
   }
 
   /** The target is named by host and path prefix only: query strings may carry user data. */
@@ -141,18 +125,19 @@ export class ReadApiClient {
       const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
       return `${this.service} request aborted: ${reason}`;
     }
-    if (error instanceof AxiosError) {
-      if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
+    if (!(error instanceof OutboundHttpError)) return `request to ${where} failed: ${(error as Error).message}`;
+    switch (error.code) {
+      case OUTBOUND_FAILURE.deadline:
         return `${where} did not answer within ${settings.timeoutMs} ms (the resource's timeoutMs)`;
-      }
-      if (error.message.includes('maxContentLength')) return `${where} sent more than ${MAX_RESPONSE_BYTES} bytes; narrow the query or the time range`;
-      if (error.code === 'ECONNREFUSED') return `cannot reach ${where}: connection refused`;
-      if (error.code === 'EEGRESS') return `cannot reach ${where}: ${error.message}`;
-      if (error.code === 'ENOTFOUND') return `cannot reach ${where}: host not found`;
-      const cause = (error.cause as Error | undefined)?.message;
-      return `request to ${where} failed: ${[error.code, cause && !error.message.includes(cause) ? `${error.message} (${cause})` : error.message].filter(Boolean).join(' ')}`;
+      case OUTBOUND_FAILURE.tooLarge:
+        return `${where} sent more than ${MAX_RESPONSE_BYTES} bytes; narrow the query or the time range`;
+      case 'ECONNREFUSED':
+      case 'ENOTFOUND':
+      case 'EEGRESS':
+        return `cannot reach ${where}: ${error.reason}`;
+      default:
+        return `request to ${where} failed: ${error.reason}`;
     }
-    return `request to ${where} failed: ${(error as Error).message}`;
   }
 }
 

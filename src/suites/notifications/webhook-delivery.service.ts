@@ -1,12 +1,10 @@
-import type http from 'node:http';
-import type https from 'node:https';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import axios, { type AxiosError } from 'axios';
 import type { Job } from 'bullmq';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { EgressService } from '../../egress/egress.service';
+import { OutboundHttpError } from '../../outbound-http/http-client';
+import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
 import { AtsMetrics } from '../../metrics/ats-metrics';
 import { DeliverWebhookJob, parseJobData } from '../suites-queue.jobs';
 import { SuiteWebhook } from './suite-webhook.entity';
@@ -15,6 +13,7 @@ import { WebhookSecretCipher } from './webhook-secret-cipher';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature';
 import { WEBHOOK_EVENT } from './webhook-payload';
 
+/** Characters of the receiver's answer kept in the delivery log; the rest is not even read. */
 const RESPONSE_SNIPPET = 2000;
 
 /** Thrown to make BullMQ retry the job (with backoff) after a recorded failed attempt. */
@@ -24,21 +23,16 @@ export class WebhookAttemptFailed extends Error {}
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
-  // From the egress gate: a webhook URL goes only where tenants may connect (checked after DNS).
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
 
   constructor(
     @InjectRepository(SuiteWebhook) private readonly webhooks: Repository<SuiteWebhook>,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly cipher: WebhookSecretCipher,
     private readonly config: AppConfig,
-    egress: EgressService,
+    // Its agents come from the egress gate: a webhook URL goes only where tenants may connect (checked after DNS).
+    private readonly http: OutboundHttpClient,
     private readonly metrics: AtsMetrics,
-  ) {
-    this.httpAgent = egress.httpAgent();
-    this.httpsAgent = egress.httpsAgent();
-  }
+  ) {}
 
   async deliver(job: Job): Promise<void> {
     const data = parseJobData(DeliverWebhookJob, job.data);
@@ -53,30 +47,29 @@ export class WebhookDeliveryService {
     let responseBody: string | null = null;
     let error: string | null = null;
     try {
-      const res = await axios.post<string>(hook.url, body, {
+      const res = await this.http.request({
+        url: hook.url,
+        method: 'POST',
         headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'async-testing-service-webhooks/1',
-          'X-ATS-Event': WEBHOOK_EVENT,
-          'X-ATS-Delivery': data.deliveryId,
-          'X-ATS-Attempt': String(attempt),
-          [SIGNATURE_HEADER]: signWebhookBody(secret, body), // signed per attempt: a retry carries a fresh timestamp
+          'content-type': 'application/json',
+          'user-agent': 'async-testing-service-webhooks/1',
+          'x-ats-event': WEBHOOK_EVENT,
+          'x-ats-delivery': data.deliveryId,
+          'x-ats-attempt': String(attempt),
+          [SIGNATURE_HEADER.toLowerCase()]: signWebhookBody(secret, body), // signed per attempt: a retry carries a fresh timestamp
         },
-        timeout: this.config.WEBHOOK_TIMEOUT_MS,
-        maxRedirects: 0,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
-        responseType: 'text',
-        transformResponse: [(d: unknown) => d],
-        maxContentLength: 1024 * 1024,
-        validateStatus: () => true,
+        body: data.body, // the signed bytes: UTF-8, as `body` above
+        followRedirects: false,
+        // The deadline of the whole attempt, body included: a receiver trickling its answer is cut here.
+        timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+        maxResponseBytes: RESPONSE_SNIPPET * 4, // UTF-8: at most 4 bytes a character
+        overLimit: 'truncate',
       });
       httpStatus = res.status;
-      responseBody = typeof res.data === 'string' ? res.data.slice(0, RESPONSE_SNIPPET) : null;
+      responseBody = res.body.toString('utf8').slice(0, RESPONSE_SNIPPET);
       if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
     } catch (e) {
-      const ax = e as AxiosError;
-      error = ax.code === 'ECONNABORTED' || ax.code === 'ETIMEDOUT' ? `timed out after ${this.config.WEBHOOK_TIMEOUT_MS} ms` : (ax.message ?? String(e));
+      error = e instanceof OutboundHttpError ? e.message : String(e);
     }
     this.metrics.webhookDeliveries.inc({ outcome: error ? 'failed' : 'delivered' });
     await this.deliveries.insert({

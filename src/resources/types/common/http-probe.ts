@@ -1,6 +1,6 @@
-import axios, { type AxiosResponse } from 'axios';
-import type { Readable } from 'node:stream';
 import type { EgressService } from '../../../egress/egress.service';
+import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../../outbound-http/http-client';
+import { OutboundHttpClient } from '../../../outbound-http/outbound-http.client';
 import type { ResourceEgressTarget } from '../../resource-type';
 
 export interface HttpAuthSettings {
@@ -51,9 +51,14 @@ export interface ProbeResponse {
   bodyStart: string;
 }
 
+/** Bytes of a probed body kept for messages; the connection is closed after them. */
+const PROBE_BODY_BYTES = 2048;
+
 /**
- * One HTTP request for a connection test: no redirects followed silently beyond 5, the body never
- * read past 2 KB, aborted with the test's signal. Network and TLS errors reject with Node's message.
+ * One HTTP request for a connection test, sent by the outbound HTTP client: up to 5 redirects, the
+ * test's budget as the whole-exchange deadline, the body never read past 2 KB, aborted with the test's
+ * signal. Failures reject with the client's wording plus the system code (`connection refused by
+ * http://db:1/ (ECONNREFUSED)`): a connection test is where someone looks for the low-level cause.
  */
 export async function probeHttp(request: {
   method: 'GET' | 'HEAD';
@@ -65,55 +70,38 @@ export async function probeHttp(request: {
   /** Every connection (redirect hops' included) goes through its agents. */
   egress: EgressService;
 }): Promise<ProbeResponse> {
-  let response: AxiosResponse<Readable>;
+  // Its own short-lived pool: a connection test must not leave sockets open to a tenant's server.
+  const client = new OutboundHttpClient(request.egress, { maxSockets: 2, insecureMaxSockets: 2 });
+  const headers = mergeHeaders({ 'user-agent': 'async-testing-service/connection-test' }, request.headers);
+  let response: HttpResponse;
   try {
-    response = await axios.request<Readable>({
-      method: request.method,
+    response = await client.request({
       url: request.url,
-      headers: { 'User-Agent': 'async-testing-service/connection-test', ...request.headers },
-      timeout: request.timeoutMs,
+      method: request.method,
+      headers,
+      followRedirects: true,
+      timeoutMs: request.timeoutMs,
       signal: request.signal,
-      responseType: 'stream',
-      validateStatus: () => true,
-      maxRedirects: 5,
+      maxResponseBytes: PROBE_BODY_BYTES,
+      overLimit: 'truncate',
+      tlsVerify: request.tlsVerify,
       // Every header a tester passes comes from the resource (auth, X-Api-Key, Cookie, tenant): none
-      // of them goes along when a redirect leads to another host.
-      sensitiveHeaders: Object.keys(request.headers),
-      httpAgent: request.egress.httpAgent(),
-      httpsAgent: request.egress.httpsAgent({ rejectUnauthorized: request.tlsVerify }),
+      // of them goes along when a redirect leads to another origin.
+      originBoundHeaders: Object.keys(mergeHeaders(request.headers)),
     });
   } catch (error) {
-    throw new Error(describeAxiosError(error));
-  }
-  const bodyStart = await readStart(response.data, 2048);
-  return { status: response.status, statusText: response.statusText, bodyStart };
-}
-
-async function readStart(stream: Readable, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= limit) break;
-    }
-  } catch {
-    // A body cut off after the status line does not change what the test learned.
+    throw new Error(describeProbeError(error));
   } finally {
-    stream.destroy();
+    client.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8').trim();
+  return { status: response.status, statusText: response.statusText, bodyStart: response.body.toString('utf8').trim() };
 }
 
-function describeAxiosError(error: unknown): string {
-  if (axios.isAxiosError(error)) {
-    const code = error.code ? `${error.code}: ` : '';
-    const cause = (error.cause as Error | undefined)?.message;
-    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return `${code}no response within the timeout`;
-    return `${code}${cause && !error.message.includes(cause) ? `${error.message} (${cause})` : error.message}`;
-  }
-  return error instanceof Error ? error.message : String(error);
+/** The client's message, with the system code when the message does not say it already (egress refusals name their cause). */
+export function describeProbeError(error: unknown): string {
+  if (!(error instanceof OutboundHttpError)) return error instanceof Error ? error.message : String(error);
+  const plain = error.code === 'EEGRESS' || error.code === OUTBOUND_FAILURE.aborted || error.message.includes(error.code);
+  return plain ? error.message : `${error.message} (${error.code})`;
 }
 
 /** A readiness endpoint check shared by Loki and Prometheus: 200 or a message with status and body. */

@@ -1,5 +1,14 @@
 /**
- * The HTTP step's client: one request (plus up to five redirects) on `node:http` / `node:https`.
+ * The one client for tenant-driven outbound HTTP (the HTTP step, the Loki/Prometheus read clients,
+ * connection tests, webhook deliveries): one request (plus up to five redirects) on `node:http` /
+ * `node:https`, through the agents of `OutboundHttpClient` (outbound-http.client.ts), which come from
+ * EgressService. Written for the HTTP step, so its wording is the HTTP step's.
+ *
+ * The deadline rule: `timeoutMs` bounds the whole exchange — connect, every redirect hop, headers and
+ * the whole body — not the socket's idle time (axios' `timeout`, which a server trickling one byte a
+ * second never tripped). The error phrasing: every failure is an `OutboundHttpError` whose message
+ * names the URL as given and says what happened (`request to <url> timed out`, `connection refused by
+ * <url>`, ...), with a stable `code` and the URL-free `reason` for callers that frame it themselves.
  *
  * Why not axios: a CPU profile of the worker showed axios + follow-redirects costing ~10 % of its CPU
  * on top of Node's own `http.request` (header objects rebuilt several times per request, a stream
@@ -68,10 +77,16 @@ export interface HttpRequestOptions {
   followRedirects: boolean;
   /** Cap on the response body, raw and decompressed. */
   maxResponseBytes: number;
+  /**
+   * What a body over the cap does: `fail` (default) rejects with ETOOLARGE; `truncate` resolves with
+   * the first `maxResponseBytes` decoded bytes and closes the connection (probes and webhooks keep
+   * only the start of a body, and a big body does not make the call fail).
+   */
+  overLimit?: 'fail' | 'truncate';
   /** Deadline of the whole exchange (redirects and body included), not a socket idle timeout. */
   timeoutMs?: number;
-  /** The step's signal (step timeout, cancel, shutdown). */
-  signal: AbortSignal;
+  /** The caller's signal (step timeout, cancel, shutdown); the deadline alone bounds a call without one. */
+  signal?: AbortSignal;
   /** From EgressService: they check every connection (each redirect hop's included) against the egress policy. */
   agents: HttpAgents;
   /** Lower-case names of more headers that a redirect to another origin drops (a resource's secret headers). */
@@ -80,17 +95,44 @@ export interface HttpRequestOptions {
 
 export interface HttpResponse {
   status: number;
+  /** The status line's text (`Not Found`), empty when the server sent none. */
+  statusText: string;
   /** Lower-case names, repeated headers joined with ', '; no content-encoding once decoded. */
   headers: Record<string, string>;
   /** Decoded body bytes. */
   body: Buffer;
+  /** Set when `overLimit: 'truncate'` cut the body at `maxResponseBytes`. */
+  truncated?: boolean;
 }
 
+/**
+ * What went wrong, stable for callers that word it their own way: Node's errno code where there is
+ * one (ECONNREFUSED, ENOTFOUND, ECONNRESET, EEGRESS from the egress gate, ...) and these of ours.
+ */
+export const OUTBOUND_FAILURE = {
+  /** The whole-exchange deadline (`timeoutMs`) passed; also an OS-level ETIMEDOUT. */
+  deadline: 'ETIMEDOUT',
+  /** The caller's AbortSignal fired (step timeout, cancel, shutdown). */
+  aborted: 'EABORTED',
+  /** The body passed `maxResponseBytes` (raw or decoded). */
+  tooLarge: 'ETOOLARGE',
+  /** A bad URL, method or header, or a redirect that cannot be followed: nothing (more) was sent. */
+  invalid: 'EINVALID',
+  /** More than MAX_REDIRECTS redirects. */
+  redirects: 'EREDIRECTS',
+} as const;
+
 /** Every failure of `sendHttpRequest`; the message is meant for a tester (it becomes the step error). */
-export class HttpRequestError extends Error {
-  constructor(message: string) {
+export class OutboundHttpError extends Error {
+  constructor(
+    message: string,
+    /** An OUTBOUND_FAILURE value or Node's errno code. */
+    readonly code: string,
+    /** What happened without naming the URL: `connection refused`, `timed out after 5000 ms`, ... */
+    readonly reason: string,
+  ) {
     super(message);
-    this.name = 'HttpRequestError';
+    this.name = 'OutboundHttpError';
   }
 }
 
@@ -271,6 +313,39 @@ export function describeTooLarge(url: string, maxBytes: number): string {
   return `response from ${url} exceeds the ${maxBytes}-byte limit`;
 }
 
+/** The error of a network failure: the HTTP step's wording, Node's code, the URL-free reason. */
+export function networkFailure(error: NodeJS.ErrnoException, url: string): OutboundHttpError {
+  const code = error.code ?? 'EFAILED';
+  const reasons: Record<string, string> = {
+    EEGRESS: error.message,
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ECONNABORTED: 'timed out',
+    ETIMEDOUT: 'timed out',
+  };
+  const reason = reasons[code] ?? (error.code ? `${error.code} ${error.message}` : error.message);
+  return new OutboundHttpError(describeNetworkError(error, url), code === 'ECONNABORTED' ? OUTBOUND_FAILURE.deadline : code, reason);
+}
+
+/** The error of the deadline rule: the whole exchange took longer than `timeoutMs`. */
+export function deadlineFailure(url: string, timeoutMs: number): OutboundHttpError {
+  return new OutboundHttpError(`request to ${url} timed out`, OUTBOUND_FAILURE.deadline, `timed out after ${timeoutMs} ms`);
+}
+
+export function abortFailure(url: string, reason: unknown): OutboundHttpError {
+  const message = describeAbort(url, reason);
+  return new OutboundHttpError(message, OUTBOUND_FAILURE.aborted, message.slice(`request to ${url} `.length));
+}
+
+export function tooLargeFailure(url: string, maxBytes: number): OutboundHttpError {
+  return new OutboundHttpError(describeTooLarge(url, maxBytes), OUTBOUND_FAILURE.tooLarge, `response exceeds the ${maxBytes}-byte limit`);
+}
+
+/** A failure before or between requests (bad URL or header, unfollowable redirect). */
+export function requestFailure(url: string, problem: string, code: string = OUTBOUND_FAILURE.invalid): OutboundHttpError {
+  return new OutboundHttpError(`request to ${url} failed: ${problem}`, code, problem);
+}
+
 /** Content codings undone (header removed from the result); others are passed through untouched. */
 const DECODED_ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
 
@@ -314,7 +389,7 @@ export function hasZlibHeader(chunk: Buffer): boolean {
 // The exchange
 // ---------------------------------------------------------------------------------------------------
 
-/** Sends the request, follows redirects, reads and decodes the body. Rejects only with HttpRequestError. */
+/** Sends the request, follows redirects, reads and decodes the body. Rejects only with OutboundHttpError. */
 export function sendHttpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => new HttpExchange(options, resolve, reject).start());
 }
@@ -331,26 +406,26 @@ class HttpExchange {
   private draining?: http.IncomingMessage;
   private drainTimer?: NodeJS.Timeout;
   private redirects = 0;
-  private readonly onAbort = () => this.fail(describeAbort(this.options.url, this.options.signal.reason));
+  private readonly onAbort = () => this.fail(abortFailure(this.options.url, this.options.signal?.reason));
 
   constructor(
     private readonly options: HttpRequestOptions,
     private readonly resolve: (response: HttpResponse) => void,
-    private readonly reject: (error: HttpRequestError) => void,
+    private readonly reject: (error: OutboundHttpError) => void,
   ) {}
 
   start(): void {
     const { signal, timeoutMs, url } = this.options;
-    if (signal.aborted) return this.onAbort();
-    signal.addEventListener('abort', this.onAbort, { once: true });
+    if (signal?.aborted) return this.onAbort();
+    signal?.addEventListener('abort', this.onAbort, { once: true });
     // One timer for the whole exchange, cleared in finish(): cheaper than AbortSignal.timeout, whose
     // timer lives on for the full timeoutMs after the request is done.
-    if (timeoutMs) this.timer = setTimeout(() => this.fail(`request to ${url} timed out`), timeoutMs);
+    if (timeoutMs) this.timer = setTimeout(() => this.fail(deadlineFailure(url, timeoutMs)), timeoutMs);
     let hop: Hop;
     try {
       hop = this.firstHop();
     } catch (error) {
-      return this.fail(`request to ${url} failed: ${(error as Error).message}`);
+      return this.fail(requestFailure(url, (error as Error).message));
     }
     this.send(hop);
   }
@@ -382,11 +457,11 @@ class HttpExchange {
       });
     } catch (error) {
       // Invalid method or header name/value: Node throws before any I/O.
-      return this.fail(`request to ${this.options.url} failed: ${(error as Error).message}`);
+      return this.fail(requestFailure(this.options.url, (error as Error).message));
     }
     this.current = req;
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (req === this.current) this.fail(describeNetworkError(error, this.options.url));
+      if (req === this.current) this.fail(networkFailure(error, this.options.url));
     });
     req.on('response', (res) => this.onResponse(hop, req, res));
     req.end(hop.body);
@@ -398,9 +473,11 @@ class HttpExchange {
     const location = res.headers.location;
     if (this.options.followRedirects && isRedirect(status, location)) {
       // Failing here destroys the request (fail), and with it this response and its socket.
-      if (++this.redirects > MAX_REDIRECTS) return this.fail(`too many redirects from ${this.options.url}`);
+      if (++this.redirects > MAX_REDIRECTS) {
+        return this.fail(new OutboundHttpError(`too many redirects from ${this.options.url}`, OUTBOUND_FAILURE.redirects, `more than ${MAX_REDIRECTS} redirects`));
+      }
       const next = nextHop(hop, status, location);
-      if (typeof next === 'string') return this.fail(`request to ${this.options.url} failed: ${next}`);
+      if (typeof next === 'string') return this.fail(requestFailure(this.options.url, next));
       return this.drainThen(res, () => this.send(next));
     }
     this.read(hop, res);
@@ -436,7 +513,9 @@ class HttpExchange {
   /** Reads the final response, decoding it, with the size cap on raw and decoded bytes. */
   private read(hop: Hop, res: http.IncomingMessage): void {
     const { url, maxResponseBytes } = this.options;
+    const truncate = this.options.overLimit === 'truncate';
     const status = res.statusCode ?? 0;
+    const statusText = res.statusMessage ?? '';
     const headers = flattenHeaders(res.headers);
     const encoding = headers['content-encoding'];
     // HEAD and 204 have no body to decode; like axios, their content-encoding is dropped as well.
@@ -446,19 +525,34 @@ class HttpExchange {
     const chunks: Buffer[] = [];
     let rawBytes = 0;
     let bodyBytes = 0;
-    const complete = () => this.succeed({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bodyBytes) });
+    const response = (truncated: boolean): HttpResponse => ({
+      status,
+      statusText,
+      headers,
+      body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bodyBytes),
+      ...(truncated && { truncated }),
+    });
+    const complete = () => this.succeed(response(false));
+    // Over the cap: fail, or (truncate) resolve with what fits and close the half-read connection.
+    const overLimit = () => (truncate ? this.succeedEarly(response(true)) : this.fail(tooLargeFailure(url, maxResponseBytes)));
     const keep = (chunk: Buffer) => {
       if (this.settled) return;
-      bodyBytes += chunk.length;
       // Counted on the decoded bytes: a 100 KB gzip bomb stops here after maxResponseBytes of output.
-      if (bodyBytes > maxResponseBytes) return this.fail(describeTooLarge(url, maxResponseBytes));
+      if (bodyBytes + chunk.length > maxResponseBytes) {
+        if (truncate) {
+          chunks.push(chunk.subarray(0, maxResponseBytes - bodyBytes));
+          bodyBytes = maxResponseBytes;
+        }
+        return overLimit();
+      }
+      bodyBytes += chunk.length;
       chunks.push(chunk);
     };
 
     res.on('data', (chunk: Buffer) => {
       if (this.settled) return;
       rawBytes += chunk.length;
-      if (rawBytes > maxResponseBytes) return this.fail(describeTooLarge(url, maxResponseBytes));
+      if (rawBytes > maxResponseBytes && (!truncate || decode)) return overLimit();
       if (!decode) return keep(chunk);
       if (!this.decoder) this.decoder = this.startDecoder(encoding!, chunk, keep, complete);
       // Backpressure: wait for the decompressor before reading more from the socket.
@@ -474,8 +568,8 @@ class HttpExchange {
     });
     // The connection closed before the body was complete (Node: "aborted", ECONNRESET).
     res.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.message === 'aborted') this.fail(`request to ${url} failed: ECONNRESET connection closed before the response was complete`);
-      else this.fail(describeNetworkError(error, url));
+      if (error.message === 'aborted') this.fail(requestFailure(url, 'ECONNRESET connection closed before the response was complete', 'ECONNRESET'));
+      else this.fail(networkFailure(error, url));
     });
   }
 
@@ -485,7 +579,7 @@ class HttpExchange {
     decoder.on('end', () => {
       if (!this.settled) complete();
     });
-    decoder.on('error', (error: NodeJS.ErrnoException) => this.fail(describeNetworkError(error, this.options.url)));
+    decoder.on('error', (error: NodeJS.ErrnoException) => this.fail(networkFailure(error, this.options.url)));
     return decoder;
   }
 
@@ -493,11 +587,18 @@ class HttpExchange {
     if (this.finish()) this.resolve(response);
   }
 
-  private fail(message: string): void {
+  /** Success before the body's end (truncated): the socket is closed, not handed back half-read. */
+  private succeedEarly(response: HttpResponse): void {
+    if (!this.finish()) return;
+    this.current?.destroy();
+    this.resolve(response);
+  }
+
+  private fail(error: OutboundHttpError): void {
     if (!this.finish()) return;
     // Closes the socket: a half-read response must not go back to the keep-alive pool.
     this.current?.destroy();
-    this.reject(new HttpRequestError(message));
+    this.reject(error);
   }
 
   /** Releases everything the exchange holds; false when it had already ended. */
@@ -505,7 +606,7 @@ class HttpExchange {
     if (this.settled) return false;
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
-    this.options.signal.removeEventListener('abort', this.onAbort);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
     clearTimeout(this.drainTimer);
     this.decoder?.destroy();
     this.draining?.destroy();

@@ -1,6 +1,8 @@
 import zlib from 'node:zlib';
 import {
+  abortFailure,
   appendQuery,
+  deadlineFailure,
   decodesEncoding,
   decoderFor,
   describeAbort,
@@ -11,10 +13,15 @@ import {
   isRedirect,
   mergeHeaders,
   moveUrlCredentials,
+  networkFailure,
   nextHop,
+  OUTBOUND_FAILURE,
+  OutboundHttpError,
   queryPairs,
+  requestFailure,
   sanitizeHeaderValue,
   serializeBody,
+  tooLargeFailure,
   type Hop,
 } from './http-client';
 
@@ -245,5 +252,31 @@ describe('http client: error wording (kept from the axios-based step)', () => {
     expect(describeAbort(url, new Error('execution cancelled'))).toBe('request to http://127.0.0.1:1/orders aborted: execution cancelled');
     expect(describeAbort(url, 'shutdown')).toBe('request to http://127.0.0.1:1/orders aborted: shutdown');
     expect(describeTooLarge(url, 1048576)).toBe('response from http://127.0.0.1:1/orders exceeds the 1048576-byte limit');
+  });
+});
+
+describe('http client: failures carry a stable code and a URL-free reason', () => {
+  const url = 'http://127.0.0.1:1/orders';
+  const error = (code: string | undefined, message: string) => Object.assign(new Error(message), { code });
+
+  it('network errors keep the step wording as message, with Node’s code', () => {
+    expect(networkFailure(error('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'), url)).toMatchObject({
+      message: 'connection refused by http://127.0.0.1:1/orders',
+      code: 'ECONNREFUSED',
+      reason: 'connection refused',
+    });
+    expect(networkFailure(error('ENOTFOUND', 'getaddrinfo ENOTFOUND x'), url)).toMatchObject({ code: 'ENOTFOUND', reason: 'host not found' });
+    expect(networkFailure(error('ECONNABORTED', 'aborted'), url)).toMatchObject({ code: OUTBOUND_FAILURE.deadline, reason: 'timed out' });
+    expect(networkFailure(error('ECONNRESET', 'socket hang up'), url)).toMatchObject({ code: 'ECONNRESET', reason: 'ECONNRESET socket hang up' });
+    const refusal = 'egress refused: 10.0.0.5:80 is a private address (EGRESS_DEFAULT=deny-private); add it to EGRESS_ALLOW to permit';
+    expect(networkFailure(error('EEGRESS', refusal), url)).toMatchObject({ message: refusal, code: 'EEGRESS', reason: refusal });
+  });
+
+  it('the deadline, an abort, the size cap and a bad request have codes of their own', () => {
+    expect(deadlineFailure(url, 5000)).toMatchObject({ message: 'request to http://127.0.0.1:1/orders timed out', code: 'ETIMEDOUT', reason: 'timed out after 5000 ms' });
+    expect(abortFailure(url, new Error('shutdown'))).toMatchObject({ message: 'request to http://127.0.0.1:1/orders aborted: shutdown', code: 'EABORTED', reason: 'aborted: shutdown' });
+    expect(tooLargeFailure(url, 10)).toMatchObject({ code: 'ETOOLARGE', reason: 'response exceeds the 10-byte limit' });
+    expect(requestFailure(url, 'Invalid URL')).toMatchObject({ message: 'request to http://127.0.0.1:1/orders failed: Invalid URL', code: 'EINVALID', reason: 'Invalid URL' });
+    expect(deadlineFailure(url, 1)).toBeInstanceOf(OutboundHttpError);
   });
 });
