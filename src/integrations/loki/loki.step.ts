@@ -3,7 +3,7 @@ import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { abortableSleep } from '../../steps/abortable-sleep';
-import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiResponse, type ReadApiSettings } from '../../steps/shared/read-api-client';
+import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiResponse, type ReadApiSettings } from '../shared/read-api-client';
 import { judgeWindowEnd, unexpectedMatchError } from '../../steps/shared/subscribe-expectation';
 import { buildLogQuery } from './logql-builder';
 import { checkLokiStepConfig, lokiTimeRangeInput } from './loki-config-checks';
@@ -58,7 +58,7 @@ export class LokiStep implements StepRunner<LokiStepConfig, LokiStepResult, Loki
 
   async run(ctx: StepContext<LokiStepConfig, LokiResourceConfig>): Promise<LokiStepResult> {
     const { config } = ctx;
-    const settings = readApiSettings(ctx.resource, 'loki');
+    const settings = readApiSettings(ctx.resource);
     const tenant = ctx.resource.config.tenant || undefined;
     const query = buildLogQuery({
       labels: config.labels,

@@ -3,7 +3,7 @@ import { EgressService } from '../../egress/egress.service';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { quotePromQLString } from '../../steps/shared/promql-string';
-import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiSettings } from '../../steps/shared/read-api-client';
+import { errorBodyExcerpt, readApiSettings, ReadApiClient, type ReadApiSettings } from '../shared/read-api-client';
 import { parseDuration, resolveWindow, toPrometheusTime, type ResolvedWindow } from '../../steps/shared/time-window';
 import { compareWindows, parseMatrix, summariseWindow, type Aggregation, type WindowSummary } from './metric-comparison';
 import { checkPrometheusStepConfig, windowInput } from './prometheus-config-checks';
@@ -102,7 +102,7 @@ export class PrometheusStep implements StepRunner<PrometheusStepConfig, Promethe
 
   async run(ctx: StepContext<PrometheusStepConfig, PrometheusResourceConfig>): Promise<PrometheusStepResult> {
     const { config } = ctx;
-    const settings = readApiSettings(ctx.resource, 'prometheus');
+    const settings = readApiSettings(ctx.resource);
     const query = applyLabelValues(config.query, config.labelValues ?? undefined);
     const step = config.step ?? PROMETHEUS_DEFAULT_STEP;
     const stepMs = parseDuration(step, 'step');

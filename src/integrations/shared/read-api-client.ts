@@ -1,11 +1,13 @@
 import type { EgressService } from '../../egress/egress.service';
 import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../outbound-http/http-client';
 import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
-import { StepError, type StepResource } from '../step-plugin';
+import type { ReadApiResourceConfig } from './read-api-resource-config.dto';
+import type { ResourceCredentialsAuth } from './resource-credentials-auth.dto';
+import { StepError, type StepResource } from '../../steps/step-plugin';
 
 /**
  * The HTTP side of the read-only query APIs the observability steps call (Loki, Prometheus): settings
- * read from a `loki` / `prometheus` resource (src/resources/types/{loki,prometheus}) and one GET with
+ * read from a `loki` / `prometheus` resource (src/integrations/{loki,prometheus}) and one GET with
  * the step's AbortSignal, sent by the outbound HTTP client (src/outbound-http: the resource's timeoutMs
  * bounds the whole exchange, body included). Status handling stays with each step, since Loki answers
  * errors in plain text and Prometheus in JSON.
@@ -27,30 +29,22 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** A response above this is refused rather than buffered: 5000 Loki lines or 11,000 points × many series fit easily. */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-export function readApiSettings(resource: StepResource<object> | undefined, type: 'loki' | 'prometheus'): ReadApiSettings {
-  if (!resource) throw new StepError(`this step needs a ${type} resource: set resourceId to the id of one`, { field: 'resourceId' });
-  if (resource.type !== type) {
-    throw new StepError(`resource "${resource.name}" is a ${resource.type} resource; this step needs a ${type} resource`, { field: 'resourceId' });
-  }
-  const config = resource.config as {
-    url?: unknown;
-    auth?: { type?: string; token?: string; username?: string; password?: string };
-    verifyTls?: unknown;
-    timeoutMs?: unknown;
-  };
-  if (typeof config.url !== 'string' || config.url === '') {
-    throw new StepError(`resource "${resource.name}" has no url`, { field: 'resourceId' });
-  }
+/** A read API resource's config: the shared settings plus the type's own base `url`. */
+export type ReadApiResource = StepResource<ReadApiResourceConfig & { url: string }>;
+
+/** Settings from the step's resource (the engine has checked it is of the step's type and validated it). */
+export function readApiSettings(resource: ReadApiResource): ReadApiSettings {
+  const { config } = resource;
   return {
     resourceName: resource.name,
     url: config.url,
     headers: authHeaders(config.auth),
-    verifyTls: config.verifyTls !== false,
+    verifyTls: config.tlsVerify !== false,
     timeoutMs: typeof config.timeoutMs === 'number' && config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_TIMEOUT_MS,
   };
 }
 
-function authHeaders(auth: { type?: string; token?: string; username?: string; password?: string } | undefined): Record<string, string> {
+function authHeaders(auth: ResourceCredentialsAuth | undefined): Record<string, string> {
   if (auth?.type === 'bearer' && auth.token) return { authorization: `Bearer ${auth.token}` };
   if (auth?.type === 'basic' && auth.username !== undefined) {
     return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}` };
