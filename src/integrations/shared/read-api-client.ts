@@ -1,6 +1,7 @@
 import type { EgressService } from '../../egress/egress.service';
 import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../outbound-http/http-client';
 import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
+import { urlUnder } from '../../resources/types/common/http-probe';
 import type { ReadApiResourceConfig } from './read-api-resource-config.dto';
 import type { ResourceCredentialsAuth } from './resource-credentials-auth.dto';
 import { StepError, type StepResource } from '../../steps/step-plugin';
@@ -52,13 +53,6 @@ function authHeaders(auth: ResourceCredentialsAuth | undefined): Record<string, 
   return {};
 }
 
-/** `path` under the base URL's path, so `https://gw/loki` + `loki/api/v1/query_range` keeps `/loki`. */
-export function urlUnder(base: string, path: string): string {
-  const url = new URL(base);
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return new URL(path.replace(/^\/+/, ''), url).toString();
-}
-
 export interface ReadApiResponse {
   status: number;
   contentType: string;
@@ -91,6 +85,7 @@ export class ReadApiClient {
     let response: HttpResponse;
     try {
       response = await this.http.request({
+        // Under the base URL's path, so `https://gw/loki` + `loki/api/v1/query_range` keeps `/loki`.
         url: urlUnder(settings.url, path),
         // Kept apart from the URL (encoded by URLSearchParams): queries may carry user data, errors never name them.
         query: params,
