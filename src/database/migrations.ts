@@ -18,6 +18,7 @@ import { AlertTriggers1764251600000 } from '../../migrations/1764251600000-alert
 import { ExecutionRerun1764251700000 } from '../../migrations/1764251700000-execution-rerun';
 import { SubFlowChildrenHoldNoTeamSlot1764251800000 } from '../../migrations/1764251800000-sub-flow-children-hold-no-team-slot';
 import { StatsSkipReusedSteps1764251900000 } from '../../migrations/1764251900000-stats-skip-reused-steps';
+import { StepLogs1764252000000 } from '../../migrations/1764252000000-step-logs';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ExecutionRerun1764251700000,
   SubFlowChildrenHoldNoTeamSlot1764251800000,
   StatsSkipReusedSteps1764251900000,
+  StepLogs1764252000000,
 ];

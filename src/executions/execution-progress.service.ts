@@ -22,6 +22,8 @@ export interface StepOutcome {
   request?: unknown;
   response?: unknown;
   assertions?: AssertionResult[];
+  /** What the plugin logged (`ctx.log`), already bounded and redacted; absent when nothing. */
+  logs?: string[];
   attempts: number;
   error?: string | null;
   durationMs: number;
@@ -70,6 +72,7 @@ const STEP_WRITES_CTE = `
           request = CASE WHEN w.d ? 'request' THEN NULLIF(w.d->'request', 'null'::jsonb) ELSE s.request END,
           response = CASE WHEN w.d ? 'response' THEN NULLIF(w.d->'response', 'null'::jsonb) ELSE s.response END,
           assertions = COALESCE(w.d->'assertions', s.assertions),
+          logs = CASE WHEN w.d ? 'logs' THEN w.d->'logs' ELSE s.logs END,
           attempts = COALESCE((w.d->>'attempts')::int, s.attempts),
           error = CASE WHEN w.d ? 'error' THEN w.d->>'error' ELSE s.error END,
           started_at = COALESCE((w.d->>'startedAt')::timestamptz, s.started_at, (w.d->>'finishedAt')::timestamptz),
@@ -267,6 +270,8 @@ export class ExecutionProgressService {
         finishedAt,
         durationMs,
         warning: outcome.warning === true,
+        // Only when there are some: a step that logs nothing adds nothing to the batch.
+        ...(outcome.logs?.length && { logs: outcome.logs }),
         ...(outcome.request !== undefined && { request: outcome.request === null ? null : budget.store(outcome.request).json }),
       },
     ];
@@ -282,6 +287,7 @@ export class ExecutionProgressService {
           error: outcome.error ?? null,
           attempts: outcome.attempts,
           durationMs,
+          ...(outcome.logs?.length && { logs: outcome.logs }),
           ...(outcome.warning && { warning: true }),
         },
       },

@@ -16,6 +16,8 @@ export class ExecutionStep {
   @Column({ type: 'jsonb', nullable: true }) request: unknown;
   @Column({ type: 'jsonb', nullable: true }) response: unknown;
   @Column({ type: 'jsonb' }) assertions: AssertionResult[];
+  /** What the plugin logged (`ctx.log`), bounded and redacted by the engine; null when nothing. */
+  @Column({ type: 'jsonb', nullable: true }) logs: string[] | null;
   @Column({ type: 'int' }) attempts: number;
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;

@@ -18,6 +18,8 @@ export interface ExecutionStatusUpdate {
     error?: string | null;
     attempts?: number;
     durationMs?: number | null;
+    /** On a STEP_FINISHED: the lines the plugin logged (`ctx.log`), when it logged any. */
+    logs?: string[];
     /** A `flow` step's child execution, once started. */
     childExecutionId?: string;
     /** A failure of a step with allowFailure: the step is ERROR, the execution is not failed by it. */

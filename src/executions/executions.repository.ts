@@ -24,8 +24,8 @@ const INSERT_PENDING_SQL = `
            FROM e, jsonb_to_recordset($10::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
   SELECT * FROM e`;
 
-/** A step row without its stored bodies (request, response, assertions). */
-export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'execution'>;
+/** A step row without its stored bodies (request, response, assertions, logs). */
+export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'logs' | 'execution'>;
 
 const STEP_SUMMARY_COLUMNS = 's.execution_id, s.step_index, s.step_id, s.name, s.type, s.background, s.status, s.attempts, s.error, s.started_at, s.finished_at, s.duration_ms, s.child_execution_id, s.warning, s.reused';
 
@@ -80,6 +80,7 @@ export class ExecutionsRepository {
         request: null,
         response: null,
         assertions: [],
+        logs: null,
         attempts: 0,
         error: null,
         startedAt: null,

@@ -7,7 +7,7 @@ import { Optional } from './validation/config-validators';
 import type { ResourceConnectionTester } from './resource-type';
 import { ResourceType } from './resource-type.decorator';
 import { ResourceTypeRegistry } from './resource-type-registry.service';
-import { SqlConnectionTester } from './types/sql/sql-connection.tester';
+import { SqlConnectionTester } from '../integrations/sql/sql-connection.tester';
 
 class EchoConfig {
   @IsString() host: string;

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { validateSync } from 'class-validator';
 import type { FieldProblem } from '../common/errors/app.exception';
@@ -52,6 +52,12 @@ export class ResourceTypeRegistry implements OnModuleInit {
 
   types(): string[] {
     return [...this.load().keys()].sort();
+  }
+
+  /** The type whose @ResourceType declares this config class (how step plugins name their resource type). */
+  typeOfConfig(config: Type<object>): string | undefined {
+    for (const { metadata } of this.load().values()) if (metadata.config === config) return metadata.type;
+    return undefined;
   }
 
   /** Every type's metadata, sorted by type (available before module init). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
@@ -8,7 +8,6 @@ import { AppConfig } from '../config/app-config';
 import { EgressService } from '../egress/egress.service';
 import type { TeamContext } from '../identity/tenancy/principal';
 import type { ResolvedResource } from '../steps/step-plugin';
-import { ClientPool, type ClientPoolOptions } from './client-pool';
 import { type ConnectionTestResult, ConnectionTestService } from './connection-test.service';
 import type { CreateResourceDto } from './dto/create-resource.dto';
 import type { ListResourcesQueryDto } from './dto/list-resources-query.dto';
@@ -69,12 +68,11 @@ const UNIQUE_VIOLATION = '23505';
  * probes through which later modules (flows) veto deletes. Every lookup is filtered by team id.
  */
 @Injectable()
-export class ResourcesService implements OnModuleDestroy {
+export class ResourcesService {
   private readonly logger = new Logger('Resources');
   private readonly cache: ResolvedResourceCache;
   private readonly changeListeners = new Set<ResourceChangeListener>();
   private readonly usageProbes = new Set<ResourceUsageProbe>();
-  private readonly pools = new Set<ClientPool<unknown, ResolvedResource>>();
 
   constructor(
     @InjectRepository(Resource) private readonly resources: Repository<Resource>,
@@ -89,10 +87,6 @@ export class ResourcesService implements OnModuleDestroy {
     this.cache = new ResolvedResourceCache(appConfig.RESOURCE_CACHE_TTL_SEC * 1000);
     bus.onChange((change) => this.forget(change.resourceId));
     bus.onResync(() => this.cache.clear().forEach((id) => this.notify(id)));
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.pools].map((pool) => pool.closeAll()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -286,21 +280,6 @@ export class ResourcesService implements OnModuleDestroy {
   registerUsageProbe(probe: ResourceUsageProbe): () => void {
     this.usageProbes.add(probe);
     return () => this.usageProbes.delete(probe);
-  }
-
-  /**
-   * A ClientPool whose clients are dropped when their resource changes and closed at shutdown. Idle
-   * time defaults to RESOURCE_CLIENT_IDLE_SEC.
-   */
-  createClientPool<TClient>(options: ClientPoolOptions<TClient, ResolvedResource>): ClientPool<TClient, ResolvedResource> {
-    const pool = new ClientPool<TClient, ResolvedResource>({
-      idleMs: this.appConfig.RESOURCE_CLIENT_IDLE_SEC * 1000,
-      onCloseError: (error) => this.logger.warn(`Closing a pooled resource client failed: ${(error as Error).message}`),
-      ...options,
-    });
-    this.pools.add(pool as ClientPool<unknown, ResolvedResource>);
-    this.onResourceChanged((resourceId) => void pool.drop(resourceId));
-    return pool;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -41,10 +41,10 @@ export class StepCatalogueController {
   @ApiOperation({ summary: 'Every registered step type with its config schema, resource type and result shape' })
   @ApiOkResponse({ type: [StepTypeDto] })
   list(): StepTypeDto[] {
-    this.cache ??= this.registry.all().map(({ metadata }) => ({
+    this.cache ??= this.registry.all().map(({ metadata, resourceType }) => ({
       type: metadata.type,
       description: metadata.description,
-      resourceType: metadata.resource,
+      resourceType,
       configSchema: stepConfigSchema(metadata.config),
       resultSchema: metadata.resultSchema,
       ...(metadata.lateFields?.length ? { lateFields: [...metadata.lateFields] } : {}),

@@ -1,8 +1,8 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { KafkaPublishStepConfig } from './kafka-publish/kafka-publish-step.config';
-import { KafkaSubscribeStepConfig } from './kafka-subscribe/kafka-subscribe-step.config';
-import { PrometheusStepConfig } from './prometheus/prometheus-step.config';
+import { KafkaPublishStepConfig } from '../integrations/kafka/publish/kafka-publish-step.config';
+import { KafkaSubscribeStepConfig } from '../integrations/kafka/subscribe/kafka-subscribe-step.config';
+import { PrometheusStepConfig } from '../integrations/prometheus/prometheus-step.config';
 import { stepConfigSchema } from './step-config-schema';
 
 describe('stepConfigSchema', () => {

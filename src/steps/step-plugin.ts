@@ -11,8 +11,16 @@ export interface StepPluginMetadata {
   description: string;
   /** class-validator DTO of the step's `config`; validated on save and, after substitution, before run. */
   config: Type<object>;
-  /** Resource type the step needs (`config.resourceId` must name a resource of this type), if any. */
-  resource?: string;
+  /**
+   * The resource type the step needs, named by its config class (the `config` its @ResourceType declares,
+   * e.g. KafkaResourceConfig). The step registry maps the class to the registered type at boot and refuses
+   * to start when no resource type declares it. `config.resourceId` must then name a resource of that
+   * type: the engine resolves it and refuses the step otherwise, so the plugin's `ctx.resource` is there
+   * and typed (declare the class as the context's second type parameter).
+   */
+  resource?: Type<object>;
+  /** With `resource`: the step may also run without one (`resourceId` optional, as http with an absolute URL). */
+  resourceOptional?: boolean;
   /** JSON Schema of the result, for `${step.response...}` completion and assertion paths in the UI. */
   resultSchema: Record<string, unknown>;
   /**
@@ -29,12 +37,17 @@ export interface StepPluginMetadata {
   lateFields?: readonly string[];
 }
 
-/** What the engine hands a plugin for one attempt of one step. */
-export interface StepContext<TConfig> {
+/**
+ * What the engine hands a plugin for one attempt of one step. `TResourceConfig` is the config class of
+ * the resource type the plugin declares (`resource` in @StepPlugin): `ctx.resource` is then present with
+ * that config (`TResourceConfig | undefined` for a plugin with `resourceOptional`); without one it is
+ * undefined.
+ */
+export interface StepContext<TConfig, TResourceConfig = never> {
   /** Config after `${...}` substitution and validation. */
   config: TConfig;
-  /** Decrypted resource config when the plugin declares a resource type (secrets included: never log it). */
-  resource?: ResolvedResource;
+  /** The resolved resource, decrypted (secrets included: never log it). */
+  resource: StepResourceOf<TResourceConfig>;
   /** Aborted on step timeout, execution cancel or worker shutdown; plugins must pass it to their I/O. */
   signal: AbortSignal;
   executionId: string;
@@ -54,16 +67,24 @@ export interface StepContext<TConfig> {
   log: (message: string) => void;
 }
 
-export interface ResolvedResource {
+/** A resource as a plugin gets it, with its type's config. */
+export interface StepResource<TResourceConfig extends object> {
   id: string;
   name: string;
   type: string;
   /** Version stamp; plugins key pooled clients by `${id}:${version}` so edits get fresh clients. */
   version: number;
-  config: Record<string, unknown>;
+  /** Decrypted and validated when saved; a stored config may predate a default its DTO declares. */
+  config: TResourceConfig;
   /** Plaintext secret values of this resource, so the engine can redact them from stored requests. */
   secretValues?: string[];
 }
+
+/** A resource of any type, as the engine resolves it. */
+export type ResolvedResource = StepResource<Record<string, unknown>>;
+
+/** `never` (no resource) → undefined; `C` → StepResource<C>; `C | undefined` → StepResource<C> | undefined. */
+export type StepResourceOf<TResourceConfig> = [TResourceConfig] extends [never] ? undefined : TResourceConfig extends object ? StepResource<TResourceConfig> : undefined;
 
 /**
  * A plugin's result must be plain JSON: it is stored as the step's response and reachable through
@@ -71,8 +92,8 @@ export interface ResolvedResource {
  */
 export type StepResult = Record<string, unknown>;
 
-export interface StepRunner<TConfig = object, TResult extends StepResult = StepResult> {
-  run(ctx: StepContext<TConfig>): Promise<TResult>;
+export interface StepRunner<TConfig = object, TResult extends StepResult = StepResult, TResourceConfig = never> {
+  run(ctx: StepContext<TConfig, TResourceConfig>): Promise<TResult>;
   /**
    * Optional two-phase start for background steps that must be positioned before the flow moves on
    * (a Kafka subscription): `prepare` resolves once ready and returns the function that completes the
@@ -83,8 +104,11 @@ export interface StepRunner<TConfig = object, TResult extends StepResult = StepR
    * steps they read have finished. Meanwhile the plugin keeps what arrives (and starts its own timeout
    * at `prepare`, as without deferral).
    */
-  prepare?(ctx: StepContext<TConfig>): Promise<(late?: Partial<TConfig>) => Promise<TResult>>;
+  prepare?(ctx: StepContext<TConfig, TResourceConfig>): Promise<(late?: Partial<TConfig>) => Promise<TResult>>;
 }
+
+/** Any plugin as the engine holds it: the resource it gets is the one its metadata declares. */
+export type AnyStepRunner = StepRunner<object, StepResult, object | undefined>;
 
 /** A failure inside a step with a message a tester understands (not a stack trace). */
 export class StepError extends Error {

@@ -1,14 +1,23 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../common/errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../common/validation/dto-input';
-import type { StepPluginMetadata, StepRunner } from './step-plugin';
+import { ResourceTypeRegistry } from '../resources/resource-type-registry.service';
+import type { AnyStepRunner, StepPluginMetadata } from './step-plugin';
 import { StepPlugin } from './step-plugin.decorator';
 
 export interface RegisteredStep {
   metadata: StepPluginMetadata;
-  runner: StepRunner;
+  runner: AnyStepRunner;
+  /** The registered name ('kafka') of the resource type whose config class `metadata.resource` is. */
+  resourceType?: string;
+}
+
+/** What the registry needs of the resource types: which one a plugin's `resource` class names. */
+export interface ResourceTypeLookup {
+  typeOfConfig(config: Type<object>): string | undefined;
+  types(): string[];
 }
 
 export interface ConfigProblem {
@@ -19,29 +28,45 @@ export interface ConfigProblem {
 
 /**
  * Collects every provider decorated with @StepPlugin at boot. Duplicate types stop the boot: two
- * plugins claiming one type would make flows ambiguous.
+ * plugins claiming one type would make flows ambiguous. So does a plugin whose `resource` class is no
+ * resource type's config: its steps could never get a resource.
  */
 @Injectable()
 export class StepRegistry implements OnModuleInit {
   private readonly steps = new Map<string, RegisteredStep>();
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(ResourceTypeRegistry) private readonly resourceTypes: ResourceTypeLookup,
+  ) {}
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: StepPlugin.KEY })) {
       const metadata = this.discovery.getMetadataByDecorator(StepPlugin, wrapper);
       if (!metadata || !wrapper.instance) continue;
-      this.register(metadata, wrapper.instance as StepRunner, wrapper.name);
+      this.register(metadata, wrapper.instance as AnyStepRunner, wrapper.name);
     }
   }
 
-  register(metadata: StepPluginMetadata, runner: StepRunner, source = metadata.type): void {
+  register(metadata: StepPluginMetadata, runner: AnyStepRunner, source = metadata.type): void {
     if (!/^[a-z][a-z0-9-]{0,39}$/.test(metadata.type)) throw new Error(`Step plugin ${source}: invalid type "${metadata.type}"`);
     const existing = this.steps.get(metadata.type);
     if (existing) {
       throw new Error(`Duplicate step type "${metadata.type}": ${existing.runner.constructor.name} and ${source} both declare it`);
     }
-    this.steps.set(metadata.type, { metadata, runner });
+    const resourceType = metadata.resource && this.resourceTypeOf(metadata.resource, metadata.type, source);
+    this.steps.set(metadata.type, { metadata, runner, ...(resourceType && { resourceType }) });
+  }
+
+  private resourceTypeOf(config: Type<object>, type: string, source: string): string {
+    const resourceType = this.resourceTypes.typeOfConfig(config);
+    if (!resourceType) {
+      throw new Error(
+        `Step plugin ${source} ("${type}") declares resource ${config.name}, but no resource type has that config class ` +
+          `(registered: ${this.resourceTypes.types().join(', ') || 'none'}); provide its @ResourceType tester in the integration's module`,
+      );
+    }
+    return resourceType;
   }
 
   get(type: string): RegisteredStep | undefined {

@@ -1,30 +1,26 @@
 import { Module, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { MqttModule } from '../integrations/mqtt/mqtt.module';
-import { GrpcModule } from '../integrations/grpc/grpc.module';
+import { IntegrationsModule } from '../integrations/integrations.module';
+import { ResourcesModule } from '../resources/resources.module';
+import { StepClientPoolsModule } from '../resources/step-client-pools.module';
 import { DelayStepModule } from './delay/delay-step.module';
 import { FlowStepModule } from './flow/flow-step.module';
-import { NatsModule } from '../integrations/nats/nats.module';
-import { HttpStepModule } from './http/http-step.module';
-import { KafkaPublishStepModule } from './kafka-publish/kafka-publish-step.module';
-import { KafkaSubscribeStepModule } from './kafka-subscribe/kafka-subscribe-step.module';
-import { LokiStepModule } from './loki/loki-step.module';
-import { PrometheusStepModule } from './prometheus/prometheus-step.module';
-import { RedisStepModule } from './redis/redis-step.module';
-import { SqlStepModule } from './sql/sql-step.module';
 import { StepRegistry } from './step-registry.service';
-import { AmqpModule } from '../integrations/amqp/amqp.module';
-import { WebSocketModule } from '../integrations/websocket/websocket.module';
-import { GraphqlModule } from '../integrations/graphql/graphql.module';
 
 /**
- * The step plugin registry and every step type. Adding a step type = one folder under steps/ with a
- * module that provides a @StepPlugin class, plus one line in STEP_PLUGIN_MODULES.
+ * Core step types, which need no resource. Step types of a technology live in its integration
+ * (src/integrations/<tech>/, listed in INTEGRATION_MODULES).
  */
-const STEP_PLUGIN_MODULES: Type[] = [HttpStepModule, DelayStepModule, LokiStepModule, PrometheusStepModule, SqlStepModule, RedisStepModule, KafkaPublishStepModule, KafkaSubscribeStepModule, FlowStepModule, AmqpModule, WebSocketModule, GraphqlModule, NatsModule, MqttModule, GrpcModule];
+const STEP_PLUGIN_MODULES: Type[] = [DelayStepModule, FlowStepModule];
 
+/**
+ * The step plugin registry with every step type: the core ones and the integrations'. Imported by the
+ * API (catalogue, save-time validation) and the worker (execution), so both see the same types.
+ */
 @Module({
-  imports: [DiscoveryModule, ...STEP_PLUGIN_MODULES],
+  // ResourcesModule: the resource type registry, to link each plugin's `resource` class to its type at boot.
+  // StepClientPoolsModule (global): the pooled-client port the plugins inject.
+  imports: [DiscoveryModule, ResourcesModule, StepClientPoolsModule, IntegrationsModule, ...STEP_PLUGIN_MODULES],
   providers: [StepRegistry],
   exports: [StepRegistry],
 })

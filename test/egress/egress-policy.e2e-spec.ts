@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { EgressService } from '../../src/egress/egress.service';
-import { kafkaClientConfig } from '../../src/resources/types/kafka/kafka-client-config';
-import type { KafkaResourceConfig } from '../../src/resources/types/kafka/kafka-resource-config.dto';
+import { kafkaClientConfig } from '../../src/integrations/kafka/kafka-client-config';
+import type { KafkaResourceConfig } from '../../src/integrations/kafka/kafka-resource-config.dto';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { runSuite } from '../suites/suite-helpers';

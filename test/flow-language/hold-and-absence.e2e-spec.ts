@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
-import { LokiStep } from '../../src/steps/loki/loki.step';
+import type { LokiResourceConfig } from '../../src/integrations/loki/loki-resource-config.dto';
+import type { LokiStepConfig } from '../../src/integrations/loki/loki-step.config';
+import { LokiStep } from '../../src/integrations/loki/loki.step';
 import { StepError, type StepContext } from '../../src/steps/step-plugin';
 import { testEgress } from '../steps/step-test-support';
 import { closedPort } from '../support/closed-port';
@@ -254,9 +255,9 @@ describe('loki expect "none" (Loki contract fake)', () => {
     await loki.close();
   });
 
-  const context = (config: Partial<LokiStepConfig>, timeoutMs = 10_000): StepContext<LokiStepConfig> => ({
+  const context = (config: Partial<LokiStepConfig>, timeoutMs = 10_000): StepContext<LokiStepConfig, LokiResourceConfig> => ({
     config: { resourceId: RESOURCE_ID, expect: 'none', ...config } as LokiStepConfig,
-    resource: { id: RESOURCE_ID, name: 'fake-loki', type: 'loki', version: 1, config: { url: loki.url } },
+    resource: { id: RESOURCE_ID, name: 'fake-loki', type: 'loki', version: 1, config: { url: loki.url } as LokiResourceConfig },
     signal: AbortSignal.timeout(timeoutMs),
     executionId: 'exec-1',
     stepName: 'noErrors',

@@ -6,7 +6,7 @@ import type { AmqpPublishStepConfig } from '../../src/integrations/amqp/amqp-pub
 import { AmqpPublishStep } from '../../src/integrations/amqp/amqp-publish.step';
 import { StepError } from '../../src/steps/step-plugin';
 import { closedPort } from '../support/closed-port';
-import { poolOnlyResources, resource, stepContext, testEgress } from '../steps/step-test-support';
+import { testClientPools, resource, stepContext, testEgress } from '../steps/step-test-support';
 import { AmqpTestBroker, TEST_AMQP_URL } from './amqp-test-broker';
 
 jest.setTimeout(60_000);
@@ -19,7 +19,7 @@ jest.setTimeout(60_000);
  */
 describe('amqp-publish and amqp-consume steps (real RabbitMQ)', () => {
   const broker = new AmqpTestBroker();
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   const connections = new AmqpConnections(resources, testEgress());
   const publisher = new AmqpPublishStep(connections);
   const consumer = new AmqpConsumeStep(connections);

@@ -5,7 +5,7 @@ import { GrpcStep } from '../../src/integrations/grpc/grpc.step';
 import type { GrpcStepConfig } from '../../src/integrations/grpc/grpc-step.config';
 import { StepError } from '../../src/steps/step-plugin';
 import { RecordingClient } from '../resources/resource-helpers';
-import { poolOnlyResources, resource, stepContext, testEgress } from '../steps/step-test-support';
+import { testClientPools, resource, stepContext, testEgress } from '../steps/step-test-support';
 import { closedPort } from '../support/closed-port';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
@@ -36,7 +36,7 @@ describe('grpc step and resource (in-process gRPC server)', () => {
   });
 
   describe('the step', () => {
-    const resources = poolOnlyResources();
+    const resources = testClientPools();
     const step = new GrpcStep(resources, testEgress());
     const withProto = () => resource('grpc', { address: server.address, proto: ORDERS_PROTO, metadata: { authorization: ORDERS_TOKEN } }, 'orders');
     const withReflection = () => resource('grpc', { address: server.address, reflection: true, metadata: { authorization: ORDERS_TOKEN } }, 'orders-reflected');

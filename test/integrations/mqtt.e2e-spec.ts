@@ -12,7 +12,7 @@ import { MqttPublishStep } from '../../src/integrations/mqtt/mqtt-publish.step';
 import type { MqttSubscribeStepConfig } from '../../src/integrations/mqtt/mqtt-subscribe-step.config';
 import { MqttSubscribeStep } from '../../src/integrations/mqtt/mqtt-subscribe.step';
 import type { ResolvedResource } from '../../src/steps/step-plugin';
-import { poolOnlyResources, resource, sleep, stepContext, testEgress } from '../steps/step-test-support';
+import { testClientPools, resource, sleep, stepContext, testEgress } from '../steps/step-test-support';
 import { RecordingClient } from '../resources/resource-helpers';
 import { closedPort } from '../support/closed-port';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
@@ -81,7 +81,7 @@ async function startPasswordBroker(): Promise<{ url: string; stop(): Promise<voi
 describe('MQTT integration (real Mosquitto)', () => {
   const run = randomBytes(4).toString('hex');
   const topic = (name: string) => `ats-test/${run}/${name}`;
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   const publisher = new MqttPublishStep(resources, testEgress());
   const subscriber = new MqttSubscribeStep(testEgress());
   const v5 = resource('mqtt', { url: MQTT_URL, protocolVersion: 5, clientIdPrefix: 'ats-e2e' }, 'local-mosquitto-v5');

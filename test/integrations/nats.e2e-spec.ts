@@ -22,7 +22,7 @@ import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-
 import { json, startHttpTarget } from '../support/http-target';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { poolOnlyResources, resource, sleep, stepContext, testEgress } from '../steps/step-test-support';
+import { testClientPools, resource, sleep, stepContext, testEgress } from '../steps/step-test-support';
 import { TEST_NATS_SERVER } from '../support/test-env';
 
 jest.setTimeout(60_000);
@@ -73,7 +73,7 @@ class Streams {
 }
 
 describe('NATS steps (plugins against the real NATS + JetStream)', () => {
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   const connections = new NatsConnections(resources, testEgress());
   const publisher = new NatsPublishStep(connections);
   const subscriber = new NatsSubscribeStep(connections);

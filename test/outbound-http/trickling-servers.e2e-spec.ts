@@ -1,7 +1,7 @@
-import { LokiStep } from '../../src/steps/loki/loki.step';
-import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
-import { PrometheusStep } from '../../src/steps/prometheus/prometheus.step';
-import type { PrometheusStepConfig } from '../../src/steps/prometheus/prometheus-step.config';
+import { LokiStep } from '../../src/integrations/loki/loki.step';
+import type { LokiStepConfig } from '../../src/integrations/loki/loki-step.config';
+import { PrometheusStep } from '../../src/integrations/prometheus/prometheus.step';
+import type { PrometheusStepConfig } from '../../src/integrations/prometheus/prometheus-step.config';
 import { StepError } from '../../src/steps/step-plugin';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { createFlow } from '../support/flow-helpers';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppException } from '../../src/common/errors/app.exception';
 import { ResourcesService } from '../../src/resources/resources.service';
+import { StepClientPools } from '../../src/steps/step-client-pools';
 import { addMember, API, ownerWithTeam, registerUser, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { RecordingClient } from './resource-helpers';
@@ -211,7 +212,8 @@ describe('resources (CRUD, validation, secrets)', () => {
     const changed: string[] = [];
     const stop = service.onResourceChanged((resourceId) => changed.push(resourceId));
     const closed: string[] = [];
-    const pool = service.createClientPool<string>({ create: (r) => `client-${r.version}`, close: (client) => void closed.push(client) });
+    // The pooled-client port plugins inject, as the app provides it: pools drop a changed resource's clients.
+    const pool = t.app.get(StepClientPools).create<string, object>({ create: (r) => `client-${r.version}`, close: (client) => void closed.push(client) });
     const first = await service.resolve(teamId, id);
     expect(await pool.use(first, async (client) => client)).toBe('client-1');
     first.config.host = 'mutated-by-a-plugin';

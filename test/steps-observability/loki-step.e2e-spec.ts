@@ -1,6 +1,7 @@
-import { StepError, type ResolvedResource, type StepContext } from '../../src/steps/step-plugin';
-import { LokiStep } from '../../src/steps/loki/loki.step';
-import type { LokiStepConfig } from '../../src/steps/loki/loki-step.config';
+import { StepError, type StepContext, type StepResource } from '../../src/steps/step-plugin';
+import type { LokiResourceConfig } from '../../src/integrations/loki/loki-resource-config.dto';
+import { LokiStep } from '../../src/integrations/loki/loki.step';
+import type { LokiStepConfig } from '../../src/integrations/loki/loki-step.config';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
 import { loadConfig } from '../../src/config/load-config';
 import { EgressService } from '../../src/egress/egress.service';
@@ -27,17 +28,18 @@ afterAll(async () => {
   await loki.close();
 });
 
-function resource(config: Record<string, unknown> = {}, url = loki.url): ResolvedResource {
-  return { id: RESOURCE_ID, name: 'fake-loki', type: 'loki', version: 1, config: { url, tenant: TENANT, ...config } };
+function resource(config: Partial<LokiResourceConfig> = {}, url = loki.url): StepResource<LokiResourceConfig> {
+  // As stored: a config may predate the defaults its DTO declares.
+  return { id: RESOURCE_ID, name: 'fake-loki', type: 'loki', version: 1, config: { url, tenant: TENANT, ...config } as LokiResourceConfig };
 }
 
 interface RunOptions {
-  resource?: ResolvedResource;
+  resource?: StepResource<LokiResourceConfig>;
   signal?: AbortSignal;
   executionStartedAt?: number;
 }
 
-function context(config: Partial<LokiStepConfig>, options: RunOptions = {}): StepContext<LokiStepConfig> {
+function context(config: Partial<LokiStepConfig>, options: RunOptions = {}): StepContext<LokiStepConfig, LokiResourceConfig> {
   return {
     config: { resourceId: RESOURCE_ID, ...config } as LokiStepConfig,
     resource: options.resource ?? resource(),
@@ -202,11 +204,10 @@ describe('loki step against the Loki contract fake', () => {
     expect([own.matchCount, other.matchCount]).toEqual([1, 0]);
   });
 
-  it('fails clearly when Loki cannot be reached, and needs a loki resource', async () => {
+  // That the step has a loki resource at all is the engine's check (src/engine/runner/step-executor.spec.ts).
+  it('fails clearly when Loki cannot be reached', async () => {
     const refused = await stepError(runStep({ labels: { app: 'x' } }, { resource: resource({}, 'http://127.0.0.1:1') }));
     expect(refused.message).toBe('cannot reach Loki at http://127.0.0.1:1 (resource "fake-loki"): connection refused');
-    const missing = await stepError(step.run({ ...context({ labels: { app: 'x' } }), resource: undefined }));
-    expect(missing.message).toContain('needs a loki resource');
   });
 
   it('passes the step signal to the request', async () => {

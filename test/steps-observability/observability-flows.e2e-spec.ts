@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { createResource } from '../resources/resource-helpers';
 import { buildFixture } from '../infra/prometheus/prometheus-fixture';
 import { startFakeLoki, type FakeLoki } from '../support/fake-loki-server';
@@ -73,6 +74,46 @@ describe('observability steps in flows (API → queue → worker)', () => {
     expect(logged.response.query).toBe(`{app="orders-api", env="e2e"} |= "order ${orderId} " |= "status=\\"PAID\\""`);
     expect(logged.assertions[0]).toMatchObject({ path: 'matchCount', passed: true, actual: 1 });
     expect(loki.requests.every((r) => r.tenant === TENANT)).toBe(true);
+  });
+
+  it("stores what the step logs (ctx.log) with the step, and sends it in the live stream's step update", async () => {
+    const flowId = await createFlow(t, user, teamId, {
+      name: 'logs-its-query',
+      steps: [
+        // The streams below are open before the Loki step finishes.
+        noRetry({ name: 'pause', type: 'delay', config: { delayMs: 1500 } }),
+        noRetry({ name: 'search', type: 'loki', config: { resourceId: lokiId, labels: { app: 'orders-api', env: 'e2e' }, containsPatterns: ['never-logged'], relative: '5m' } }),
+      ],
+    });
+    const run = await runFlow(t, user, teamId, flowId);
+    const sse = fetch(`${t.url}${API}/teams/${teamId}/executions/${run.id}/events`, { headers: user.auth }).then((res) => res.text());
+    const socket = io(`${t.url}/executions`, { auth: { token: user.accessToken }, transports: ['websocket'], reconnection: false });
+    const socketUpdates: any[] = [];
+    const socketDone = new Promise<void>((resolve) =>
+      socket.on('update', (update) => {
+        socketUpdates.push(update);
+        if (update.updateType === 'EXECUTION_FINISHED') resolve();
+      }),
+    );
+    try {
+      expect(await socket.emitWithAck('join', { executionId: run.id })).toEqual({ ok: true });
+      const done = await waitForExecution(t, user, teamId, run.id);
+      expect(done.status).toBe('COMPLETED');
+      const search = done.steps[1];
+      expect(search.logs).toEqual([expect.stringMatching(/^LogQL \{app="orders-api", env="e2e"\} \|= "never-logged" from \d{4}-\d\d-\d\dT.* to \d{4}-\d\d-\d\dT/)]);
+      expect(done.steps[0].logs).toBeNull(); // a step that logs nothing stores nothing
+
+      await socketDone;
+      const socketFinish = socketUpdates.find((u) => u.updateType === 'STEP_FINISHED' && u.stepUpdate.name === 'search');
+      expect(socketFinish.stepUpdate.logs).toEqual(search.logs);
+      expect(socketUpdates.find((u) => u.updateType === 'STEP_FINISHED' && u.stepUpdate.name === 'pause').stepUpdate).not.toHaveProperty('logs');
+
+      const events = (await sse).split('\n\n').filter(Boolean).map((block) => Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])));
+      const sseFinish = events.map((e) => (e.data ? JSON.parse(e.data) : {})).find((u) => u.updateType === 'STEP_FINISHED' && u.stepUpdate.name === 'search');
+      expect(sseFinish.stepUpdate.logs).toEqual(search.logs);
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('refuses to save a Loki step without a usable label selector, naming the field', async () => {

@@ -1,8 +1,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StepError, type ResolvedResource, type StepContext } from '../../src/steps/step-plugin';
-import { PrometheusStep } from '../../src/steps/prometheus/prometheus.step';
-import type { PrometheusStepConfig } from '../../src/steps/prometheus/prometheus-step.config';
+import { StepError, type StepContext, type StepResource } from '../../src/steps/step-plugin';
+import type { PrometheusResourceConfig } from '../../src/integrations/prometheus/prometheus-resource-config.dto';
+import { PrometheusStep } from '../../src/integrations/prometheus/prometheus.step';
+import type { PrometheusStepConfig } from '../../src/integrations/prometheus/prometheus-step.config';
 import { escapePromQLLabelValue } from '../../src/steps/shared/promql-string';
 import { buildFixture, type Fixture } from '../infra/prometheus/prometheus-fixture';
 import { testPrometheusNowSec, testPrometheusUrl } from '../support/test-env';
@@ -29,11 +30,12 @@ beforeAll(() => {
 });
 afterAll(() => step.onModuleDestroy());
 
-function resource(config: Record<string, unknown> = {}): ResolvedResource {
-  return { id: RESOURCE_ID, name: 'fixture-prometheus', type: 'prometheus', version: 1, config: { url: testPrometheusUrl(), ...config } };
+function resource(config: Partial<PrometheusResourceConfig> = {}): StepResource<PrometheusResourceConfig> {
+  // As stored: a config may predate the defaults its DTO declares.
+  return { id: RESOURCE_ID, name: 'fixture-prometheus', type: 'prometheus', version: 1, config: { url: testPrometheusUrl(), ...config } as PrometheusResourceConfig };
 }
 
-function context(config: Partial<PrometheusStepConfig>, options: { resource?: ResolvedResource; signal?: AbortSignal } = {}): StepContext<PrometheusStepConfig> {
+function context(config: Partial<PrometheusStepConfig>, options: { resource?: StepResource<PrometheusResourceConfig>; signal?: AbortSignal } = {}): StepContext<PrometheusStepConfig, PrometheusResourceConfig> {
   return {
     config: { resourceId: RESOURCE_ID, ...config } as PrometheusStepConfig,
     resource: options.resource ?? resource(),
@@ -215,10 +217,6 @@ describe('prometheus step against a real Prometheus', () => {
     expect(error.message).toBe('duration1: step "15s" gives 40321 points per series, above Prometheus\' limit of 11000; use a step of at least "55s"');
   });
 
-  it('needs a prometheus resource', async () => {
-    const error = await stepError(step.run({ ...context({ query: 'up', duration1: A }), resource: undefined }));
-    expect(error.message).toContain('needs a prometheus resource');
-  });
 });
 
 describe('prometheus step HTTP details (stub server)', () => {

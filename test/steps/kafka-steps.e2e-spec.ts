@@ -3,13 +3,13 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../../src/config/load-config';
 import { RedisFactory } from '../../src/redis/redis.factory';
-import type { KafkaPublishStepConfig } from '../../src/steps/kafka-publish/kafka-publish-step.config';
-import { KafkaPublishStep } from '../../src/steps/kafka-publish/kafka-publish.step';
-import type { KafkaSubscribeStepConfig } from '../../src/steps/kafka-subscribe/kafka-subscribe-step.config';
-import { KafkaSubscribeStep } from '../../src/steps/kafka-subscribe/kafka-subscribe.step';
+import type { KafkaPublishStepConfig } from '../../src/integrations/kafka/publish/kafka-publish-step.config';
+import { KafkaPublishStep } from '../../src/integrations/kafka/publish/kafka-publish.step';
+import type { KafkaSubscribeStepConfig } from '../../src/integrations/kafka/subscribe/kafka-subscribe-step.config';
+import { KafkaSubscribeStep } from '../../src/integrations/kafka/subscribe/kafka-subscribe.step';
 import { StepError } from '../../src/steps/step-plugin';
 import { TEST_KAFKA_BROKERS, TEST_REDIS_URL } from '../support/test-env';
-import { poolOnlyResources, resource, sleep, stepContext, testEgress } from './step-test-support';
+import { testClientPools, resource, sleep, stepContext, testEgress } from './step-test-support';
 
 jest.setTimeout(60_000);
 
@@ -22,7 +22,7 @@ describe('kafka-publish and kafka-subscribe steps (real Kafka)', () => {
   const run = randomBytes(4).toString('hex');
   const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `ats-kafka-steps-${run}` });
   const redis = new Redis(TEST_REDIS_URL);
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   const publisher = new KafkaPublishStep(resources, testEgress());
   const subscriber = new KafkaSubscribeStep(resources, redis, new RedisFactory(config), testEgress());
   const kafkaResource = resource('kafka', { brokers: TEST_KAFKA_BROKERS, clientId: 'ats-step-tests' }, 'local-kafka');

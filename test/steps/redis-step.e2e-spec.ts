@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import type { RedisStepConfig } from '../../src/steps/redis/redis-step.config';
-import { RedisStep } from '../../src/steps/redis/redis.step';
+import type { RedisStepConfig } from '../../src/integrations/redis/redis-step.config';
+import { RedisStep } from '../../src/integrations/redis/redis.step';
 import { StepError } from '../../src/steps/step-plugin';
 import { TEST_REDIS_URL } from '../support/test-env';
-import { poolOnlyResources, resource, stepContext, testEgress } from './step-test-support';
+import { testClientPools, resource, stepContext, testEgress } from './step-test-support';
 
 /** The Redis step against the machine's real Redis, on keys unique to this run. */
 describe('redis step (real Redis)', () => {
   const prefix = `ats-test-redis-step:${randomBytes(4).toString('hex')}`;
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   // The shared Redis is both the system under test and the default config's own Redis.
   const step = new RedisStep(resources, testEgress({ EGRESS_ALLOW_CONTROL_PLANE: 'true' }));
   const redisResource = resource('redis', { url: TEST_REDIS_URL }, 'cache');

@@ -4,14 +4,14 @@ import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import type { ResolvedResource } from '../../src/steps/step-plugin';
-import type { SqlStepConfig } from '../../src/steps/sql/sql-step.config';
-import { SqlStep } from '../../src/steps/sql/sql.step';
+import type { SqlStepConfig } from '../../src/integrations/sql/sql-step.config';
+import { SqlStep } from '../../src/integrations/sql/sql.step';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { API, ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_MARIADB_URL } from '../support/test-env';
-import { poolOnlyResources, resource, stepContext, testEgress } from './step-test-support';
+import { testClientPools, resource, stepContext, testEgress } from './step-test-support';
 
 jest.setTimeout(60_000);
 
@@ -53,7 +53,7 @@ describe('privileged SQL accounts (real PostgreSQL and MariaDB)', () => {
   let teamId: string;
   let dblinkInstalled = false;
 
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   // The shared Postgres/MariaDB are the systems under test; the control plane check is egress-policy's subject.
   const egress = testEgress({ EGRESS_ALLOW_CONTROL_PLANE: 'true' });
   const step = new SqlStep(resources, new AppConfig(), egress);

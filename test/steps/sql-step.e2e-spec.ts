@@ -3,11 +3,11 @@ import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import { StepError, type ResolvedResource } from '../../src/steps/step-plugin';
-import type { SqlStepConfig } from '../../src/steps/sql/sql-step.config';
-import { SqlStep } from '../../src/steps/sql/sql.step';
+import type { SqlStepConfig } from '../../src/integrations/sql/sql-step.config';
+import { SqlStep } from '../../src/integrations/sql/sql.step';
 import { adminQuery, createTestDatabase } from '../support/test-database';
 import { TEST_MARIADB_URL } from '../support/test-env';
-import { poolOnlyResources, resource, sleep, stepContext, testEgress } from './step-test-support';
+import { testClientPools, resource, sleep, stepContext, testEgress } from './step-test-support';
 
 /**
  * The SQL step against the machine's real PostgreSQL and MariaDB: bound parameters, JSON-typed values,
@@ -91,7 +91,7 @@ describe.each([
   ['mariadb', mariadbEngine],
 ] as const)('sql step on %s (real server)', (_name, createEngine) => {
   let engine: Engine;
-  const resources = poolOnlyResources();
+  const resources = testClientPools();
   // The shared Postgres is both the system under test and the default config's own database.
   const step = new SqlStep(resources, new AppConfig(), testEgress({ EGRESS_ALLOW_CONTROL_PLANE: 'true' }));
   let readOnly: ResolvedResource;

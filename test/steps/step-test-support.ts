@@ -2,34 +2,43 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/load-config';
 import { EgressService } from '../../src/egress/egress.service';
 import { ClientPool, type ClientPoolOptions } from '../../src/resources/client-pool';
-import type { ResourcesService } from '../../src/resources/resources.service';
-import type { ResolvedResource, StepContext } from '../../src/steps/step-plugin';
+import { StepClientPools } from '../../src/steps/step-client-pools';
+import type { ResolvedResource, StepContext, StepResource } from '../../src/steps/step-plugin';
 
 /**
- * What the step plugins use of ResourcesService (pooled clients), without its database: the plugins
- * are instantiated with `new` and run against the real servers.
+ * The pooled-client port as plugins get it, without the resources module (no database, no change
+ * bus): the plugins are instantiated with `new` and run against the real servers.
  */
-export function poolOnlyResources(): ResourcesService & { closeAll(): Promise<void> } {
-  const pools: Array<ClientPool<unknown, ResolvedResource>> = [];
-  return {
-    createClientPool<T>(options: ClientPoolOptions<T, ResolvedResource>) {
-      const pool = new ClientPool<T, ResolvedResource>({ idleMs: 60_000, ...options });
-      pools.push(pool as ClientPool<unknown, ResolvedResource>);
-      return pool;
-    },
-    async closeAll() {
-      await Promise.all(pools.map((pool) => pool.closeAll()));
-    },
-  } as unknown as ResourcesService & { closeAll(): Promise<void> };
+export class TestClientPools extends StepClientPools {
+  private readonly pools: Array<{ closeAll(): Promise<void> }> = [];
+
+  create<TClient, TResourceConfig extends object>(options: ClientPoolOptions<TClient, StepResource<TResourceConfig>>): ClientPool<TClient, StepResource<TResourceConfig>> {
+    const pool = new ClientPool<TClient, StepResource<TResourceConfig>>({ idleMs: 60_000, ...options });
+    this.pools.push(pool);
+    return pool;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.pools.map((pool) => pool.closeAll()));
+  }
+}
+
+export function testClientPools(): TestClientPools {
+  return new TestClientPools();
 }
 
 export function resource(type: string, config: Record<string, unknown>, name = `${type}-test`): ResolvedResource {
   return { id: randomUUID(), name, type, version: 1, config };
 }
 
-export interface TestStepContext<T> extends StepContext<T> {
+/**
+ * A step context for a plugin under test. Its resource is built from plain JSON by the test, for
+ * whichever plugin it runs, so it is not tied to one resource type's config class.
+ */
+export type TestStepContext<T> = Omit<StepContext<T>, 'resource'> & {
+  resource: any;
   abort(reason?: unknown): void;
-}
+};
 
 /** A StepContext as the engine builds it: the signal aborts on `abort()` or after `timeoutMs`. */
 export function stepContext<T>(config: T, options: { resource?: ResolvedResource; timeoutMs?: number; stepName?: string; executionId?: string } = {}): TestStepContext<T> {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app.exception';
 import type { StepDefinition } from '../../flows/flow-definition';
 import { ResourcesService } from '../../resources/resources.service';
-import { StepError, type ResolvedResource, type StepResult, type StepRunner } from '../../steps/step-plugin';
-import { StepRegistry } from '../../steps/step-registry.service';
+import { StepError, type AnyStepRunner, type ResolvedResource, type StepResult } from '../../steps/step-plugin';
+import { StepRegistry, type RegisteredStep } from '../../steps/step-registry.service';
 import type { Assertion, AssertionResult } from '../../flow-language/assertions/assertion';
 import { evaluateAssertions } from '../../flow-language/assertions/evaluate-assertions';
 import { resolveRetryPolicy, retryDelayMs } from '../../flow-language/retry/retry-policy';
@@ -13,6 +13,7 @@ import { substitute } from '../../flow-language/substitution/substitute';
 import { redactDeep, redactText } from '../../resources/secret-redaction';
 import { redactRequest } from './redact';
 import type { StepRunContext } from './step-run-context';
+import { StepLog } from './step-log';
 import { DEFAULT_STEP_TIMEOUT_MS } from './step-timeout';
 import type { BackgroundStepHandle, ExecutedStep, LateInputs } from './step-outcome';
 
@@ -62,15 +63,16 @@ export class StepExecutor {
     if (step.holdFor) return this.executeHeld(step, ctx);
     const policy = resolveRetryPolicy(step.retry, ctx.retryDefaults);
     const started = performance.now();
+    const log = stepLog(ctx);
     let last: Attempt = { request: null, assertions: [] };
     let attempts = 0;
     for (let retry = 0; retry <= policy.maxRetries; retry++) {
       if (retry > 0) await sleep(retryDelayMs(policy, retry), ctx.signal);
       attempts++;
-      last = await this.attempt(step, ctx, (runner, runCtx) => runner.run(runCtx));
+      last = await this.attempt(step, ctx, (runner, runCtx) => runner.run(runCtx), attemptLog(log, attempts));
       if (!last.error || last.permanent || ctx.signal.aborted) break;
     }
-    return this.outcome(last, attempts, started);
+    return this.outcome(last, attempts, started, log);
   }
 
   /**
@@ -79,8 +81,10 @@ export class StepExecutor {
    */
   private async executeHeld(step: StepDefinition, ctx: StepRunContext): Promise<ExecutedStep> {
     const started = performance.now();
-    const held = await runHoldChecks(step.holdFor!, ctx.signal, () => this.attempt(step, ctx, (runner, runCtx) => runner.run(runCtx)));
-    return this.outcome({ ...held.last, error: held.error }, held.checks, started);
+    const log = stepLog(ctx);
+    let checks = 0;
+    const held = await runHoldChecks(step.holdFor!, ctx.signal, () => this.attempt(step, ctx, (runner, runCtx) => runner.run(runCtx), attemptLog(log, ++checks)));
+    return this.outcome({ ...held.last, error: held.error }, held.checks, started, log);
   }
 
   /**
@@ -97,6 +101,7 @@ export class StepExecutor {
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const started = performance.now();
+    const log = stepLog(ctx);
     const done = this.attempt(
       step,
       ctx,
@@ -109,9 +114,10 @@ export class StepExecutor {
         if (!settled) return complete();
         return complete(this.lateConfig(settled.reason, late, tools));
       },
+      (message) => log.write(message),
       late?.fields,
     )
-      .then((attempt) => this.outcome(attempt, 1, started))
+      .then((attempt) => this.outcome(attempt, 1, started, log))
       .finally(() => markReady());
     return { ready, done };
   }
@@ -132,7 +138,8 @@ export class StepExecutor {
   private async attempt(
     step: StepDefinition,
     ctx: StepRunContext,
-    invoke: (runner: StepRunner, runCtx: Parameters<StepRunner['run']>[0], tools: AttemptTools) => Promise<StepResult>,
+    invoke: (runner: AnyStepRunner, runCtx: Parameters<AnyStepRunner['run']>[0], tools: AttemptTools) => Promise<StepResult>,
+    log: (message: string) => void,
     deferredFields?: readonly string[],
   ): Promise<Attempt> {
     let request: unknown = null;
@@ -148,7 +155,7 @@ export class StepExecutor {
         request = redactRequest(config);
         throw new PermanentStepFailure(`invalid config after substitution: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`);
       }
-      const resource = await this.resolveResource(plugin.metadata.resource, validated!, ctx.teamId);
+      const resource = await this.resolveResource(plugin, validated!, ctx.teamId);
       if (resource?.secretValues?.length) {
         resource.secretValues.forEach((value) => ctx.secretValues.add(value));
         secretValues = knownSecrets(ctx);
@@ -179,7 +186,7 @@ export class StepExecutor {
         stepName: step.name,
         executionStartedAt: ctx.executionStartedAt,
         deadline: Date.now() + timeoutMs,
-        log: () => undefined,
+        log,
         assertedPaths: (step.assertions ?? []).map((a) => a.path),
         ...(deferredFields && { deferredFields }),
       }, tools);
@@ -207,12 +214,22 @@ export class StepExecutor {
     }
   }
 
-  private async resolveResource(type: string | undefined, config: Record<string, unknown>, teamId: string): Promise<ResolvedResource | undefined> {
+  /**
+   * The resource the plugin declares, present and of its type: this is what lets a plugin take
+   * `ctx.resource` as given (StepContext's resource type) instead of checking it itself.
+   */
+  private async resolveResource({ metadata, resourceType }: RegisteredStep, config: Record<string, unknown>, teamId: string): Promise<ResolvedResource | undefined> {
+    if (!resourceType) return undefined;
     const resourceId = config.resourceId;
-    if (!type || typeof resourceId !== 'string') return undefined;
+    if (resourceId === undefined && metadata.resourceOptional) return undefined;
+    if (typeof resourceId !== 'string') {
+      throw new PermanentStepFailure(`a ${metadata.type} step needs a ${resourceType} resource: set config.resourceId to the id of one`);
+    }
     try {
       const resource = await this.resources.resolve(teamId, resourceId);
-      if (resource.type !== type) throw new PermanentStepFailure(`resource "${resource.name}" is a ${resource.type} resource, this step needs ${type}`);
+      if (resource.type !== resourceType) {
+        throw new PermanentStepFailure(`resource "${resource.name}" is a ${resource.type} resource; a ${metadata.type} step needs a ${resourceType} resource`);
+      }
       return resource;
     } catch (error) {
       if (error instanceof AppException) throw new PermanentStepFailure(`resource ${resourceId} not found in this team`);
@@ -220,7 +237,8 @@ export class StepExecutor {
     }
   }
 
-  private outcome(attempt: Attempt, attempts: number, started: number): ExecutedStep {
+  private outcome(attempt: Attempt, attempts: number, started: number, log: StepLog): ExecutedStep {
+    const logs = log.lines();
     return {
       status: attempt.skipped ? 'SKIPPED' : attempt.error ? 'ERROR' : 'SUCCESS',
       request: attempt.request,
@@ -230,8 +248,19 @@ export class StepExecutor {
       attempts,
       error: attempt.error ?? null,
       durationMs: performance.now() - started,
+      ...(logs && { logs }),
     };
   }
+}
+
+/** The step's `ctx.log` lines, redacted with the run's secrets as known when each line is written. */
+function stepLog(ctx: StepRunContext): StepLog {
+  return new StepLog((line) => redactText(line, knownSecrets(ctx)));
+}
+
+/** Lines of a retry (or a later hold check) say which attempt wrote them. */
+function attemptLog(log: StepLog, attempt: number): (message: string) => void {
+  return attempt === 1 ? (message) => log.write(message) : (message) => log.write(`[attempt ${attempt}] ${message}`);
 }
 
 /** Resolves (undefined) once `signal` aborts; never rejects. */

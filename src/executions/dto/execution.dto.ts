@@ -67,6 +67,14 @@ export class ExecutionStepDto extends ExecutionStepSummaryDto {
   response: unknown;
   @ApiProperty({ type: [AssertionResultDto], description: 'A too-big `actual` is stored as a preview with `actualTruncated: true` and `actualBytes`' })
   assertions: AssertionResultDto[];
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description:
+      'Lines the step logged while it ran (e.g. the query it sent), every attempt\'s, secrets redacted; at most 50 lines of at most 1,000 characters (a last line says what was cut); null when it logged nothing',
+    example: ['LogQL {app="orders"} |= "o-42" from 2026-12-07T10:00:00.000Z to 2026-12-07T10:05:00.001Z'],
+  })
+  logs: string[] | null;
 }
 
 export class RecoveryDto {

@@ -11,6 +11,7 @@ export interface StepWrite {
   request?: unknown;
   response?: unknown;
   assertions?: unknown;
+  logs?: string[];
   attempts?: number;
   error?: string | null;
   startedAt?: string;

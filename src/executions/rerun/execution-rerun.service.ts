@@ -19,7 +19,7 @@ import { resumePoint } from './resume-point';
  */
 const COPY_REUSED_STEPS_SQL = `
   WITH src AS (SELECT * FROM execution_steps WHERE execution_id = $2 AND step_index < $3),
-       s AS (UPDATE execution_steps t SET status = src.status, request = src.request, response = src.response, assertions = src.assertions,
+       s AS (UPDATE execution_steps t SET status = src.status, request = src.request, response = src.response, assertions = src.assertions, logs = src.logs,
                     attempts = src.attempts, error = src.error, started_at = src.started_at, finished_at = src.finished_at,
                     duration_ms = src.duration_ms, child_execution_id = src.child_execution_id, warning = src.warning, reused = true
                FROM src WHERE t.execution_id = $1 AND t.step_index = src.step_index)

@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import type { DiscoveryService } from '@nestjs/core';
 import { loadConfig } from '../../config/load-config';
-import { StepRegistry } from '../../steps/step-registry.service';
+import { StepRegistry, type ResourceTypeLookup } from '../../steps/step-registry.service';
 import type { FlowResourceCatalog } from '../resources/flow-resource-catalog';
 import type { SubFlowChecks } from './sub-flow-checks';
 import { FlowValidator } from './flow-validator.service';
@@ -16,14 +16,18 @@ class FakeWaitConfig {
   @IsInt() @Min(0) ms: number;
 }
 
+/** Stands for a resource type's config class: the registry links it to the type 'kafka'. */
+class FakeKafkaResourceConfig {}
+
 const KAFKA_ID = '11111111-1111-4111-8111-111111111111';
 const SQL_ID = '22222222-2222-4222-8222-222222222222';
 const TEAM = 'team-1';
 
 function validator(): FlowValidator {
-  const registry = new StepRegistry(undefined as unknown as DiscoveryService);
+  const resourceTypes: ResourceTypeLookup = { typeOfConfig: (config) => (config === FakeKafkaResourceConfig ? 'kafka' : undefined), types: () => ['kafka'] };
+  const registry = new StepRegistry(undefined as unknown as DiscoveryService, resourceTypes);
   const runner = { run: () => Promise.resolve({}) };
-  registry.register({ type: 'fake-topic', description: 'test', config: FakeTopicConfig, resource: 'kafka', resultSchema: {} }, runner);
+  registry.register({ type: 'fake-topic', description: 'test', config: FakeTopicConfig, resource: FakeKafkaResourceConfig, resultSchema: {} }, runner);
   registry.register(
     {
       type: 'fake-wait',

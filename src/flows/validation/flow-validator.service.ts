@@ -95,7 +95,7 @@ export class FlowValidator {
     const problems: FlowProblem[] = [];
     const types = new Map<string, Promise<string | null>>();
     for (const [index, step] of steps.entries()) {
-      const needed = typeof step.type === 'string' ? this.registry.get(step.type)?.metadata.resource : undefined;
+      const needed = typeof step.type === 'string' ? this.registry.get(step.type)?.resourceType : undefined;
       if (!needed || !isPlainObject(step.config) || step.config.resourceId === undefined) continue;
       const pointer = pointerOf('', 'steps', index, 'config', 'resourceId');
       const id = step.config.resourceId;

@@ -3,7 +3,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { connect, type ChannelModel } from 'amqplib';
 import type { EgressService } from '../../egress/egress.service';
 import type { ResourceEgressTarget } from '../../resources/resource-type';
-import { tlsConnectionOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { tlsConnectionOptions } from '../shared/resource-tls-options.dto';
 import type { AmqpResourceConfig } from './amqp-resource-config.dto';
 
 export interface AmqpEndpoint {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resources/resource-type';
 import { ResourceType } from '../../resources/resource-type.decorator';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import { amqpEgressTargets, amqpErrorMessage, connectAmqp } from './amqp-connection-options';
 import { amqpSecretFields, AmqpResourceConfig } from './amqp-resource-config.dto';
 

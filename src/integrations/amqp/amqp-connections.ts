@@ -2,9 +2,9 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
 import { EgressService } from '../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
-import { ResourcesService } from '../../resources/resources.service';
-import { untilAborted } from '../../steps/sql/until-aborted';
-import { StepError, type ResolvedResource } from '../../steps/step-plugin';
+import { untilAborted } from '../../steps/shared/until-aborted';
+import { StepClientPools } from '../../steps/step-client-pools';
+import { StepError, type StepResource } from '../../steps/step-plugin';
 import { amqpEndpoint, amqpErrorMessage, connectAmqp, describeEndpoint } from './amqp-connection-options';
 import type { AmqpResourceConfig } from './amqp-resource-config.dto';
 
@@ -19,14 +19,14 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 @Injectable()
 export class AmqpConnections implements OnModuleDestroy {
-  private readonly pool: ClientPool<ChannelModel, ResolvedResource>;
+  private readonly pool: ClientPool<ChannelModel, StepResource<AmqpResourceConfig>>;
   /** Connections the pool closes itself: their 'close' is expected, not a reason to drop the resource. */
   private readonly closedByPool = new WeakSet<ChannelModel>();
 
-  constructor(resources: ResourcesService, egress: EgressService) {
-    this.pool = resources.createClientPool<ChannelModel>({
+  constructor(pools: StepClientPools, egress: EgressService) {
+    this.pool = pools.create<ChannelModel, AmqpResourceConfig>({
       create: async (resource) => {
-        const model = await connectAmqp(resource.config as AmqpResourceConfig, egress, CONNECT_TIMEOUT_MS);
+        const model = await connectAmqp(resource.config, egress, CONNECT_TIMEOUT_MS);
         // Without listeners an 'error' event would crash the worker; channels report their own errors.
         model.on('error', () => undefined);
         model.on('close', () => {
@@ -42,14 +42,14 @@ export class AmqpConnections implements OnModuleDestroy {
   }
 
   /** The resource's connection, leased until `release()`; aborts with the step. */
-  async acquire(resource: ResolvedResource, signal: AbortSignal): Promise<ClientLease<ChannelModel>> {
+  async acquire(resource: StepResource<AmqpResourceConfig>, signal: AbortSignal): Promise<ClientLease<ChannelModel>> {
     const acquiring = this.pool.acquire(resource);
     try {
       return await untilAborted(acquiring, signal);
     } catch (error) {
       // A connection still opening after an abort is handed back, or it would never be idle-closed.
       if (signal.aborted) void acquiring.then((late) => late.release(), () => undefined);
-      const where = describeEndpoint(amqpEndpoint(resource.config as AmqpResourceConfig));
+      const where = describeEndpoint(amqpEndpoint(resource.config));
       const why = signal.aborted ? `aborted (${(signal.reason as Error | undefined)?.message ?? String(signal.reason)})` : amqpErrorMessage(error);
       throw new StepError(`cannot connect to RabbitMQ on resource "${resource.name}" (${where}): ${why}`, { reason: signal.aborted ? 'aborted' : 'connect' });
     }

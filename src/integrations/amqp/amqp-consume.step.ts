@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { checkSearchPattern, messageSearchResultSchema } from '../../steps/shared/message-search';
-import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
+import type { StepContext, StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { AmqpResourceConfig } from './amqp-resource-config.dto';
 import { AmqpConnections } from './amqp-connections';
 import { AmqpConsumeStepConfig, type AmqpConsumeStepResult } from './amqp-consume-step.config';
 import { AmqpQueueConsumer } from './amqp-queue-consumer';
@@ -11,7 +12,7 @@ import { AmqpQueueConsumer } from './amqp-queue-consumer';
   description:
     'Waits for RabbitMQ messages that match a pattern (text contained, a JSONPath, or a header value), from a named queue (unmatched messages go back to it) or from an exchange through a temporary queue bound with binding keys or headers. Run it in the background before the step that causes the message: it is consuming before the flow moves on.',
   config: AmqpConsumeStepConfig,
-  resource: 'amqp',
+  resource: AmqpResourceConfig,
   validateRaw: checkSearchPattern,
   // Consume, trigger, match on the id the trigger returned.
   lateFields: ['searchPattern'],
@@ -28,19 +29,18 @@ import { AmqpQueueConsumer } from './amqp-queue-consumer';
   ),
 })
 @Injectable()
-export class AmqpConsumeStep implements StepRunner<AmqpConsumeStepConfig, AmqpConsumeStepResult>, OnModuleDestroy {
+export class AmqpConsumeStep implements StepRunner<AmqpConsumeStepConfig, AmqpConsumeStepResult, AmqpResourceConfig>, OnModuleDestroy {
   private readonly consumers = new Set<AmqpQueueConsumer>();
 
   constructor(private readonly connections: AmqpConnections) {}
 
-  async run(ctx: StepContext<AmqpConsumeStepConfig>): Promise<AmqpConsumeStepResult> {
+  async run(ctx: StepContext<AmqpConsumeStepConfig, AmqpResourceConfig>): Promise<AmqpConsumeStepResult> {
     const complete = await this.prepare(ctx);
     return complete();
   }
 
-  async prepare(ctx: StepContext<AmqpConsumeStepConfig>): Promise<(late?: Partial<AmqpConsumeStepConfig>) => Promise<AmqpConsumeStepResult>> {
+  async prepare(ctx: StepContext<AmqpConsumeStepConfig, AmqpResourceConfig>): Promise<(late?: Partial<AmqpConsumeStepConfig>) => Promise<AmqpConsumeStepResult>> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'amqp') throw new StepError('this step needs an amqp resource: set resourceId to the id of one', { field: 'resourceId' });
     let lease: { release(): void } | undefined;
     const consumer: AmqpQueueConsumer = new AmqpQueueConsumer({
       config: ctx.config,

@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConfirmChannel, Message, Options } from 'am
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { AmqpResourceConfig } from './amqp-resource-config.dto';
 import { amqpErrorMessage } from './amqp-connection-options';
 import { AmqpConnections } from './amqp-connections';
 import { AmqpPublishStepConfig, type AmqpPublishStepResult } from './amqp-publish-step.config';
@@ -12,7 +13,7 @@ import { AmqpPublishStepConfig, type AmqpPublishStepResult } from './amqp-publis
   description:
     'Publishes one message to a RabbitMQ exchange (routing key, headers, properties, persistent) and, in confirm mode (the default), waits for the broker\'s confirm. `mandatory` fails the step when no queue received it.',
   config: AmqpPublishStepConfig,
-  resource: 'amqp',
+  resource: AmqpResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -31,12 +32,11 @@ import { AmqpPublishStepConfig, type AmqpPublishStepResult } from './amqp-publis
   },
 })
 @Injectable()
-export class AmqpPublishStep implements StepRunner<AmqpPublishStepConfig, AmqpPublishStepResult> {
+export class AmqpPublishStep implements StepRunner<AmqpPublishStepConfig, AmqpPublishStepResult, AmqpResourceConfig> {
   constructor(private readonly connections: AmqpConnections) {}
 
-  async run(ctx: StepContext<AmqpPublishStepConfig>): Promise<AmqpPublishStepResult> {
+  async run(ctx: StepContext<AmqpPublishStepConfig, AmqpResourceConfig>): Promise<AmqpPublishStepResult> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'amqp') throw new StepError('this step needs an amqp resource: set resourceId to the id of one', { field: 'resourceId' });
     const { config } = ctx;
     const exchange = config.exchange ?? '';
     const routingKey = config.routingKey ?? '';

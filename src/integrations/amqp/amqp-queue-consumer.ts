@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { MessageSearch } from '../../steps/shared/message-search';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import { StepError } from '../../steps/step-plugin';
 import { amqpErrorMessage } from './amqp-connection-options';
 import { AMQP_CONSUME_DEFAULTS, type AmqpConsumedMessage, type AmqpConsumeStepConfig } from './amqp-consume-step.config';

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsString, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { SecretField } from '../../resources/resource-type';
-import { ResourceTlsOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { ResourceTlsOptions } from '../shared/resource-tls-options.dto';
 import { hasUrlCredentials, maskUrlCredentials } from '../../resources/url-credentials';
 import { NotWith, Optional } from '../../resources/validation/config-validators';
 

@@ -1,7 +1,6 @@
-import type { DiscoveryService } from '@nestjs/core';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry } from '../../steps/step-registry.testing';
+import { AmqpConnectionTester } from './amqp-connection.tester';
 import type { AmqpConnections } from './amqp-connections';
 import { AmqpConsumeStep } from './amqp-consume.step';
 import { AmqpPublishStep } from './amqp-publish.step';
@@ -9,11 +8,7 @@ import { AmqpPublishStep } from './amqp-publish.step';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  for (const plugin of [new AmqpPublishStep({} as AmqpConnections), new AmqpConsumeStep({} as AmqpConnections)]) {
-    registry.register(Reflect.getMetadata(StepPlugin.KEY, plugin.constructor) as StepPluginMetadata, plugin);
-  }
-  return registry;
+  return specStepRegistry({ resourceTypes: [AmqpConnectionTester], plugins: [new AmqpPublishStep({} as AmqpConnections), new AmqpConsumeStep({} as AmqpConnections)] });
 }
 
 describe('amqp step configs', () => {
@@ -21,9 +16,9 @@ describe('amqp step configs', () => {
   const pointers = (type: string, config: Record<string, unknown>, substituted = true) => [...new Set(steps.validateConfig(type, { resourceId: RESOURCE_ID, ...config }, substituted).problems.map((p) => p.pointer))];
 
   it('registers amqp-consume as a prepare step with a late searchPattern, both on the amqp resource', () => {
-    expect(steps.get('amqp-consume')?.metadata).toMatchObject({ resource: 'amqp', lateFields: ['searchPattern'] });
+    expect(steps.get('amqp-consume')).toMatchObject({ resourceType: 'amqp', metadata: { lateFields: ['searchPattern'] } });
     expect(typeof steps.get('amqp-consume')?.runner.prepare).toBe('function');
-    expect(steps.get('amqp-publish')?.metadata).toMatchObject({ resource: 'amqp' });
+    expect(steps.get('amqp-publish')).toMatchObject({ resourceType: 'amqp' });
   });
 
   it('amqp-publish: a message is required; names, headers and properties are checked', () => {

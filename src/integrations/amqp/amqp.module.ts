@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ResourcesModule } from '../../resources/resources.module';
 import { AmqpConnectionTester } from './amqp-connection.tester';
 import { AmqpConnections } from './amqp-connections';
 import { AmqpConsumeStep } from './amqp-consume.step';
@@ -7,7 +6,8 @@ import { AmqpPublishStep } from './amqp-publish.step';
 
 /**
  * RabbitMQ: the `amqp` resource type (its tester registers it: discovery is global) and the
- * amqp-publish / amqp-consume steps, which share one pooled connection per resource version.
+ * amqp-publish / amqp-consume steps, which share one pooled connection per resource version
+ * (from StepClientPools, global).
  */
-@Module({ imports: [ResourcesModule], providers: [AmqpConnectionTester, AmqpConnections, AmqpPublishStep, AmqpConsumeStep] })
-export class AmqpModule {}
+@Module({ providers: [AmqpConnectionTester, AmqpConnections, AmqpPublishStep, AmqpConsumeStep] })
+export class AmqpIntegrationModule {}

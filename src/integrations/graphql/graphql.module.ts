@@ -3,4 +3,4 @@ import { GraphqlStep } from './graphql.step';
 
 /** The `graphql` step, on the `http` resource type. AppConfig and EgressService are global. */
 @Module({ providers: [GraphqlStep] })
-export class GraphqlModule {}
+export class GraphqlIntegrationModule {}

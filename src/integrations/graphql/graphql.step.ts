@@ -5,7 +5,8 @@ import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shar
 import { largePayloads } from '../../common/memory/large-payload-collector';
 import { OutboundHttpError, mergeHeaders, type HttpResponse } from '../../outbound-http/http-client';
 import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
-import { httpResourceSettings, type HttpResourceSettings } from '../../steps/http/http-resource-settings';
+import { HttpResourceConfig } from '../http/http-resource-config.dto';
+import { httpResourceSettings, type HttpResourceSettings } from '../http/http-resource-settings';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { GraphqlStepConfig, type GraphqlStepResult } from './graphql-step.config';
@@ -19,7 +20,9 @@ const GRAPHQL_ACCEPT = 'application/graphql-response+json, application/json;q=0.
   description:
     'Sends a GraphQL query or mutation (variables, operationName) over HTTP POST; the result has `data` at its root. `errors` in the answer fail the step unless an assertion reads them (e.g. errors.0.message).',
   config: GraphqlStepConfig,
-  resource: 'http',
+  resource: HttpResourceConfig,
+  // Without one, the step posts to the absolute URL it names.
+  resourceOptional: true,
   resultSchema: {
     type: 'object',
     properties: {
@@ -35,7 +38,7 @@ const GRAPHQL_ACCEPT = 'application/graphql-response+json, application/json;q=0.
   },
 })
 @Injectable()
-export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepResult>, OnModuleDestroy {
+export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepResult, HttpResourceConfig | undefined>, OnModuleDestroy {
   // The HTTP step's kind of client (egress-checked keep-alive agents): every connection and redirect hop is checked.
   private readonly http: OutboundHttpClient;
 
@@ -46,12 +49,11 @@ export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepRes
     this.http = new OutboundHttpClient(egress, { maxSockets: 64, insecureMaxSockets: 16 });
   }
 
-  async run(ctx: StepContext<GraphqlStepConfig>): Promise<GraphqlStepResult> {
+  async run(ctx: StepContext<GraphqlStepConfig, HttpResourceConfig | undefined>): Promise<GraphqlStepResult> {
     const { config } = ctx;
     let resource: HttpResourceSettings;
     try {
-      const baseUrl = (ctx.resource?.config as { baseUrl?: string } | undefined)?.baseUrl;
-      resource = httpResourceSettings(ctx.resource, config.url ?? baseUrl ?? '');
+      resource = httpResourceSettings(ctx.resource, config.url ?? ctx.resource?.config.baseUrl ?? '');
     } catch (error) {
       throw new StepError((error as Error).message);
     }

@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, Min, V
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { SecretField } from '../../resources/resource-type';
 import { joinPath, MASKED } from '../../resources/secret-fields';
-import { ResourceTlsOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { ResourceTlsOptions } from '../shared/resource-tls-options.dto';
 import { IsStringMap, NotWith, Optional } from '../../resources/validation/config-validators';
 import { parseGrpcAddress } from './grpc-address';
 import { protoTextProblem } from './grpc-definitions';

@@ -1,22 +1,17 @@
-import type { DiscoveryService } from '@nestjs/core';
-import type { ResourcesService } from '../../resources/resources.service';
 import type { EgressService } from '../../egress/egress.service';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry, unusedClientPools } from '../../steps/step-registry.testing';
+import { GrpcConnectionTester } from './grpc-connection.tester';
 import { GrpcStep } from './grpc.step';
 import type { GrpcStepConfig } from './grpc-step.config';
 
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 describe('grpc step config validation', () => {
-  const steps = new StepRegistry({} as DiscoveryService);
-  const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  steps.register(Reflect.getMetadata(StepPlugin.KEY, GrpcStep) as StepPluginMetadata, new GrpcStep(resources, {} as EgressService));
+  const steps = specStepRegistry({ resourceTypes: [GrpcConnectionTester], plugins: [new GrpcStep(unusedClientPools, {} as EgressService)] });
   const validate = (config: Record<string, unknown>) => steps.validateConfig<GrpcStepConfig>('grpc', { resourceId: RESOURCE_ID, service: 'orders.v1.Orders', method: 'GetOrder', ...config }, true);
 
   it('registers as type grpc needing a grpc resource', () => {
-    expect(steps.get('grpc')?.metadata).toMatchObject({ type: 'grpc', resource: 'grpc' });
+    expect(steps.get('grpc')).toMatchObject({ metadata: { type: 'grpc' }, resourceType: 'grpc' });
   });
 
   it('takes one expected status as a string or several as a list, and metadata numbers from references as text', () => {

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ResourcesModule } from '../../resources/resources.module';
 import { GrpcConnectionTester } from './grpc-connection.tester';
 import { GrpcStep } from './grpc.step';
 
 /** The gRPC integration: the `grpc` resource type (its connection tester) and the `grpc` step. */
-@Module({ imports: [ResourcesModule], providers: [GrpcConnectionTester, GrpcStep] })
-export class GrpcModule {}
+@Module({ providers: [GrpcConnectionTester, GrpcStep] })
+export class GrpcIntegrationModule {}

@@ -2,17 +2,17 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type * as protobuf from 'protobufjs';
 import { EgressService } from '../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
-import { ResourcesService } from '../../resources/resources.service';
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
-import { untilAborted } from '../../steps/sql/until-aborted';
-import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../../steps/step-plugin';
+import { untilAborted } from '../../steps/shared/until-aborted';
+import { StepClientPools } from '../../steps/step-client-pools';
+import { StepError, type StepContext, type StepResource, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { callGrpc } from './grpc-call';
 import { callMetadata } from './grpc-client';
 import { GrpcConnection } from './grpc-connection';
 import { GrpcDefinitionError, methodKind, type GrpcDefinitions } from './grpc-definitions';
 import { checkRequestMessage } from './grpc-message-check';
-import type { GrpcResourceConfig } from './grpc-resource-config.dto';
+import { GrpcResourceConfig } from './grpc-resource-config.dto';
 import { GRPC_STATUS_NAMES, grpcErrorText } from './grpc-status';
 import { DEFAULT_MAX_MESSAGES, GrpcStepConfig, type GrpcStepResult } from './grpc-step.config';
 
@@ -23,7 +23,7 @@ const METADATA_SCHEMA = { type: 'object', additionalProperties: { type: 'string'
   description:
     'Calls a unary or server-streaming gRPC method on a grpc resource (definitions from its .proto text or server reflection) with a JSON message, metadata and a deadline. A status other than expectStatus (default OK) fails the step.',
   config: GrpcStepConfig,
-  resource: 'grpc',
+  resource: GrpcResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -48,19 +48,18 @@ const METADATA_SCHEMA = { type: 'object', additionalProperties: { type: 'string'
   },
 })
 @Injectable()
-export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnModuleDestroy {
-  private readonly connections: ClientPool<GrpcConnection, ResolvedResource>;
+export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult, GrpcResourceConfig>, OnModuleDestroy {
+  private readonly connections: ClientPool<GrpcConnection, StepResource<GrpcResourceConfig>>;
 
-  constructor(resources: ResourcesService, egress: EgressService) {
-    this.connections = resources.createClientPool<GrpcConnection>({
-      create: (resource) => GrpcConnection.open(resource.config as unknown as GrpcResourceConfig, egress),
+  constructor(pools: StepClientPools, egress: EgressService) {
+    this.connections = pools.create<GrpcConnection, GrpcResourceConfig>({
+      create: (resource) => GrpcConnection.open(resource.config, egress),
       close: (connection) => connection.close(),
     });
   }
 
-  async run(ctx: StepContext<GrpcStepConfig>): Promise<GrpcStepResult> {
+  async run(ctx: StepContext<GrpcStepConfig, GrpcResourceConfig>): Promise<GrpcStepResult> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'grpc') throw new StepError('this step needs a grpc resource: set resourceId to the id of one', { field: 'resourceId' });
     const { config } = ctx;
     const call = `gRPC ${config.service}/${config.method} on resource "${resource.name}"`;
     const acquiring = this.connections.acquire(resource);
@@ -78,7 +77,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
       const request = encodeRequest(method, config.message ?? {}, call);
       const stepMetadata = { ...config.metadata };
       const sent = addCorrelationHeaders(stepMetadata, config, ctx, 'lower');
-      const resourceConfig = resource.config as unknown as GrpcResourceConfig;
+      const resourceConfig = resource.config;
       const outcome = await callGrpc({
         client: lease.client.client,
         method,
@@ -112,14 +111,14 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
   }
 
   /** The method from the resource's definitions; with reflection, a service not found is asked for once more. */
-  private async findMethod(connection: GrpcConnection, ctx: StepContext<GrpcStepConfig>, deadline: number): Promise<protobuf.Method> {
+  private async findMethod(connection: GrpcConnection, ctx: StepContext<GrpcStepConfig, GrpcResourceConfig>, deadline: number): Promise<protobuf.Method> {
     const { service, method } = ctx.config;
     const load = async (fresh: boolean): Promise<GrpcDefinitions> => {
       try {
         return await connection.load({ deadline, signal: ctx.signal, fresh });
       } catch (error) {
         if (ctx.signal.aborted) throw error;
-        throw new StepError(`cannot load the service definitions of resource "${ctx.resource!.name}" by server reflection: ${grpcErrorText(error)}`);
+        throw new StepError(`cannot load the service definitions of resource "${ctx.resource.name}" by server reflection: ${grpcErrorText(error)}`);
       }
     };
     const find = (definitions: GrpcDefinitions): protobuf.Method | GrpcDefinitionError => {
@@ -132,7 +131,7 @@ export class GrpcStep implements StepRunner<GrpcStepConfig, GrpcStepResult>, OnM
     };
     let found = find(await load(false));
     if (found instanceof GrpcDefinitionError && found.field === 'service' && connection.reflection) found = find(await load(true));
-    if (found instanceof GrpcDefinitionError) throw new StepError(`resource "${ctx.resource!.name}": ${found.message}`, { field: found.field });
+    if (found instanceof GrpcDefinitionError) throw new StepError(`resource "${ctx.resource.name}": ${found.message}`, { field: found.field });
     return found;
   }
 }
@@ -157,7 +156,7 @@ function statusFailure(call: string, result: GrpcStepResult, expected: string[],
   return new StepError(`${call} ended with ${name} (${code})${details && details !== name ? `: ${details}` : ''}${hint}`, { result, status: result.status });
 }
 
-function failure(error: unknown, ctx: StepContext<unknown>, what: string): StepError {
+function failure(error: unknown, ctx: StepContext<unknown, GrpcResourceConfig>, what: string): StepError {
   if (ctx.signal.aborted) {
     const reason = ctx.signal.reason instanceof Error ? ctx.signal.reason.message : String(ctx.signal.reason);
     return new StepError(`${what}: aborted (${reason})`);

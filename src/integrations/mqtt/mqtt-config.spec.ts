@@ -3,10 +3,8 @@ import type { EgressService } from '../../egress/egress.service';
 import { ResourceTypeRegistry } from '../../resources/resource-type-registry.service';
 import type { ResourceTypeMetadata } from '../../resources/resource-type';
 import { ResourceType } from '../../resources/resource-type.decorator';
-import type { ResourcesService } from '../../resources/resources.service';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry, unusedClientPools } from '../../steps/step-registry.testing';
 import { MqttConnectionTester } from './mqtt-connection.tester';
 import { MqttPublishStep } from './mqtt-publish.step';
 import { MqttSubscribeStep } from './mqtt-subscribe.step';
@@ -14,11 +12,10 @@ import { MqttSubscribeStep } from './mqtt-subscribe.step';
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function steps(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const resources = { createClientPool: () => ({ closeAll: async () => undefined }) } as unknown as ResourcesService;
-  registry.register(Reflect.getMetadata(StepPlugin.KEY, MqttPublishStep) as StepPluginMetadata, new MqttPublishStep(resources, {} as EgressService));
-  registry.register(Reflect.getMetadata(StepPlugin.KEY, MqttSubscribeStep) as StepPluginMetadata, new MqttSubscribeStep({} as EgressService));
-  return registry;
+  return specStepRegistry({
+    resourceTypes: [MqttConnectionTester],
+    plugins: [new MqttPublishStep(unusedClientPools, {} as EgressService), new MqttSubscribeStep({} as EgressService)],
+  });
 }
 
 describe('mqtt step configs', () => {
@@ -28,9 +25,9 @@ describe('mqtt step configs', () => {
   const pointers = (type: string, config: Record<string, unknown>) => [...new Set(problems(type, config).map((p) => p.pointer))];
 
   it('registers mqtt-subscribe as a prepare step with a late searchPattern, both needing an mqtt resource', () => {
-    expect(registry.get('mqtt-publish')?.metadata.resource).toBe('mqtt');
+    expect(registry.get('mqtt-publish')?.resourceType).toBe('mqtt');
     const subscribe = registry.get('mqtt-subscribe');
-    expect(subscribe?.metadata).toMatchObject({ resource: 'mqtt', lateFields: ['searchPattern'] });
+    expect(subscribe).toMatchObject({ resourceType: 'mqtt', metadata: { lateFields: ['searchPattern'] } });
     expect(typeof subscribe?.runner.prepare).toBe('function');
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MqttClient, type IClientOptions, type IConnackPacket } from 'mqtt';
 import type { EgressService } from '../../egress/egress.service';
 import type { ResourceEgressTarget } from '../../resources/resource-type';
-import { tlsConnectionOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { tlsConnectionOptions } from '../shared/resource-tls-options.dto';
 import { mqttEndpoint, type MqttResourceConfig } from './mqtt-resource-config.dto';
 
 /**

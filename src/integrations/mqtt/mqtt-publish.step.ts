@@ -2,22 +2,22 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { IPublishPacket } from 'mqtt';
 import { EgressService } from '../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
-import { ResourcesService } from '../../resources/resources.service';
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
-import { untilAborted } from '../../steps/sql/until-aborted';
-import { StepError, type ResolvedResource, type StepContext, type StepRunner } from '../../steps/step-plugin';
+import { untilAborted } from '../../steps/shared/until-aborted';
+import { StepClientPools } from '../../steps/step-client-pools';
+import { StepError, type StepContext, type StepResource, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { MqttConnection } from './mqtt-connection';
 import { MqttPublishStepConfig, messagePayload, type MqttPublishStepResult } from './mqtt-publish-step.config';
-import type { MqttResourceConfig } from './mqtt-resource-config.dto';
-import { mqttResource, MQTT_POOL_CONNECT_TIMEOUT_MS, describeMqttFailure } from './mqtt-step-resource';
+import { MqttResourceConfig } from './mqtt-resource-config.dto';
+import { MQTT_POOL_CONNECT_TIMEOUT_MS, describeMqttFailure } from './mqtt-step-resource';
 
 @StepPlugin({
   type: 'mqtt-publish',
   description:
     'Publishes one message to an MQTT topic (QoS 0/1/2, retain; MQTT 5 user properties, which also carry the run\'s correlation id and traceparent). With QoS 1/2 the step ends when the broker has acknowledged it.',
   config: MqttPublishStepConfig,
-  resource: 'mqtt',
+  resource: MqttResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -33,20 +33,20 @@ import { mqttResource, MQTT_POOL_CONNECT_TIMEOUT_MS, describeMqttFailure } from 
   },
 })
 @Injectable()
-export class MqttPublishStep implements StepRunner<MqttPublishStepConfig, MqttPublishStepResult>, OnModuleDestroy {
+export class MqttPublishStep implements StepRunner<MqttPublishStepConfig, MqttPublishStepResult, MqttResourceConfig>, OnModuleDestroy {
   /** One connection per resource version, shared by every publish: publishing needs no state of its own. */
-  private readonly connections: ClientPool<MqttConnection, ResolvedResource>;
+  private readonly connections: ClientPool<MqttConnection, StepResource<MqttResourceConfig>>;
 
-  constructor(resources: ResourcesService, egress: EgressService) {
-    this.connections = resources.createClientPool<MqttConnection>({
-      create: (resource) => MqttConnection.open(resource.config as unknown as MqttResourceConfig, egress, { timeoutMs: MQTT_POOL_CONNECT_TIMEOUT_MS }),
+  constructor(pools: StepClientPools, egress: EgressService) {
+    this.connections = pools.create<MqttConnection, MqttResourceConfig>({
+      create: (resource) => MqttConnection.open(resource.config, egress, { timeoutMs: MQTT_POOL_CONNECT_TIMEOUT_MS }),
       close: (connection) => connection.close(),
     });
   }
 
-  async run(ctx: StepContext<MqttPublishStepConfig>): Promise<MqttPublishStepResult> {
-    const resource = mqttResource(ctx);
-    const config = ctx.resource!.config as unknown as MqttResourceConfig;
+  async run(ctx: StepContext<MqttPublishStepConfig, MqttResourceConfig>): Promise<MqttPublishStepResult> {
+    const resource = ctx.resource;
+    const config = resource.config;
     const { topic, qos = 1, retain = false } = ctx.config;
     const userProperties = { ...ctx.config.userProperties };
     if (config.protocolVersion === 4 && Object.keys(userProperties).length) {
@@ -85,7 +85,7 @@ export class MqttPublishStep implements StepRunner<MqttPublishStepConfig, MqttPu
   }
 
   /** A live pooled connection; one the broker dropped since its last use is replaced. */
-  private async lease(resource: ResolvedResource, ctx: StepContext<unknown>): Promise<ClientLease<MqttConnection>> {
+  private async lease(resource: StepResource<MqttResourceConfig>, ctx: Pick<StepContext<unknown>, 'signal'>): Promise<ClientLease<MqttConnection>> {
     for (let attempt = 0; ; attempt++) {
       const acquiring = this.connections.acquire(resource);
       let lease: ClientLease<MqttConnection>;
@@ -103,7 +103,7 @@ export class MqttPublishStep implements StepRunner<MqttPublishStepConfig, MqttPu
   }
 
   /** Resolves with the broker's acknowledgement (QoS 1/2) or once written (QoS 0); fails if the connection drops first. */
-  private publish(connection: MqttConnection, ctx: StepContext<unknown>, topic: string, payload: string, options: Pick<IPublishPacket, 'qos' | 'retain' | 'properties'>) {
+  private publish(connection: MqttConnection, ctx: Pick<StepContext<unknown>, 'signal'>, topic: string, payload: string, options: Pick<IPublishPacket, 'qos' | 'retain' | 'properties'>) {
     let stopListening: () => void = () => undefined;
     const lost = new Promise<never>((_, reject) => {
       stopListening = connection.onLost((reason) => reject(new Error(`the connection was lost before the broker acknowledged the message: ${reason}`)));

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { SecretField } from '../../resources/resource-type';
-import { ResourceTlsOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { ResourceTlsOptions } from '../shared/resource-tls-options.dto';
 import { Optional } from '../../resources/validation/config-validators';
 
 /** MQTT protocol levels as the CONNECT packet carries them: 4 is MQTT 3.1.1, 5 is MQTT 5.0. */

@@ -1,17 +1,10 @@
-import { StepError, type ResolvedResource, type StepContext } from '../../steps/step-plugin';
+import { StepError, type StepContext } from '../../steps/step-plugin';
 
 /** Budget of a step's connection to the broker (TCP/TLS connect and CONNACK); the step deadline also applies. */
 export const MQTT_POOL_CONNECT_TIMEOUT_MS = 10_000;
 
-/** The step's `mqtt` resource, or the error that says it is missing. */
-export function mqttResource(ctx: StepContext<unknown>): ResolvedResource {
-  const resource = ctx.resource;
-  if (!resource || resource.type !== 'mqtt') throw new StepError('this step needs an mqtt resource: set resourceId to the id of one', { field: 'resourceId' });
-  return resource;
-}
-
 /** A StepError saying what failed and why, with cancellation and step timeouts told apart from broker errors. */
-export function describeMqttFailure(error: unknown, ctx: StepContext<unknown>, what: string): StepError {
+export function describeMqttFailure(error: unknown, ctx: Pick<StepContext<unknown>, 'signal'>, what: string): StepError {
   if (error instanceof StepError) return error;
   if (ctx.signal.aborted) {
     const reason = ctx.signal.reason as { name?: string; message?: string } | undefined;

@@ -5,8 +5,8 @@ import { createMessageMatcher } from '../../steps/shared/message-matcher';
 import type { StepContext, StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { MqttConnection } from './mqtt-connection';
-import type { MqttResourceConfig } from './mqtt-resource-config.dto';
-import { describeMqttFailure, mqttResource, MQTT_POOL_CONNECT_TIMEOUT_MS } from './mqtt-step-resource';
+import { MqttResourceConfig } from './mqtt-resource-config.dto';
+import { describeMqttFailure, MQTT_POOL_CONNECT_TIMEOUT_MS } from './mqtt-step-resource';
 import { MqttSubscribeStepConfig, type MqttSubscribeStepResult } from './mqtt-subscribe-step.config';
 import { MqttSubscription } from './mqtt-subscription';
 
@@ -15,7 +15,7 @@ import { MqttSubscription } from './mqtt-subscription';
   description:
     'Waits for MQTT messages on topic filters (+ and # wildcards) that match a pattern (text contained, a JSONPath, or an MQTT 5 user property with matchType header). Run it in the background before the step that causes the message: it is subscribed (SUBACK) before the flow moves on. Retained messages handed out on subscribing are ignored unless retained is "include".',
   config: MqttSubscribeStepConfig,
-  resource: 'mqtt',
+  resource: MqttResourceConfig,
   validateRaw: checkSearchPattern,
   // The signature pattern: subscribe, trigger, match on the id the trigger returned.
   lateFields: ['searchPattern'],
@@ -32,12 +32,12 @@ import { MqttSubscription } from './mqtt-subscription';
   ),
 })
 @Injectable()
-export class MqttSubscribeStep implements StepRunner<MqttSubscribeStepConfig, MqttSubscribeStepResult>, OnModuleDestroy {
+export class MqttSubscribeStep implements StepRunner<MqttSubscribeStepConfig, MqttSubscribeStepResult, MqttResourceConfig>, OnModuleDestroy {
   private readonly subscriptions = new Set<MqttSubscription>();
 
   constructor(private readonly egress: EgressService) {}
 
-  async run(ctx: StepContext<MqttSubscribeStepConfig>): Promise<MqttSubscribeStepResult> {
+  async run(ctx: StepContext<MqttSubscribeStepConfig, MqttResourceConfig>): Promise<MqttSubscribeStepResult> {
     const complete = await this.prepare(ctx);
     return complete();
   }
@@ -46,14 +46,14 @@ export class MqttSubscribeStep implements StepRunner<MqttSubscribeStepConfig, Mq
    * Each subscription opens a connection of its own (not pooled: see MqttSubscription) and resolves
    * once the broker has acknowledged the subscription.
    */
-  async prepare(ctx: StepContext<MqttSubscribeStepConfig>): Promise<(late?: Partial<MqttSubscribeStepConfig>) => Promise<MqttSubscribeStepResult>> {
-    const resource = mqttResource(ctx);
+  async prepare(ctx: StepContext<MqttSubscribeStepConfig, MqttResourceConfig>): Promise<(late?: Partial<MqttSubscribeStepConfig>) => Promise<MqttSubscribeStepResult>> {
+    const resource = ctx.resource;
     const { config } = ctx;
     if (config.searchPattern) createMessageMatcher(config.searchPattern); // a bad pattern fails before connecting
     const topics = config.topics.map((t) => `"${t}"`).join(', ');
     let connection: MqttConnection;
     try {
-      connection = await MqttConnection.open(resource.config as unknown as MqttResourceConfig, this.egress, {
+      connection = await MqttConnection.open(resource.config, this.egress, {
         timeoutMs: Math.max(1, Math.min(MQTT_POOL_CONNECT_TIMEOUT_MS, ctx.deadline - Date.now())),
         signal: ctx.signal,
       });

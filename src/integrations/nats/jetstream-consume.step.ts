@@ -3,9 +3,10 @@ import type { ConsumerMessages, OrderedConsumerOptions } from '@nats-io/jetstrea
 import { checkSearchPattern, messageSearchResultSchema, type MessageSearch } from '../../steps/shared/message-search';
 import { problemsOf, type RawProblem } from '../../steps/shared/step-config-validators';
 import { parseTimestampMs } from '../../steps/shared/time-window';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { NatsResourceConfig } from './nats-resource-config.dto';
 import { JetStreamConsumeStepConfig, type JetStreamConsumeStepResult } from './jetstream-consume-step.config';
 import { NatsConnections, type NatsClient } from './nats-connections';
 import { NATS_MESSAGE_PROPERTIES, offerJetStreamMessage, type JetStreamReceivedMessage } from './nats-message';
@@ -20,7 +21,7 @@ const PULL_BATCH = 100;
   description:
     'Reads a JetStream stream through an ephemeral ordered consumer (deleted afterwards) and waits for messages that match a pattern. From now by default — run it in the background before the trigger: the consumer exists before the flow moves on — or replaying from startTime or startSequence.',
   config: JetStreamConsumeStepConfig,
-  resource: 'nats',
+  resource: NatsResourceConfig,
   validateRaw: (raw) => [...checkSearchPattern(raw), ...checkStartTime(raw)],
   lateFields: ['searchPattern'],
   resultSchema: messageSearchResultSchema(
@@ -33,18 +34,18 @@ const PULL_BATCH = 100;
   ),
 })
 @Injectable()
-export class JetStreamConsumeStep implements StepRunner<JetStreamConsumeStepConfig, JetStreamConsumeStepResult>, OnModuleDestroy {
+export class JetStreamConsumeStep implements StepRunner<JetStreamConsumeStepConfig, JetStreamConsumeStepResult, NatsResourceConfig>, OnModuleDestroy {
   private readonly windows: NatsSearchWindows<JetStreamReceivedMessage>;
 
   constructor(connections: NatsConnections) {
     this.windows = new NatsSearchWindows(connections);
   }
 
-  async run(ctx: StepContext<JetStreamConsumeStepConfig>): Promise<JetStreamConsumeStepResult> {
+  async run(ctx: StepContext<JetStreamConsumeStepConfig, NatsResourceConfig>): Promise<JetStreamConsumeStepResult> {
     return (await this.prepare(ctx))();
   }
 
-  prepare(ctx: StepContext<JetStreamConsumeStepConfig>): Promise<(late?: Partial<JetStreamConsumeStepConfig>) => Promise<JetStreamConsumeStepResult>> {
+  prepare(ctx: StepContext<JetStreamConsumeStepConfig, NatsResourceConfig>): Promise<(late?: Partial<JetStreamConsumeStepConfig>) => Promise<JetStreamConsumeStepResult>> {
     const { config } = ctx;
     const source = `stream "${config.stream}"${config.subject ? ` subject "${config.subject}"` : ''}`;
     const startTime = config.startTime === undefined ? undefined : new Date(parseTimestampMs(config.startTime, 'startTime')).toISOString();
@@ -99,8 +100,8 @@ async function deliver(messages: ConsumerMessages, search: MessageSearch<JetStre
   }
 }
 
-function consumerError(error: unknown, ctx: StepContext<JetStreamConsumeStepConfig>, source: string): StepError {
-  const where = `cannot consume ${source} on resource "${ctx.resource!.name}"`;
+function consumerError(error: unknown, ctx: StepContext<JetStreamConsumeStepConfig, NatsResourceConfig>, source: string): StepError {
+  const where = `cannot consume ${source} on resource "${ctx.resource.name}"`;
   const e = error as { name?: string; message?: string } | undefined;
   if (!ctx.signal.aborted && (e?.name === 'StreamNotFoundError' || /stream not found/i.test(e?.message ?? ''))) {
     return new StepError(`${where}: stream "${ctx.config.stream}" does not exist`, { reason: 'no-stream' });

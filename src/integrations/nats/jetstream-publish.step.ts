@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { NatsResourceConfig } from './nats-resource-config.dto';
 import { JetStreamPublishStepConfig, type JetStreamPublishStepResult } from './jetstream-publish-step.config';
 import { NatsConnections, type NatsClient } from './nats-connections';
 import { encodeBody, outgoingHeaders } from './nats-message';
@@ -16,7 +17,7 @@ const ACK_TIMEOUT_MS = 10_000;
   description:
     'Publishes one message to JetStream and waits for the server\'s ack: the result says which stream stored it and at which sequence. Fails clearly when no stream captures the subject.',
   config: JetStreamPublishStepConfig,
-  resource: 'nats',
+  resource: NatsResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -30,12 +31,12 @@ const ACK_TIMEOUT_MS = 10_000;
   },
 })
 @Injectable()
-export class JetStreamPublishStep implements StepRunner<JetStreamPublishStepConfig, JetStreamPublishStepResult> {
+export class JetStreamPublishStep implements StepRunner<JetStreamPublishStepConfig, JetStreamPublishStepResult, NatsResourceConfig> {
   constructor(private readonly connections: NatsConnections) {}
 
-  run(ctx: StepContext<JetStreamPublishStepConfig>): Promise<JetStreamPublishStepResult> {
+  run(ctx: StepContext<JetStreamPublishStepConfig, NatsResourceConfig>): Promise<JetStreamPublishStepResult> {
     const { config } = ctx;
-    const where = `JetStream publish to subject "${config.subject}" on resource "${ctx.resource?.name}"`;
+    const where = `JetStream publish to subject "${config.subject}" on resource "${ctx.resource.name}"`;
     return this.connections.withClient(
       ctx,
       async (client) => {

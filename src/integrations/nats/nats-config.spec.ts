@@ -1,12 +1,11 @@
-import type { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { StepPluginMetadata, StepRunner } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry } from '../../steps/step-registry.testing';
 import { JetStreamConsumeStep } from './jetstream-consume.step';
 import { JetStreamPublishStep } from './jetstream-publish.step';
 import { subjectProblem } from './nats-config-fields';
+import { NatsConnectionTester } from './nats-connection.tester';
 import type { NatsConnections } from './nats-connections';
 import { NatsPublishStep } from './nats-publish.step';
 import { NatsRequestStep } from './nats-request.step';
@@ -17,12 +16,11 @@ import { NatsSubscribeStep } from './nats-subscribe.step';
 const RESOURCE_ID = '3d5e7f90-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
   const connections = {} as NatsConnections;
-  for (const Step of [NatsPublishStep, NatsSubscribeStep, NatsRequestStep, JetStreamPublishStep, JetStreamConsumeStep]) {
-    registry.register(Reflect.getMetadata(StepPlugin.KEY, Step) as StepPluginMetadata, new Step(connections) as StepRunner);
-  }
-  return registry;
+  return specStepRegistry({
+    resourceTypes: [NatsConnectionTester],
+    plugins: [NatsPublishStep, NatsSubscribeStep, NatsRequestStep, JetStreamPublishStep, JetStreamConsumeStep].map((Step) => new Step(connections)),
+  });
 }
 
 describe('nats servers', () => {
@@ -72,7 +70,7 @@ describe('nats step configs', () => {
     [...new Set(steps.validateConfig(type, { resourceId: RESOURCE_ID, ...config }, substituted).problems.map((p) => p.pointer))].sort();
 
   it('registers five types needing a nats resource; the subscribe types are prepare plugins with a late searchPattern', () => {
-    for (const type of ['nats-publish', 'nats-subscribe', 'nats-request', 'jetstream-publish', 'jetstream-consume']) expect(steps.get(type)?.metadata.resource).toBe('nats');
+    for (const type of ['nats-publish', 'nats-subscribe', 'nats-request', 'jetstream-publish', 'jetstream-consume']) expect(steps.get(type)?.resourceType).toBe('nats');
     for (const type of ['nats-subscribe', 'jetstream-consume']) {
       expect(steps.get(type)?.metadata.lateFields).toEqual(['searchPattern']);
       expect(typeof steps.get(type)?.runner.prepare).toBe('function');

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { EgressRefusedError } from '../../egress/egress-refused.error';
 import type { EgressService } from '../../egress/egress.service';
-import { tlsConnectionOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { tlsConnectionOptions } from '../shared/resource-tls-options.dto';
 import type { NatsResourceConfig } from './nats-resource-config.dto';
 import { natsServers, type NatsServer } from './nats-servers';
 

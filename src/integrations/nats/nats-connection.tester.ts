@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resources/resource-type';
 import { ResourceType } from '../../resources/resource-type.decorator';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import { connectNats } from './nats-connect';
 import { NATS_SECRETS, NatsResourceConfig } from './nats-resource-config.dto';
 import { natsEgressTargets } from './nats-servers';

@@ -3,9 +3,9 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EgressService } from '../../egress/egress.service';
 import type { ClientLease, ClientPool } from '../../resources/client-pool';
-import { ResourcesService } from '../../resources/resources.service';
-import { untilAborted } from '../../steps/sql/until-aborted';
-import { StepError, type ResolvedResource, type StepContext } from '../../steps/step-plugin';
+import { untilAborted } from '../../steps/shared/until-aborted';
+import { StepClientPools } from '../../steps/step-client-pools';
+import { StepError, type StepContext, type StepResource } from '../../steps/step-plugin';
 import { connectNats, NatsConnectError } from './nats-connect';
 import type { NatsResourceConfig } from './nats-resource-config.dto';
 
@@ -60,11 +60,11 @@ export class NatsClient {
 /** The pool of NATS connections, keyed by resource id and version (an edit gets a fresh connection). */
 @Injectable()
 export class NatsConnections implements OnModuleDestroy {
-  private readonly pool: ClientPool<NatsClient, ResolvedResource>;
+  private readonly pool: ClientPool<NatsClient, StepResource<NatsResourceConfig>>;
 
-  constructor(resources: ResourcesService, egress: EgressService) {
-    this.pool = resources.createClientPool<NatsClient>({
-      create: async (resource) => new NatsClient(await connectNats(resource.config as unknown as NatsResourceConfig, egress, { timeoutMs: CONNECT_TIMEOUT_MS, reconnect: true })),
+  constructor(pools: StepClientPools, egress: EgressService) {
+    this.pool = pools.create<NatsClient, NatsResourceConfig>({
+      create: async (resource) => new NatsClient(await connectNats(resource.config, egress, { timeoutMs: CONNECT_TIMEOUT_MS, reconnect: true })),
       close: async ({ nc }) => {
         await nc.close();
       },
@@ -75,9 +75,8 @@ export class NatsConnections implements OnModuleDestroy {
    * The resource's connection for one step; fails with a StepError naming the resource. A pooled
    * connection that has closed (its reconnects gave up) is dropped and a new one opened.
    */
-  async acquire(ctx: StepContext<unknown>): Promise<ClientLease<NatsClient>> {
+  async acquire(ctx: StepContext<unknown, NatsResourceConfig>): Promise<ClientLease<NatsClient>> {
     const resource = ctx.resource;
-    if (!resource || resource.type !== 'nats') throw new StepError('this step needs a nats resource: set resourceId to the id of one', { field: 'resourceId' });
     for (let attempt = 0; ; attempt++) {
       const lease = await this.acquireOnce(resource, ctx.signal);
       if (!lease.client.isClosed || attempt > 0) return lease;
@@ -87,7 +86,7 @@ export class NatsConnections implements OnModuleDestroy {
   }
 
   /** Runs one exchange of a step on the resource's connection; a failure of it becomes `describe(error)`. */
-  async withClient<T>(ctx: StepContext<unknown>, exchange: (client: NatsClient) => Promise<T>, describe: (error: unknown, client: NatsClient) => StepError | Promise<StepError>): Promise<T> {
+  async withClient<T>(ctx: StepContext<unknown, NatsResourceConfig>, exchange: (client: NatsClient) => Promise<T>, describe: (error: unknown, client: NatsClient) => StepError | Promise<StepError>): Promise<T> {
     const lease = await this.acquire(ctx);
     try {
       return await exchange(lease.client);
@@ -102,7 +101,7 @@ export class NatsConnections implements OnModuleDestroy {
     await this.pool.closeAll();
   }
 
-  private async acquireOnce(resource: ResolvedResource, signal: AbortSignal): Promise<ClientLease<NatsClient>> {
+  private async acquireOnce(resource: StepResource<NatsResourceConfig>, signal: AbortSignal): Promise<ClientLease<NatsClient>> {
     const acquiring = this.pool.acquire(resource);
     try {
       return await untilAborted(acquiring, signal);
@@ -114,7 +113,7 @@ export class NatsConnections implements OnModuleDestroy {
   }
 }
 
-function connectStepError(error: unknown, resource: ResolvedResource, signal: AbortSignal): StepError {
+function connectStepError(error: unknown, resource: StepResource<NatsResourceConfig>, signal: AbortSignal): StepError {
   if (error instanceof StepError) return error;
   const where = `cannot connect to NATS on resource "${resource.name}"`;
   if (signal.aborted) {

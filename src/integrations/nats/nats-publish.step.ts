@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import type { StepContext, StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { NatsResourceConfig } from './nats-resource-config.dto';
 import { NatsConnections } from './nats-connections';
 import { encodeBody, outgoingHeaders } from './nats-message';
 import { NatsPublishStepConfig, type NatsPublishStepResult } from './nats-publish-step.config';
@@ -13,7 +14,7 @@ import { describeNatsStepError } from './nats-step-errors';
   description:
     'Publishes one message on a NATS subject (core NATS, with headers and the run\'s correlation headers). The step ends once the server has it (a flush round trip); core NATS keeps no copy: only subscribers present at that moment receive it.',
   config: NatsPublishStepConfig,
-  resource: 'nats',
+  resource: NatsResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -26,10 +27,10 @@ import { describeNatsStepError } from './nats-step-errors';
   },
 })
 @Injectable()
-export class NatsPublishStep implements StepRunner<NatsPublishStepConfig, NatsPublishStepResult> {
+export class NatsPublishStep implements StepRunner<NatsPublishStepConfig, NatsPublishStepResult, NatsResourceConfig> {
   constructor(private readonly connections: NatsConnections) {}
 
-  run(ctx: StepContext<NatsPublishStepConfig>): Promise<NatsPublishStepResult> {
+  run(ctx: StepContext<NatsPublishStepConfig, NatsResourceConfig>): Promise<NatsPublishStepResult> {
     const { config } = ctx;
     return this.connections.withClient(
       ctx,
@@ -41,7 +42,7 @@ export class NatsPublishStep implements StepRunner<NatsPublishStepConfig, NatsPu
         await untilAborted(nc.flush(), ctx.signal);
         return { subject: config.subject, size: Buffer.byteLength(body), publishedAt: new Date().toISOString(), ...(sent && { sent }) };
       },
-      (error) => describeNatsStepError(error, ctx, `publish to subject "${config.subject}" failed on resource "${ctx.resource!.name}"`),
+      (error) => describeNatsStepError(error, ctx, `publish to subject "${config.subject}" failed on resource "${ctx.resource.name}"`),
     );
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
-import { untilAborted } from '../../steps/sql/until-aborted';
+import { untilAborted } from '../../steps/shared/until-aborted';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
+import { NatsResourceConfig } from './nats-resource-config.dto';
 import { NatsConnections } from './nats-connections';
 import { encodeBody, NATS_MESSAGE_PROPERTIES, outgoingHeaders, replyOf } from './nats-message';
 import { NATS_REQUEST_DEFAULT_TIMEOUT_MS, NatsRequestStepConfig, type NatsRequestStepResult } from './nats-request-step.config';
@@ -13,7 +14,7 @@ import { describeNatsStepError } from './nats-step-errors';
   description:
     'Sends a NATS request on a subject and waits for the first reply (timeoutMs). Fails at once when nothing is subscribed to the subject (no responders) and says so when a responder exists but does not answer in time.',
   config: NatsRequestStepConfig,
-  resource: 'nats',
+  resource: NatsResourceConfig,
   resultSchema: {
     type: 'object',
     properties: {
@@ -35,12 +36,12 @@ import { describeNatsStepError } from './nats-step-errors';
   },
 })
 @Injectable()
-export class NatsRequestStep implements StepRunner<NatsRequestStepConfig, NatsRequestStepResult> {
+export class NatsRequestStep implements StepRunner<NatsRequestStepConfig, NatsRequestStepResult, NatsResourceConfig> {
   constructor(private readonly connections: NatsConnections) {}
 
-  run(ctx: StepContext<NatsRequestStepConfig>): Promise<NatsRequestStepResult> {
+  run(ctx: StepContext<NatsRequestStepConfig, NatsResourceConfig>): Promise<NatsRequestStepResult> {
     const { config } = ctx;
-    const where = `request on subject "${config.subject}" (resource "${ctx.resource?.name}")`;
+    const where = `request on subject "${config.subject}" (resource "${ctx.resource.name}")`;
     // The step's deadline bounds the wait too, so the client's own timer always settles the request.
     const timeoutMs = Math.max(1, Math.min(config.timeoutMs ?? NATS_REQUEST_DEFAULT_TIMEOUT_MS, ctx.deadline - Date.now()));
     return this.connections.withClient(
@@ -56,7 +57,7 @@ export class NatsRequestStep implements StepRunner<NatsRequestStepConfig, NatsRe
   }
 }
 
-function requestError(error: unknown, ctx: StepContext<NatsRequestStepConfig>, where: string, timeoutMs: number): StepError {
+function requestError(error: unknown, ctx: StepContext<NatsRequestStepConfig, NatsResourceConfig>, where: string, timeoutMs: number): StepError {
   if (!ctx.signal.aborted) {
     const e = error as { name?: string; message?: string; cause?: { name?: string } } | undefined;
     if (e?.name === 'NoRespondersError' || e?.cause?.name === 'NoRespondersError' || /no responders/i.test(e?.message ?? '')) {

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsString, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { SecretField } from '../../resources/resource-type';
-import { ResourceTlsOptions } from '../../resources/types/common/resource-tls-options.dto';
+import { ResourceTlsOptions } from '../shared/resource-tls-options.dto';
 import { NotWith, Optional } from '../../resources/validation/config-validators';
 import { parseNatsServer } from './nats-servers';
 

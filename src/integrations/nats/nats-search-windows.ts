@@ -1,4 +1,5 @@
 import type { StepContext } from '../../steps/step-plugin';
+import type { NatsResourceConfig } from './nats-resource-config.dto';
 import { MessageSearch, type MessageSearchConfig, type MessageSearchResult } from '../../steps/shared/message-search';
 import type { NatsClient, NatsConnections } from './nats-connections';
 import { describeNatsStepError } from './nats-step-errors';
@@ -21,7 +22,7 @@ export class NatsSearchWindows<TMessage> {
   }
 
   async prepare<TConfig extends MessageSearchConfig>(
-    ctx: StepContext<TConfig>,
+    ctx: StepContext<TConfig, NatsResourceConfig>,
     source: string,
     subscribe: (client: NatsClient, search: MessageSearch<TMessage>, onClose: OnWindowClose) => Promise<void>,
   ): Promise<(late?: Partial<TConfig>) => Promise<MessageSearchResult<TMessage>>> {
@@ -53,7 +54,7 @@ export class NatsSearchWindows<TMessage> {
     try {
       await subscribe(lease.client, search, (step) => undo.push(step));
     } catch (error) {
-      const failure = describeNatsStepError(error, ctx, `cannot subscribe to ${source} on resource "${ctx.resource!.name}"`);
+      const failure = describeNatsStepError(error, ctx, `cannot subscribe to ${source} on resource "${ctx.resource.name}"`);
       if (!closed) await search.stop(failure.message);
       throw failure;
     }

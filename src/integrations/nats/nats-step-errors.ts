@@ -1,7 +1,7 @@
 import { StepError, type StepContext } from '../../steps/step-plugin';
 
 /** A NATS client failure inside a step as a StepError: `what` says what failed and where. */
-export function describeNatsStepError(error: unknown, ctx: StepContext<unknown>, what: string): StepError {
+export function describeNatsStepError(error: unknown, ctx: Pick<StepContext<unknown>, 'signal'>, what: string): StepError {
   if (error instanceof StepError) return error;
   if (ctx.signal.aborted) {
     const reason = ctx.signal.reason as { name?: string; message?: string } | undefined;

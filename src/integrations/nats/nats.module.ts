@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ResourcesModule } from '../../resources/resources.module';
 import { JetStreamConsumeStep } from './jetstream-consume.step';
 import { JetStreamPublishStep } from './jetstream-publish.step';
 import { NatsConnectionTester } from './nats-connection.tester';
@@ -10,10 +9,9 @@ import { NatsSubscribeStep } from './nats-subscribe.step';
 
 /**
  * NATS and JetStream: the `nats` resource type (its tester, found by the global discovery) and the five
- * step types, sharing one pool of connections per resource version.
+ * step types, sharing one pool of connections per resource version (from StepClientPools, global).
  */
 @Module({
-  imports: [ResourcesModule],
   providers: [NatsConnectionTester, NatsConnections, NatsPublishStep, NatsSubscribeStep, NatsRequestStep, JetStreamPublishStep, JetStreamConsumeStep],
 })
-export class NatsModule {}
+export class NatsIntegrationModule {}

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import type { ResourceEgressTarget, SecretField } from '../../resources/resource-type';
-import { httpSecretFields } from '../../resources/types/http/http-resource-config.dto';
+import { httpSecretFields } from '../http/http-resource-config.dto';
 import { hasUrlCredentials, maskUrlCredentials } from '../../resources/url-credentials';
 import { IsStringMap, Optional } from '../../resources/validation/config-validators';
 

@@ -1,19 +1,15 @@
-import type { DiscoveryService } from '@nestjs/core';
 import type { EgressService } from '../../egress/egress.service';
-import type { StepPluginMetadata } from '../../steps/step-plugin';
-import { StepPlugin } from '../../steps/step-plugin.decorator';
-import { StepRegistry } from '../../steps/step-registry.service';
+import type { StepRegistry } from '../../steps/step-registry.service';
+import { specStepRegistry } from '../../steps/step-registry.testing';
+import { WebSocketConnectionTester } from './websocket-connection.tester';
 import type { WebSocketStepConfig } from './websocket-step.config';
 import { WebSocketStep } from './websocket.step';
 
 const RESOURCE_ID = '6f1c2a8e-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 function registry(): StepRegistry {
-  const registry = new StepRegistry({} as DiscoveryService);
-  const metadata = Reflect.getMetadata(StepPlugin.KEY, WebSocketStep) as StepPluginMetadata;
   const egress = { httpAgent: () => ({ destroy: () => undefined }), httpsAgent: () => ({ destroy: () => undefined }) } as unknown as EgressService;
-  registry.register(metadata, new WebSocketStep(egress));
-  return registry;
+  return specStepRegistry({ resourceTypes: [WebSocketConnectionTester], plugins: [new WebSocketStep(egress)] });
 }
 
 describe('websocket step config validation', () => {
@@ -22,7 +18,7 @@ describe('websocket step config validation', () => {
   const pointers = (config: Record<string, unknown>, substituted = true) => [...new Set(validate(config, substituted).problems.map((p) => p.pointer))];
 
   it('registers as a two-phase (prepare) step on a websocket resource, matching late', () => {
-    expect(steps.get('websocket')?.metadata).toMatchObject({ type: 'websocket', resource: 'websocket', lateFields: ['searchPattern'] });
+    expect(steps.get('websocket')).toMatchObject({ metadata: { type: 'websocket', lateFields: ['searchPattern'] }, resourceType: 'websocket' });
     expect(typeof steps.get('websocket')?.runner.prepare).toBe('function');
   });
 

@@ -4,4 +4,4 @@ import { WebSocketStep } from './websocket.step';
 
 /** The `websocket` resource type (its tester, found by discovery) and the `websocket` step. EgressService is global. */
 @Module({ providers: [WebSocketConnectionTester, WebSocketStep] })
-export class WebSocketModule {}
+export class WebSocketIntegrationModule {}

@@ -8,7 +8,7 @@ import { messageSearchResultSchema } from '../../steps/shared/message-search';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { openWebSocket, WebSocketOpenError, type WebSocketAgents } from './websocket-connect';
-import type { WebSocketResourceConfig } from './websocket-resource-config.dto';
+import { WebSocketResourceConfig } from './websocket-resource-config.dto';
 import { checkWebSocketStepConfig, WebSocketStepConfig, type WebSocketStepResult } from './websocket-step.config';
 import { WebSocketSubscription } from './websocket-subscription';
 import { webSocketTarget } from './websocket-target';
@@ -21,7 +21,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
   description:
     'Connects to a WebSocket (resource URL, or a path under it; handshake headers, subprotocols), sends messages, and waits for messages matching a pattern (text contained, or a JSONPath). Run it in the background before the step that makes the server push: it is connected, listening and has sent its messages before the flow moves on.',
   config: WebSocketStepConfig,
-  resource: 'websocket',
+  resource: WebSocketResourceConfig,
   validateRaw: checkWebSocketStepConfig,
   // Connect, trigger, match on the id the trigger returned.
   lateFields: ['searchPattern'],
@@ -32,7 +32,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
   })(),
 })
 @Injectable()
-export class WebSocketStep implements StepRunner<WebSocketStepConfig, WebSocketStepResult>, OnModuleDestroy {
+export class WebSocketStep implements StepRunner<WebSocketStepConfig, WebSocketStepResult, WebSocketResourceConfig>, OnModuleDestroy {
   // Handshakes go through these, so the egress policy checks every connection. No keep-alive: an
   // upgraded socket leaves the agent, and each step owns its connection.
   private readonly agents: WebSocketAgents;
@@ -44,17 +44,15 @@ export class WebSocketStep implements StepRunner<WebSocketStepConfig, WebSocketS
     this.insecureAgents = { http: this.agents.http, https: egress.httpsAgent({ rejectUnauthorized: false }) };
   }
 
-  async run(ctx: StepContext<WebSocketStepConfig>): Promise<WebSocketStepResult> {
+  async run(ctx: StepContext<WebSocketStepConfig, WebSocketResourceConfig>): Promise<WebSocketStepResult> {
     const complete = await this.prepare(ctx);
     return complete();
   }
 
-  async prepare(ctx: StepContext<WebSocketStepConfig>): Promise<(late?: Partial<WebSocketStepConfig>) => Promise<WebSocketStepResult>> {
-    const resource = ctx.resource;
-    if (!resource || resource.type !== 'websocket') throw new StepError('this step needs a websocket resource: set resourceId to the id of one', { field: 'resourceId' });
+  async prepare(ctx: StepContext<WebSocketStepConfig, WebSocketResourceConfig>): Promise<(late?: Partial<WebSocketStepConfig>) => Promise<WebSocketStepResult>> {
     const { config } = ctx;
     if (config.searchPattern) createMessageMatcher(config.searchPattern); // a bad pattern fails before connecting
-    const settings = resource.config as unknown as WebSocketResourceConfig;
+    const settings = ctx.resource.config;
     const url = webSocketTarget(settings.url, config.path);
     const label = maskUrlCredentials(url);
     const tlsVerify = settings.tlsVerify !== false;

@@ -1,5 +1,0 @@
-import { Module } from '@nestjs/common';
-import { LokiStep } from './loki.step';
-
-@Module({ providers: [LokiStep] })
-export class LokiStepModule {}
