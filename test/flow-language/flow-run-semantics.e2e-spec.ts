@@ -162,7 +162,7 @@ describe('flow run semantics (API → worker → HTTP target, Kafka)', () => {
       });
       expect(refused.status).toBe(400);
       expect(refused.body.details.problems).toEqual([
-        expect.objectContaining({ pointer: '/steps/0/config/url', message: expect.stringContaining("forward references are allowed only in a background step's kafka-subscribe config.searchPattern") }),
+        expect.objectContaining({ pointer: '/steps/0/config/url', message: expect.stringMatching(/forward references are allowed only in a background step's .*kafka-subscribe config\.searchPattern.*nats-subscribe config\.searchPattern/) }),
       ]);
       const waitsTooEarly = await postFlow({
         name: 'deadlock',
