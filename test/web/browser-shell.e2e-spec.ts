@@ -98,7 +98,8 @@ describe('web shell in the browser', () => {
     ] as const) {
       await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: heading }).waitFor();
-      await page.getByRole('status').waitFor({ state: 'detached' });
+      // Every loading notice gone (a section may load two lists at once: members and API keys).
+      await page.waitForFunction(() => document.querySelectorAll('[role="status"]').length === 0);
       await expectAccessible(link);
     }
     await page.getByRole('cell', { name: email, exact: true }).waitFor();
