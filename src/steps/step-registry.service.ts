@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { validateSync } from 'class-validator';
+import { acceptorOf } from '../common/validation/fast-accept';
 import { toFieldProblems } from '../common/errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../common/validation/dto-input';
 import { ResourceTypeRegistry } from '../resources/resource-type-registry.service';
@@ -96,10 +97,14 @@ export class StepRegistry implements OnModuleInit {
     if (!step) return { problems: [{ pointer: '', message: `unknown step type "${type}"; registered: ${this.types().join(', ')}` }] };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: [{ pointer: '', message: 'config must be an object' }] };
     const config = plainToDto(step.metadata.config, raw) as T;
-    const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    errors.push(...prototypeKeyErrors(step.metadata.config, raw));
-    let problems = toFieldProblems(errors).map((p) => ({ pointer: '/' + p.field.split('.').join('/'), message: p.message }));
-    if (!substituted) problems = problems.filter((p) => !isTemplateAt(raw, p.pointer));
+    let problems: ConfigProblem[] = [];
+    // A config that is certainly valid (the common case, every step of every run) skips class-validator.
+    if (!acceptorOf(step.metadata.config)(raw)) {
+      const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+      errors.push(...prototypeKeyErrors(step.metadata.config, raw));
+      problems = toFieldProblems(errors).map((p) => ({ pointer: '/' + p.field.split('.').join('/'), message: p.message }));
+      if (!substituted) problems = problems.filter((p) => !isTemplateAt(raw, p.pointer));
+    }
     problems.push(...(step.metadata.validateRaw?.(raw as Record<string, unknown>) ?? []).map((p) => ({ pointer: p.path, message: p.message })));
     return { config, problems };
   }

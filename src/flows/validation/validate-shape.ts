@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../../common/errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../../common/validation/dto-input';
+import { acceptorOf } from '../../common/validation/fast-accept';
 import { problem, type FlowProblem } from '../../flow-language/flow-problem';
 
 /**
@@ -15,6 +16,8 @@ export function validateShape<T extends object>(cls: Type<T>, raw: unknown): { v
     return { value: new cls(), problems: [problem('', 'must be a JSON object')] };
   }
   const value = plainToDto(cls, raw, { enableImplicitConversion: false });
+  // Valid documents (the common case) skip class-validator; anything else gets its full report.
+  if (acceptorOf(cls)(raw)) return { value, problems: [] };
   const errors = validateSync(value, {
     whitelist: true,
     forbidNonWhitelisted: true,
