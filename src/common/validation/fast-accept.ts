@@ -39,7 +39,7 @@ interface PropertyCheck {
   /** IsOptional / ValidateIf: when one answers false the property is not validated at all. */
   conditions: ValidationMetadata[];
   /** IsDefined and every custom (built-in or own) constraint, with its constraint instance. */
-  constraints: Array<{ metadata: ValidationMetadata; instances: ConstraintMetadata[] }>;
+  constraints: Array<{ metadata: ValidationMetadata; validators: Array<ConstraintMetadata['instance']> }>;
   nested: boolean;
 }
 
@@ -98,7 +98,8 @@ function compile(cls: Class): Compiled | undefined {
         case ValidationTypes.CUSTOM_VALIDATION: {
           const instances = storage.getTargetValidatorConstraints(m.constraintCls);
           if (!instances.length || instances.some((c) => c.async)) return undefined;
-          check.constraints.push({ metadata: m, instances });
+          // `instance` is a getter that asks the container every time: resolved once here.
+          check.constraints.push({ metadata: m, validators: instances.map((c) => c.instance) });
           break;
         }
         default:
@@ -123,10 +124,10 @@ function accepts(compiled: Compiled, raw: unknown): boolean {
   for (const property of compiled.properties) {
     const value = Object.hasOwn(raw, property.name) ? raw[property.name] : undefined;
     if (!property.conditions.every((m) => (m.constraints[0] as (o: object, v: unknown) => boolean)(raw, value))) continue;
-    for (const { metadata, instances } of property.constraints) {
+    for (const { metadata, validators } of property.constraints) {
       if (metadata.validateIf && !metadata.validateIf(raw, value)) continue;
       const args: ValidationArguments = { targetName: compiled.cls.name, property: metadata.propertyName, object: raw, value, constraints: metadata.constraints };
-      for (const { instance } of instances) {
+      for (const instance of validators) {
         if (metadata.each && Array.isArray(value)) {
           for (const item of value) if (instance.validate(item, args) !== true) return false;
         } else if (instance.validate(value, args) !== true) {

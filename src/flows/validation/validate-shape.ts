@@ -15,9 +15,11 @@ export function validateShape<T extends object>(cls: Type<T>, raw: unknown): { v
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { value: new cls(), problems: [problem('', 'must be a JSON object')] };
   }
+  // A certainly valid document (the common case) is its own DTO: plain data with only the DTO's fields,
+  // none of them initialised by the class; it skips class-transformer and class-validator. Anything
+  // else gets the full report.
+  if (acceptorOf(cls)(raw)) return { value: raw as T, problems: [] };
   const value = plainToDto(cls, raw, { enableImplicitConversion: false });
-  // Valid documents (the common case) skip class-validator; anything else gets its full report.
-  if (acceptorOf(cls)(raw)) return { value, problems: [] };
   const errors = validateSync(value, {
     whitelist: true,
     forbidNonWhitelisted: true,
