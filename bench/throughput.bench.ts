@@ -19,11 +19,19 @@ import { fmt, percentile, printTable, verdict } from './lib/stats';
  * Redis update channel (EXECUTION_FINISHED), then checked in Postgres.
  *
  *   BENCH_K=10000                   executions
- *   BENCH_SUBMITTERS=16             concurrent POST /flows/run clients
+ *   BENCH_SUBMITTERS=16             concurrent POST /flows/run clients (closed loop: each waits for its answer)
+ *   BENCH_RATE=<per s>              open loop instead: submissions at this fixed arrival rate (e.g. 400 = 80 % of the
+ *                                   500/s target), latency counted from each one's due time
  *   BENCH_WORKER_CONCURRENCY=10     WORKER_CONCURRENCY of the worker (the service default is 10)
  *   BENCH_CPU_PROF=<dir>            run the worker and the api under --cpu-prof (subfolders worker/, api/) and print their top frames
  */
 const TARGET_COMPLETED_PER_S = 500;
+/** Open loop (BENCH_RATE): p99 submit → complete under this at 80 % of the target rate (issue #21). */
+const TARGET_OPEN_LOOP_P99_MS = 1000;
+/** Open loop: connections to the API (requests beyond them wait in the agent, and that wait counts). */
+const OPEN_LOOP_SOCKETS = 64;
+/** CPU per execution of the service's processes (api, worker, Postgres, Redis), issue #21. */
+const TARGET_CPU_MS = 3.5;
 
 async function main(): Promise<void> {
   printMachine('Throughput: K three-step executions, one worker process');
@@ -31,7 +39,9 @@ async function main(): Promise<void> {
   const submitters = Number(process.env.BENCH_SUBMITTERS ?? 16);
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '10';
   const profileDir = process.env.BENCH_CPU_PROF;
-  console.log(`setup:   K=${K}; ${submitters} concurrent submitters; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
+  const rate = Number(process.env.BENCH_RATE ?? 0);
+  const mode = rate > 0 ? `open loop: one submission every ${fmt(1000 / rate, 2)} ms (${rate}/s), up to ${OPEN_LOOP_SOCKETS} connections` : `closed loop: ${submitters} concurrent submitters`;
+  console.log(`setup:   K=${K}; ${mode}; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
 
   const target = await startTargetProcess();
   const stack = await startStack('throughput', {
@@ -41,7 +51,7 @@ async function main(): Promise<void> {
   });
   const worker = stack.workers[0];
   const subscriber = new Redis(stack.env.REDIS_URL);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: submitters });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: rate > 0 ? OPEN_LOOP_SOCKETS : submitters });
   try {
     const { user, teamId } = await ownerWithTeam(stack.app, 'bench');
     const flowId = await createFlow(stack.app, user, teamId, {
@@ -114,29 +124,45 @@ async function main(): Promise<void> {
     let accepted = 0;
     let rejected = 0;
     let lastAccepted = 0;
+    /** One submission; `start` is when it was due (open loop) or sent (closed loop): latency counts from there. */
+    const submitOne = async (start: number) => {
+      const res = await post();
+      if (res.status !== 201) {
+        rejected++;
+        if (rejected <= 3) console.error(`run refused: ${res.status} ${res.id}`);
+        return;
+      }
+      accepted++;
+      lastAccepted = performance.now();
+      submittedAt.set(res.id!, start);
+      const e = early.get(res.id!);
+      if (e) {
+        early.delete(res.id!);
+        finishedOne(res.id!, e.at, e.status);
+      }
+    };
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: submitters }, async () => {
-        while (next < K) {
-          next++;
-          const start = performance.now();
-          const res = await post();
-          if (res.status !== 201) {
-            rejected++;
-            if (rejected <= 3) console.error(`run refused: ${res.status} ${res.id}`);
-            continue;
+    if (rate > 0) {
+      // Open loop: submission i is due at t0 + i / rate whether or not earlier ones have answered, and its
+      // latency counts from when it was due, so a service falling behind shows as latency (no coordinated omission).
+      const pending: Array<Promise<void>> = [];
+      for (let i = 0; i < K; i++) {
+        const due = t0 + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        pending.push(submitOne(due));
+      }
+      await Promise.all(pending);
+    } else {
+      await Promise.all(
+        Array.from({ length: submitters }, async () => {
+          while (next < K) {
+            next++;
+            await submitOne(performance.now());
           }
-          accepted++;
-          lastAccepted = performance.now();
-          submittedAt.set(res.id!, start);
-          const e = early.get(res.id!);
-          if (e) {
-            early.delete(res.id!);
-            finishedOne(res.id!, e.at, e.status);
-          }
-        }
-      }),
-    );
+        }),
+      );
+    }
     if (rejected) throw new Error(`${rejected} of ${K} runs were refused`);
     const acceptSeconds = (lastAccepted - t0) / 1000;
     const timeout = setTimeout(() => onAllDone(), 600_000);
@@ -170,6 +196,7 @@ async function main(): Promise<void> {
     ]);
     console.log(`worker RSS after every ${traceEvery} completed (MB): ${rssTrace.join(', ')}`);
     const procs = Object.keys(cpuPerExecution);
+    const serviceCpu = ['api', 'worker', 'postgres', 'redis'].reduce((a, p) => a + (cpuPerExecution[p] ?? 0), 0);
     console.log('\nCPU time per execution (ms), by process — /proc utime+stime over the whole run:');
     printTable([[...procs, 'total'], [...procs.map((p) => fmt(cpuPerExecution[p], 2)), fmt(procs.reduce((a, p) => a + cpuPerExecution[p], 0), 2)]]);
     console.log('(postgres: the backends of this database; redis: the shared server (INFO used_cpu_*); bench: the submitters and the Redis observer)');
@@ -199,7 +226,15 @@ async function main(): Promise<void> {
         `CPU per execution: bench ${fmt(bare.cpu.bench / K, 2)} ms, target ${fmt(bare.cpu.target / K, 2)} ms; ` +
         `engine completed/s = ${fmt((completedPerS / (K / bareSeconds)) * 100, 1)} % of bare`,
     );
-    console.log(`target ≥ ${TARGET_COMPLETED_PER_S} completed/s: ${fmt(completedPerS, 0)}/s → ${verdict(completedPerS >= TARGET_COMPLETED_PER_S)}`);
+    if (rate > 0) {
+      const p99 = percentile(latencies, 99);
+      console.log(`open loop at ${rate}/s: completed/s ${fmt(completedPerS, 0)}; p50 ${fmt(percentile(latencies, 50), 0)} ms, p99 ${fmt(p99, 0)} ms`);
+      console.log(`target p99 submit → complete < ${TARGET_OPEN_LOOP_P99_MS} ms (at 80 % of ${TARGET_COMPLETED_PER_S}/s = ${0.8 * TARGET_COMPLETED_PER_S}/s): ${fmt(p99, 0)} ms at ${rate}/s → ${verdict(p99 < TARGET_OPEN_LOOP_P99_MS && rate >= 0.8 * TARGET_COMPLETED_PER_S)}`);
+    } else {
+      console.log(`target ≥ ${TARGET_COMPLETED_PER_S} completed/s: ${fmt(completedPerS, 0)}/s → ${verdict(completedPerS >= TARGET_COMPLETED_PER_S)}`);
+    }
+    const cpuTotal = procs.reduce((a, p) => a + cpuPerExecution[p], 0);
+    console.log(`target CPU per execution ≤ ${TARGET_CPU_MS} ms (api + worker + postgres + redis): ${fmt(serviceCpu, 2)} ms → ${verdict(serviceCpu <= TARGET_CPU_MS)} (all processes incl. target and bench: ${fmt(cpuTotal, 2)} ms)`);
     if (profileDir) {
       await Promise.all([worker.stop('SIGUSR2'), stack.api.stop('SIGUSR2')]);
       console.log('\n## worker');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { validateSync } from 'class-validator';
+import { acceptorOf } from '../common/validation/fast-accept';
 import { toFieldProblems } from '../common/errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../common/validation/dto-input';
 import { ResourceTypeRegistry } from '../resources/resource-type-registry.service';
@@ -93,16 +94,43 @@ export class StepRegistry implements OnModuleInit {
    */
   validateConfig<T extends object>(type: string, raw: unknown, substituted: boolean): { config?: T; problems: ConfigProblem[] } {
     const step = this.steps.get(type);
-    if (!step) return { problems: [{ pointer: '', message: `unknown step type "${type}"; registered: ${this.types().join(', ')}` }] };
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems: [{ pointer: '', message: 'config must be an object' }] };
+    if (!step) return { problems: [this.unknownType(type)] };
+    if (!isConfigObject(raw)) return { problems: [NOT_AN_OBJECT] };
     const config = plainToDto(step.metadata.config, raw) as T;
-    const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    errors.push(...prototypeKeyErrors(step.metadata.config, raw));
-    let problems = toFieldProblems(errors).map((p) => ({ pointer: '/' + p.field.split('.').join('/'), message: p.message }));
-    if (!substituted) problems = problems.filter((p) => !isTemplateAt(raw, p.pointer));
-    problems.push(...(step.metadata.validateRaw?.(raw as Record<string, unknown>) ?? []).map((p) => ({ pointer: p.path, message: p.message })));
-    return { config, problems };
+    return { config, problems: problemsOf(step, raw, substituted, () => config) };
   }
+
+  /** validateConfig on save: only the problems, so a certainly valid config is not even turned into its DTO. */
+  configProblems(type: string, raw: unknown): ConfigProblem[] {
+    const step = this.steps.get(type);
+    if (!step) return [this.unknownType(type)];
+    if (!isConfigObject(raw)) return [NOT_AN_OBJECT];
+    return problemsOf(step, raw, false, () => plainToDto(step.metadata.config, raw));
+  }
+
+  private unknownType(type: string): ConfigProblem {
+    return { pointer: '', message: `unknown step type "${type}"; registered: ${this.types().join(', ')}` };
+  }
+}
+
+const NOT_AN_OBJECT: ConfigProblem = { pointer: '', message: 'config must be an object' };
+
+function isConfigObject(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
+function problemsOf(step: RegisteredStep, raw: Record<string, unknown>, substituted: boolean, instance: () => object): ConfigProblem[] {
+  let problems: ConfigProblem[] = [];
+  // A config that is certainly valid (the common case: every step saved, every step of every run) skips
+  // class-validator; anything else gets its full report (src/common/validation/fast-accept.ts).
+  if (!acceptorOf(step.metadata.config)(raw)) {
+    const errors = validateSync(instance(), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    errors.push(...prototypeKeyErrors(step.metadata.config, raw));
+    problems = toFieldProblems(errors).map((p) => ({ pointer: '/' + p.field.split('.').join('/'), message: p.message }));
+    if (!substituted) problems = problems.filter((p) => !isTemplateAt(raw, p.pointer));
+  }
+  problems.push(...(step.metadata.validateRaw?.(raw) ?? []).map((p) => ({ pointer: p.path, message: p.message })));
+  return problems;
 }
 
 /** True when the raw value at the pointer (or an ancestor) is a `${...}` string, resolved only at run time. */

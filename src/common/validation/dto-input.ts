@@ -38,7 +38,7 @@ function isPrototypeKey(cls: Class, key: string): boolean {
 }
 
 /** The DTO class class-transformer builds for `holder[key]` (its `@Type`), if it builds one. */
-function dtoClassOf(cls: Class, key: string, holder: Json): Class | undefined {
+export function dtoClassOf(cls: Class, key: string, holder: Json): Class | undefined {
   const metadata = transformerMetadata.findTypeMetadata(cls, key);
   const type = metadata?.typeFunction({ newObject: {}, object: holder, property: key });
   return typeof type === 'function' && !NOT_DTO_TYPES.includes(type) ? (type as Class) : undefined;

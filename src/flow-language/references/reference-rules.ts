@@ -29,7 +29,7 @@ export function checkReferences(flow: ReferenceScope, allowedEnv?: ReadonlySet<s
   stepNames.forEach((name, index) => {
     if (name && !stepIndex.has(name)) stepIndex.set(name, index);
   });
-  const known = stepNames.filter(Boolean);
+  const known = new Set(stepNames.filter(Boolean));
   const context: ReferenceRuleContext = { stepNames, stepIndex, variableNames, allowedEnv, lateHint: lateHint(lateFields) };
 
   const scans = flow.steps.map((step, index) => scanStep(step, index, known, lateFields));

@@ -31,7 +31,7 @@ export interface StepReferenceScan {
  * Every reference of one step: config (late fields marked), assertion `expected` values and `when`.
  * A `when` that does not parse is reported as a syntax error at `/steps/N/when`.
  */
-export function scanStep(step: DependencyStep, index: number, stepNames: readonly string[], lateFields?: LateFields): StepReferenceScan {
+export function scanStep(step: DependencyStep, index: number, stepNames: ReadonlySet<string> | readonly string[], lateFields?: LateFields): StepReferenceScan {
   const base = pointerOf('', 'steps', index);
   const late = step.runInBackground === true && typeof step.type === 'string' ? (lateFields?.get(step.type) ?? []) : [];
   const latePointers = late.map((field) => pointerOf(base, 'config', field));
@@ -77,10 +77,11 @@ export interface StepWaits {
 export function stepWaits(steps: readonly DependencyStep[], lateFields?: LateFields): StepWaits[] {
   const names = steps.map((s) => (typeof s.name === 'string' ? s.name : ''));
   const indexOf = new Map(names.map((name, index) => [name, index]));
+  const nameSet = new Set(names);
   return steps.map((step, index) => {
     const background = new Set<number>();
     const lateAfter = new Set<number>();
-    for (const reference of scanStep(step, index, names, lateFields).references) {
+    for (const reference of scanStep(step, index, nameSet, lateFields).references) {
       if (reference.kind !== 'step' || reference.root === null) continue;
       const target = indexOf.get(reference.root);
       if (target === undefined || target === index) continue;

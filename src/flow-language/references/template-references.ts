@@ -12,7 +12,7 @@ export interface TemplateScan {
  * Every `${...}` reference in `value`. The engine's findReferences stops at the first malformed
  * expression; calling it per string leaf reports every malformed string of a flow in one answer.
  */
-export function scanTemplates(value: unknown, pointer: string, stepNames: readonly string[]): TemplateScan {
+export function scanTemplates(value: unknown, pointer: string, stepNames: ReadonlySet<string> | readonly string[]): TemplateScan {
   const scan: TemplateScan = { references: [], syntaxErrors: [] };
   visitStrings(value, pointer, (text, at) => {
     if (!text.includes('${')) return;

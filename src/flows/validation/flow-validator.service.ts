@@ -82,7 +82,7 @@ export class FlowValidator {
     }
     let configProblems;
     try {
-      configProblems = this.registry.validateConfig(step.type, step.config, false).problems;
+      configProblems = this.registry.configProblems(step.type, step.config);
     } catch (error) {
       configProblems = [{ pointer: '', message: `the ${step.type} plugin could not validate the config: ${(error as Error).message}` }];
     }

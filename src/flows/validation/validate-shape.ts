@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../../common/errors/validation-problems';
 import { plainToDto, prototypeKeyErrors } from '../../common/validation/dto-input';
+import { acceptorOf } from '../../common/validation/fast-accept';
 import { problem, type FlowProblem } from '../../flow-language/flow-problem';
 
 /**
@@ -14,6 +15,10 @@ export function validateShape<T extends object>(cls: Type<T>, raw: unknown): { v
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { value: new cls(), problems: [problem('', 'must be a JSON object')] };
   }
+  // A certainly valid document (the common case) is its own DTO: plain data with only the DTO's fields,
+  // none of them initialised by the class; it skips class-transformer and class-validator. Anything
+  // else gets the full report.
+  if (acceptorOf(cls)(raw)) return { value: raw as T, problems: [] };
   const value = plainToDto(cls, raw, { enableImplicitConversion: false });
   const errors = validateSync(value, {
     whitelist: true,
