@@ -39,6 +39,7 @@ export function stepConfigSchema(config: Type<object>): JsonSchema {
   };
   const root = targetConstructorToSchema(config, options) as JsonSchema;
   let known: Record<string, JsonSchema> | undefined;
+  let nested: Map<string, Type<object>> | undefined;
   const definitions: Record<string, JsonSchema> = {};
   const collect = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(collect);
@@ -48,9 +49,11 @@ export function stepConfigSchema(config: Type<object>): JsonSchema {
         const name = value.slice(DEFINITIONS.length);
         if (Object.hasOwn(definitions, name)) continue;
         known ??= validationMetadatasToSchemas(options) as Record<string, JsonSchema>;
-        if (!Object.hasOwn(known, name)) throw new Error(`step config ${config.name}: $ref ${value} names no class with validation metadata`);
-        definitions[name] = known[name];
-        collect(known[name]);
+        // A subclass that only renames a shared class (KafkaSearchPattern) has no validation of its own to be listed by.
+        const renamed = Object.hasOwn(known, name) ? undefined : (nested ??= nestedClasses(config)).get(name);
+        if (!Object.hasOwn(known, name) && !renamed) throw new Error(`step config ${config.name}: $ref ${value} names no class with validation metadata`);
+        definitions[name] = renamed ? (targetConstructorToSchema(renamed, options) as JsonSchema) : known[name];
+        collect(definitions[name]);
       } else {
         collect(value);
       }
@@ -58,4 +61,16 @@ export function stepConfigSchema(config: Type<object>): JsonSchema {
   };
   collect(root);
   return Object.keys(definitions).length ? { ...root, definitions } : root;
+}
+
+/** The classes reached from `config` through `@ValidateNested` + `@Type(() => X)`, by name. */
+function nestedClasses(config: Type<object>, found = new Map<string, Type<object>>()): Map<string, Type<object>> {
+  for (const meta of getMetadataStorage().getTargetValidationMetadatas(config, '', true, false)) {
+    if (meta.type !== ValidationTypes.NESTED_VALIDATION) continue;
+    const nested = defaultMetadataStorage.findTypeMetadata(config, meta.propertyName)?.typeFunction() as Type<object> | undefined;
+    if (typeof nested !== 'function' || found.has(nested.name)) continue;
+    found.set(nested.name, nested);
+    nestedClasses(nested, found);
+  }
+  return found;
 }

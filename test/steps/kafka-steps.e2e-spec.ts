@@ -164,7 +164,7 @@ describe('kafka-publish and kafka-subscribe steps (real Kafka)', () => {
       const started = Date.now();
       const outcome = complete();
       await expect(outcome).rejects.toThrow(StepError);
-      await expect(outcome).rejects.toThrow(`no message on topic "${t}" contained "never-there" within 1500 ms; scanned 2 messages`);
+      await expect(outcome).rejects.toThrow(`no message on topic "${t}" contained "never-there" within 1500 ms; received 2, none matched`);
       expect(Date.now() - started).toBeLessThan(3000);
     });
 
@@ -230,7 +230,7 @@ describe('kafka-publish and kafka-subscribe steps (real Kafka)', () => {
       const complete = await subscriber.prepare(ctx);
       expect(subscriber.liveConsumerCount()).toBe(1);
       ctx.abort(new Error('execution cancelled by user'));
-      await expect(complete()).rejects.toThrow(`subscription to topic "${t}" cancelled (execution cancelled by user); scanned 0 messages, 0 matched`);
+      await expect(complete()).rejects.toThrow(`subscription to topic "${t}" cancelled (execution cancelled by user); received 0, 0 matched`);
       expect(subscriber.liveConsumerCount()).toBe(0);
 
       const early = subscribeCtx({ topic: topic('abort-early'), timeoutMs: 30_000 }, { stepName: 'early' });
@@ -245,7 +245,7 @@ describe('kafka-publish and kafka-subscribe steps (real Kafka)', () => {
       const ctx = subscribeCtx({ topic: t, timeoutMs: 60_000, searchPattern: { matchType: 'exact', pattern: 'x' } }, { timeoutMs: 2000 });
       const complete = await subscriber.prepare(ctx);
       await publish({ topic: t, messages: [{ value: 'y' }] });
-      await expect(complete()).rejects.toThrow(/no message on topic ".*" contained "x" before the step timeout \(waited \d+ ms\); scanned 1 message$|timed out: no message on topic ".*" contained "x" before the step timeout; scanned 1 message, 0 matched/);
+      await expect(complete()).rejects.toThrow(/no message on topic ".*" contained "x" before the step timeout \(waited \d+ ms\); received 1, none matched$|timed out: no message on topic ".*" contained "x" before the step timeout; received 1, 0 matched/);
     });
   });
 });

@@ -7,8 +7,7 @@ import { isPlainObject, problemsOf, scalarToString, type RawProblem } from './st
 import { ExpectProperty, judgeMatch, judgeWindowEnd, unexpectedMatchError, type SearchExpectation } from './subscribe-expectation';
 
 /**
- * What every subscribe/consume step (AMQP, MQTT, NATS, JetStream, WebSocket; Kafka keeps its own
- * offset-aware variant of the same rules) shares: the `searchPattern` / `matchAll` / `messageLimit` /
+ * What every subscribe/consume step (Kafka, AMQP, MQTT, NATS, JetStream, WebSocket) shares: the `searchPattern` / `matchAll` / `messageLimit` /
  * `timeoutMs` / `expect` fields, their save-time check, the `{messages, matchedCount, scannedCount}`
  * result, and `MessageSearch`, the window that matches what a transport hands it and settles the step.
  * A transport only subscribes, hands each message to `offer`, and closes when told.
@@ -208,6 +207,8 @@ export class MessageSearch<TMessage> {
 
   /** The subscription is in place: the window starts now. Throws (after closing) when expect "none" cannot be watched in full. */
   async start(): Promise<void> {
+    // Already settled (a message matched while the transport was still getting ready): nothing to watch.
+    if (this.finished) return;
     const { config, signal, deadline } = this.options;
     const timeoutMs = config.timeoutMs ?? MESSAGE_SEARCH_DEFAULTS.timeoutMs;
     const untilDeadline = deadline - Date.now();

@@ -12,10 +12,10 @@ import { StepClientPools } from '../../../steps/step-client-pools';
 import { StepError, type StepContext, type StepResource, type StepRunner } from '../../../steps/step-plugin';
 import { StepPlugin } from '../../../steps/step-plugin.decorator';
 import { KafkaGroupLock, type HeldLock } from './kafka-group-lock';
-import { checkKafkaSubscribeStepConfig } from './kafka-subscribe-config-checks';
 import { KafkaSubscribeStepConfig, type KafkaSubscribeStepResult } from './kafka-subscribe-step.config';
 import { KafkaSubscription } from './kafka-subscription';
 import { createMessageMatcher } from '../../../steps/shared/message-matcher';
+import { checkSearchPattern, messageSearchResultSchema } from '../../../steps/shared/message-search';
 
 interface KafkaCluster {
   kafka: Kafka;
@@ -28,32 +28,18 @@ interface KafkaCluster {
     'Waits for Kafka messages on a topic that match a pattern (text contained, or a JSONPath such as `$[?(@.orderId == \'…\')]`). Run it in the background before the step that causes the message: it is subscribed and positioned before the flow moves on.',
   config: KafkaSubscribeStepConfig,
   resource: KafkaResourceConfig,
-  validateRaw: checkKafkaSubscribeStepConfig,
+  validateRaw: checkSearchPattern,
   // The signature pattern: subscribe, trigger, match on the id the trigger returned.
   lateFields: ['searchPattern'],
-  resultSchema: {
-    type: 'object',
-    properties: {
-      messages: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            key: { type: ['string', 'null'] },
-            value: { description: 'Parsed when a JSON object or array, else text; null for a tombstone' },
-            headers: { type: 'object', additionalProperties: true },
-            partition: { type: 'integer' },
-            offset: { type: 'string', description: '64-bit offset as a decimal string' },
-            timestamp: { type: 'string', format: 'date-time' },
-          },
-          required: ['key', 'value', 'headers', 'partition', 'offset', 'timestamp'],
-        },
-      },
-      matchedCount: { type: 'integer' },
-      scannedCount: { type: 'integer', description: 'Messages examined since the subscription was positioned' },
+  resultSchema: messageSearchResultSchema(
+    {
+      key: { type: ['string', 'null'] },
+      value: { description: 'Parsed when a JSON object or array, else text; null for a tombstone' },
+      partition: { type: 'integer' },
+      offset: { type: 'string', description: '64-bit offset as a decimal string' },
     },
-    required: ['messages', 'matchedCount', 'scannedCount'],
-  },
+    ['key', 'partition', 'offset'],
+  ),
 })
 @Injectable()
 export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, KafkaSubscribeStepResult, KafkaResourceConfig>, OnModuleDestroy {
@@ -116,13 +102,8 @@ export class KafkaSubscribeStep implements StepRunner<KafkaSubscribeStepConfig, 
     this.subscriptions.add(subscription);
     await subscription.prepare();
     return async (late) => {
-      if (late && 'searchPattern' in late) {
-        try {
-          subscription.startMatching(late.searchPattern);
-        } catch (error) {
-          await subscription.stop(`its searchPattern is invalid: ${(error as Error).message}`);
-        }
-      }
+      // An invalid pattern ends the search with a step error saying so.
+      if (late && 'searchPattern' in late) subscription.startMatching(late.searchPattern);
       return subscription.result;
     };
   }

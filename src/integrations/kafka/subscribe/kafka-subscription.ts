@@ -1,16 +1,9 @@
 import type { Admin, Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { decodeMessageValue } from '../../../steps/shared/message-matcher';
+import { MessageSearch, type MessageSearchPattern } from '../../../steps/shared/message-search';
 import { untilAborted } from '../../../steps/shared/until-aborted';
 import { StepError } from '../../../steps/step-plugin';
 import type { ConsumedMessage, KafkaSubscribeStepConfig, KafkaSubscribeStepResult } from './kafka-subscribe-step.config';
-import { KAFKA_SUBSCRIBE_DEFAULTS } from './kafka-subscribe-step.config';
-import { createMessageMatcher, decodeMessageValue, type MessageMatcher } from '../../../steps/shared/message-matcher';
-import { judgeMatch, judgeWindowEnd, unexpectedMatchError, type SearchExpectation } from '../../../steps/shared/subscribe-expectation';
-
-/**
- * With expect "none" the window must end before the step timeout, with time left to disconnect and
- * hand the result over: a window cut short by the timeout has not been watched and cannot pass.
- */
-export const EXPECT_NONE_CLOSING_MARGIN_MS = 1_000;
 
 export interface SubscriptionOptions {
   kafka: Kafka;
@@ -36,8 +29,9 @@ export interface SubscriptionOptions {
 
 /**
  * One subscription of a kafka-subscribe step: `prepare()` resolves once the consumer has joined its
- * group and is positioned, `result` settles on the first match (or messageLimit matches), at the
- * timeout, or on abort — always after the consumer has disconnected.
+ * group and is positioned; the matching, the window and the result are the shared `MessageSearch`'s
+ * (`result` settles always after the consumer has disconnected). What is Kafka's stays here: the
+ * topic, the start offsets, the group, offsets delivered twice, and closing.
  *
  * Positioning is what makes "subscribe, then trigger the producer" safe. A fresh group has no
  * committed offsets, and Kafka's "latest" would be resolved only at the first fetch, after `prepare`
@@ -46,96 +40,48 @@ export interface SubscriptionOptions {
  * anything): every message produced after `prepare` resolves has an offset at or past them.
  */
 export class KafkaSubscription {
-  readonly result: Promise<KafkaSubscribeStepResult>;
-  private resolveResult!: (result: KafkaSubscribeStepResult) => void;
-  private rejectResult!: (error: unknown) => void;
-  private matcher: MessageMatcher | null = null;
-  private matchAll = true;
-  private readonly expect: SearchExpectation;
-  private search: KafkaSubscribeStepConfig['searchPattern'];
-  /** Messages kept while the pattern is not known yet (deferred match); null once matching has started. */
-  private held: Array<{ partition: number; message: KafkaMessage }> | null = null;
-  private readonly messageLimit: number;
-  private readonly matches: ConsumedMessage[] = [];
+  private readonly search: MessageSearch<ConsumedMessage>;
   /** Next offset to examine per partition: the starting position, then past every examined message. */
   private readonly nextOffsets = new Map<number, bigint>();
-  private scanned = 0;
   private consumer?: Consumer;
-  private finished = false;
   private closing?: Promise<void>;
-  private timer?: NodeJS.Timeout;
-  private waitMs = 0;
-  private endsAtDeadline = false;
-  private readonly onAbort = () => this.finish(this.abortError());
 
   constructor(private readonly options: SubscriptionOptions) {
-    if (options.deferMatch) this.held = [];
-    else this.useSearch(options.config.searchPattern);
-    this.messageLimit = options.config.messageLimit ?? KAFKA_SUBSCRIBE_DEFAULTS.messageLimit;
-    this.expect = options.config.expect ?? 'some';
-    this.result = new Promise<KafkaSubscribeStepResult>((resolve, reject) => {
-      this.resolveResult = resolve;
-      this.rejectResult = reject;
+    this.search = new MessageSearch<ConsumedMessage>({
+      config: options.config,
+      source: `topic "${options.config.topic}"`,
+      signal: options.signal,
+      deadline: options.deadline,
+      deferMatch: options.deferMatch,
+      close: () => this.close(),
     });
-    // The engine may stop before awaiting the result (a failed flow); the rejection is not unhandled.
-    this.result.catch(() => undefined);
+  }
+
+  get result(): Promise<KafkaSubscribeStepResult> {
+    return this.search.result;
   }
 
   async prepare(): Promise<void> {
-    const { config, signal } = this.options;
+    const { signal } = this.options;
     try {
       await untilAborted(this.ensureTopic(), signal);
       await untilAborted(this.readStartOffsets(), signal);
       await this.join();
     } catch (error) {
-      this.finished = true;
       await this.close();
       throw this.describePrepareError(error);
     }
-    const timeoutMs = config.timeoutMs ?? KAFKA_SUBSCRIBE_DEFAULTS.timeoutMs;
-    const untilDeadline = this.options.deadline - Date.now();
-    if (this.expect === 'none' && untilDeadline < timeoutMs + EXPECT_NONE_CLOSING_MARGIN_MS) {
-      this.finished = true;
-      await this.close();
-      throw new StepError(
-        `expect "none" must watch topic "${config.topic}" for its whole window (config.timeoutMs ${timeoutMs} ms), but the step timeout leaves ${Math.max(0, untilDeadline)} ms: set the step's timeoutMs at least ${EXPECT_NONE_CLOSING_MARGIN_MS} ms above config.timeoutMs, counting the time to subscribe`,
-        { field: 'timeoutMs' },
-      );
-    }
-    this.endsAtDeadline = untilDeadline < timeoutMs;
-    this.waitMs = Math.max(0, Math.min(timeoutMs, untilDeadline));
-    // A window that ended before matching started (deferred match) was not searched: it never passes, even with expect "none".
-    this.timer = setTimeout(() => this.finish(this.held === null && judgeWindowEnd(this.expect, this.matches.length) === 'pass' ? undefined : this.timeoutError()), this.waitMs);
-    if (signal.aborted) this.onAbort();
-    else signal.addEventListener('abort', this.onAbort, { once: true });
+    await this.search.start();
   }
 
-  /**
-   * Deferred match: the pattern is known now. What was kept meanwhile is matched first, in arrival
-   * order, then what arrives. The timeout still counts from `prepare`.
-   */
-  startMatching(search: KafkaSubscribeStepConfig['searchPattern']): void {
-    if (this.held === null) return;
-    this.useSearch(search);
-    const held = this.held;
-    this.held = null;
-    for (const { partition, message } of held) {
-      if (this.finished) break;
-      this.match(partition, message);
-    }
-  }
-
-  private useSearch(search: KafkaSubscribeStepConfig['searchPattern']): void {
-    this.search = search;
-    this.matcher = search ? createMessageMatcher(search) : null;
-    // Without a pattern every message matches: collect up to messageLimit.
-    this.matchAll = search ? search.matchAll === true : true;
+  /** Deferred match: the pattern is known now; what was kept meanwhile is matched first. The window still counts from `prepare`. */
+  startMatching(search: MessageSearchPattern | undefined): void {
+    this.search.startMatching(search);
   }
 
   /** Ends the subscription now (worker shutdown). */
   stop(reason: string): Promise<void> {
-    this.finish(new StepError(`subscription to topic "${this.options.config.topic}" stopped: ${reason} (scanned ${this.scanned} messages, ${this.matches.length} matched)`));
-    return this.close();
+    return this.search.stop(reason);
   }
 
   /** kafkajs on KRaft fails to subscribe to a missing topic instead of creating it. */
@@ -187,7 +133,7 @@ export class KafkaSubscription {
       consumer.on(consumer.events.CRASH, (event) => {
         const error = event.payload.error;
         reject(error);
-        this.finish(new StepError(`the consumer of topic "${config.topic}" on resource "${this.options.resourceName}" failed: ${error.message} (scanned ${this.scanned} messages)`));
+        this.search.fail(`the consumer of topic "${config.topic}" on resource "${this.options.resourceName}" failed: ${error.message}`);
       });
     });
     joined.catch(() => undefined);
@@ -206,49 +152,31 @@ export class KafkaSubscription {
   }
 
   private async examine({ partition, message }: EachMessagePayload): Promise<void> {
-    if (this.finished) return;
+    if (this.search.isFinished) return;
     const offset = BigInt(message.offset);
     const next = this.nextOffsets.get(partition);
     if (next !== undefined && offset < next) return; // delivered again after a seek or rejoin
     this.nextOffsets.set(partition, offset + 1n);
-    this.scanned++;
-    if (this.held !== null) {
-      // Bounded like a result: a topic flooding faster than the trigger answers is cut at the limit.
-      if (this.held.length < MAX_HELD_MESSAGES) this.held.push({ partition, message });
-      return;
-    }
-    this.match(partition, message);
-  }
-
-  private match(partition: number, message: KafkaMessage): void {
     const headers = decodeHeaders(message.headers);
-    if (this.matcher && !this.matcher(message.value === null ? null : message.value.toString('utf8'), headers).matched) return;
-    this.matches.push(toConsumedMessage(partition, message, headers));
-    // Not awaited here: a disconnect waits for this handler to return.
-    const verdict = judgeMatch(this.expect, this.matches.length, { matchAll: this.matchAll, limit: this.messageLimit });
-    if (verdict === 'pass') this.finish();
-    else if (verdict === 'fail') this.finish(unexpectedMatchError(`message on topic "${this.options.config.topic}"${this.describeSearch()}`, this.matches, this.currentResult()));
+    // Not awaited: a disconnect (the search closing on a match) waits for this handler to return.
+    this.search.offer({
+      text: message.value === null ? null : message.value.toString('utf8'),
+      headers,
+      toResult: () => toConsumedMessage(partition, message, headers),
+    });
   }
 
-  private finish(error?: StepError): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearTimeout(this.timer);
-    this.options.signal.removeEventListener('abort', this.onAbort);
-    // Paused partitions stop the batch in progress, so a chosen group commits nothing it did not examine.
-    try {
-      this.consumer?.pause([{ topic: this.options.config.topic }]);
-    } catch {
-      // not running yet: nothing to pause
-    }
-    const result = this.currentResult();
-    void this.close().then(() => (error ? this.rejectResult(error) : this.resolveResult(result)));
-  }
-
+  /** Called once by the search (or by a failed `prepare`), whatever the outcome. */
   private close(): Promise<void> {
     this.closing ??= (async () => {
       const { consumer } = this;
       if (consumer) {
+        // Paused partitions stop the batch in progress, so a chosen group commits nothing it did not examine.
+        try {
+          consumer.pause([{ topic: this.options.config.topic }]);
+        } catch {
+          // not running yet: nothing to pause
+        }
         await consumer.disconnect().catch(() => undefined);
         this.options.onConsumer(consumer, false);
         // A fresh group is of no use to anyone after this run.
@@ -257,45 +185,6 @@ export class KafkaSubscription {
       await this.options.onClosed().catch(() => undefined);
     })();
     return this.closing;
-  }
-
-  private currentResult(): KafkaSubscribeStepResult {
-    return { messages: this.matches, matchedCount: this.matches.length, scannedCount: this.scanned };
-  }
-
-  private timeoutError(): StepError {
-    const { config } = this.options;
-    const window = this.endsAtDeadline ? `before the step timeout (waited ${this.waitMs} ms)` : `within ${this.waitMs} ms`;
-    return new StepError(`no message on topic "${config.topic}" ${this.describeWanted()} ${window}; scanned ${plural(this.scanned, 'message')}`, {
-      reason: 'timeout',
-      scannedCount: this.scanned,
-    });
-  }
-
-  private abortError(): StepError {
-    const reason = this.options.signal.reason as { name?: string; message?: string } | undefined;
-    const counts = `scanned ${plural(this.scanned, 'message')}, ${this.matches.length} matched`;
-    if (reason?.name === 'TimeoutError') {
-      return new StepError(`timed out: no message on topic "${this.options.config.topic}" ${this.describeWanted()} before the step timeout; ${counts}`, {
-        reason: 'timeout',
-        scannedCount: this.scanned,
-      });
-    }
-    return new StepError(`subscription to topic "${this.options.config.topic}" cancelled (${reason?.message ?? String(reason)}); ${counts}`, { reason: 'aborted' });
-  }
-
-  /** " that matched JSONPath …" / " that contained \"…\"" / "" without a pattern. */
-  private describeSearch(): string {
-    const search = this.search;
-    return search ? ` that ${this.describeWanted()}` : '';
-  }
-
-  private describeWanted(): string {
-    if (this.held !== null) return `arrived that could be matched (matching had not started: the steps its searchPattern reads had not finished; ${this.held.length} kept)`;
-    const search = this.search;
-    if (!search) return 'arrived';
-    if (search.matchType === 'header') return `had header ${search.header}: "${search.pattern}"`;
-    return search.matchType === 'exact' || search.matchType === 'contains' ? `contained "${search.pattern}"` : `matched JSONPath ${search.pattern}`;
   }
 
   private describePrepareError(error: unknown): StepError {
@@ -311,9 +200,6 @@ export class KafkaSubscription {
     return new StepError(`cannot subscribe to topic "${config.topic}" on resource "${resourceName}": ${e.message ?? String(error)}${e.type ? ` [${e.type}]` : ''}`);
   }
 }
-
-/** Most messages a deferred subscription keeps before its pattern is known. */
-const MAX_HELD_MESSAGES = 10_000;
 
 function toConsumedMessage(partition: number, message: KafkaMessage, headers: Record<string, string | string[]>): ConsumedMessage {
   return {
@@ -333,8 +219,4 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string | s
     out[name] = Array.isArray(value) ? value.map((item) => item.toString()) : value.toString();
   }
   return out;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
