@@ -201,6 +201,39 @@ steps:
     expect(missing.code).toBe(2);
   });
 
+  it('imports an OpenAPI document from a URL, and refuses one larger than the service accepts without reading it all', async () => {
+    const env = { ATS_URL: t.url, ATS_API_KEY: apiKey, ATS_TEAM: 'cli team' };
+    // The service's own OpenAPI document, fetched by the CLI on the user's side.
+    const own = await ats(['import', 'openapi', `${t.url}/docs-json`, '--dry-run'], { env });
+    expect(own.code).toBe(0);
+    expect(own.stdout).toMatch(/nothing saved/);
+
+    let sent = 0;
+    const huge = await startHttpTarget({
+      'GET /huge.json': (_req, _body, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        // Up to 64 MB, stopped as soon as the client goes away.
+        const pump = () => {
+          while (sent < 64 * 1024 * 1024 && !res.destroyed) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      },
+    });
+    try {
+      const refused = await ats(['import', 'openapi', `${huge.url}/huge.json`, '--dry-run'], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('is larger than 2097152 bytes');
+      expect(sent).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      await huge.close();
+    }
+  });
+
   it('exits 3 when the service is down and 2 without a login', async () => {
     const down = await ats(['teams', '--url', `http://127.0.0.1:${await closedPort()}`]);
     expect(down.code).toBe(3);

@@ -59,6 +59,24 @@ async function importOpenApi(session: Session, source: string, options: ImportOp
   return EXIT.passed;
 }
 
+/** The service takes request bodies up to 2 MB (create-app.ts): a larger document could not be imported anyway. */
+const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+
+/** Reads the body up to MAX_DOCUMENT_BYTES, stopping the download past it instead of buffering all of it. */
+async function readCapped(response: Response, source: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of response.body ?? []) {
+    bytes += chunk.length;
+    // Throwing out of the loop ends the iteration, which cancels the download.
+    if (bytes > MAX_DOCUMENT_BYTES) {
+      throw CliError.usage(`cannot import ${source}: the document is larger than ${MAX_DOCUMENT_BYTES} bytes, the most the service accepts`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The document's text: a URL is fetched here, on the user's side — the service never fetches tenant-supplied URLs. */
 async function readSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
@@ -69,7 +87,7 @@ async function readSource(source: string): Promise<string> {
       throw CliError.unreachable(`cannot fetch ${source}: ${(error as Error).message}`);
     }
     if (!response.ok) throw CliError.usage(`cannot fetch ${source}: HTTP ${response.status}`);
-    return response.text();
+    return readCapped(response, source);
   }
   try {
     return await readFile(source, 'utf8');
