@@ -6,7 +6,7 @@ import { largePayloads } from '../../common/memory/large-payload-collector';
 import { OutboundHttpError, mergeHeaders, type HttpResponse } from '../../outbound-http/http-client';
 import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
 import { HttpResourceConfig } from '../http/http-resource-config.dto';
-import { httpResourceSettings, type HttpResourceSettings } from '../http/http-resource-settings';
+import { httpResourceSettings } from '../http/http-resource-settings';
 import { StepError, type StepContext, type StepRunner } from '../../steps/step-plugin';
 import { StepPlugin } from '../../steps/step-plugin.decorator';
 import { GraphqlStepConfig, type GraphqlStepResult } from './graphql-step.config';
@@ -51,12 +51,7 @@ export class GraphqlStep implements StepRunner<GraphqlStepConfig, GraphqlStepRes
 
   async run(ctx: StepContext<GraphqlStepConfig, HttpResourceConfig | undefined>): Promise<GraphqlStepResult> {
     const { config } = ctx;
-    let resource: HttpResourceSettings;
-    try {
-      resource = httpResourceSettings(ctx.resource, config.url ?? ctx.resource?.config.baseUrl ?? '');
-    } catch (error) {
-      throw new StepError((error as Error).message);
-    }
+    const resource = httpResourceSettings(ctx.resource, config.url ?? ctx.resource?.config.baseUrl ?? '');
     const { url } = resource;
     const own = mergeHeaders(config.headers);
     const sent = addCorrelationHeaders(own, config, ctx, 'lower');

@@ -1,5 +1,5 @@
 import { secretHeaderNames, type HttpResourceConfig } from './http-resource-config.dto';
-import type { StepResource } from '../../steps/step-plugin';
+import { StepError, type StepResource } from '../../steps/step-plugin';
 
 /** What an `http` resource contributes to one request (see http-resource-config.dto.ts). */
 export interface HttpResourceSettings {
@@ -66,7 +66,8 @@ function sameOrigin(url: string, baseUrl: string): boolean {
  */
 export function resolveUrl(url: string, baseUrl: string | undefined): string {
   if (ABSOLUTE_URL.test(url)) return url;
-  if (!baseUrl) throw new Error(`url "${url}" is relative but the step has no http resource with a base URL`);
+  // A StepError: the steps that resolve URLs (http, graphql) report it as it is.
+  if (!baseUrl) throw new StepError(`url "${url}" is relative but the step has no http resource with a base URL`);
   const queryAt = baseUrl.search(/[?#]/);
   if (queryAt < 0) return baseUrl.replace(/\/+$/, '') + '/' + url.replace(/^\/+/, '');
   const baseQuery = baseUrl.slice(queryAt).replace(/#.*$/, '').replace(/^\?/, '');

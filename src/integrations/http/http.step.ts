@@ -9,7 +9,7 @@ import { OutboundHttpError, mergeHeaders, serializeBody, type HttpResponse } fro
 import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
 import { addCorrelationHeaders, SENT_CORRELATION_SCHEMA } from '../../steps/shared/correlation-headers';
 import { HttpStepConfig, type HttpStepResult } from './http-step.config';
-import { httpResourceSettings, type HttpResourceSettings } from './http-resource-settings';
+import { httpResourceSettings } from './http-resource-settings';
 import { HttpResourceConfig } from './http-resource-config.dto';
 
 @StepPlugin({
@@ -46,12 +46,7 @@ export class HttpStep implements StepRunner<HttpStepConfig, HttpStepResult, Http
 
   async run(ctx: StepContext<HttpStepConfig, HttpResourceConfig | undefined>): Promise<HttpStepResult> {
     const { config } = ctx;
-    let resource: HttpResourceSettings;
-    try {
-      resource = httpResourceSettings(ctx.resource, config.url);
-    } catch (error) {
-      throw new StepError((error as Error).message);
-    }
+    const resource = httpResourceSettings(ctx.resource, config.url);
     const { url } = resource;
     const tlsVerify = config.tlsVerify ?? resource.tlsVerify ?? true;
     const method = (config.method ?? 'GET').toUpperCase();
