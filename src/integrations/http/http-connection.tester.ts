@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resources/resource-type';
 import { ResourceType } from '../../resources/resource-type.decorator';
-import { authHeaders, probeHttp, urlEgressTarget } from '../../resources/types/common/http-probe';
+import { authHeaders, probeHttp, urlEgressTarget } from '../shared/http-probe';
 import { HttpResourceConfig, httpSecretFields } from './http-resource-config.dto';
 
 @ResourceType({

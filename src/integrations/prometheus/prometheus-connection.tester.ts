@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionTestContext, ResourceConnectionTester } from '../../resources/resource-type';
 import { ResourceType } from '../../resources/resource-type.decorator';
-import { authHeaders, urlEgressTarget, expectReady, urlUnder } from '../../resources/types/common/http-probe';
+import { authHeaders, urlEgressTarget, expectReady, urlUnder } from '../shared/http-probe';
 import { PROMETHEUS_SECRETS, PrometheusResourceConfig } from './prometheus-resource-config.dto';
 
 @ResourceType({

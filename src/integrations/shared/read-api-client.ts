@@ -1,7 +1,7 @@
 import type { EgressService } from '../../egress/egress.service';
 import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../outbound-http/http-client';
 import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
-import { urlUnder } from '../../resources/types/common/http-probe';
+import { urlUnder } from './http-probe';
 import type { ReadApiResourceConfig } from './read-api-resource-config.dto';
 import type { ResourceCredentialsAuth } from './resource-credentials-auth.dto';
 import { StepError, type StepResource } from '../../steps/step-plugin';

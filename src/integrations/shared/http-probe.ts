@@ -1,7 +1,7 @@
-import type { EgressService } from '../../../egress/egress.service';
-import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../../outbound-http/http-client';
-import { OutboundHttpClient } from '../../../outbound-http/outbound-http.client';
-import type { ResourceEgressTarget } from '../../resource-type';
+import type { EgressService } from '../../egress/egress.service';
+import { mergeHeaders, OUTBOUND_FAILURE, OutboundHttpError, type HttpResponse } from '../../outbound-http/http-client';
+import { OutboundHttpClient } from '../../outbound-http/outbound-http.client';
+import type { ResourceEgressTarget } from '../../resources/resource-type';
 
 export interface HttpAuthSettings {
   type: string;
