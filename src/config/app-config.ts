@@ -54,6 +54,15 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(500)
   WORKER_CONCURRENCY = 10;
 
+  /**
+   * Pacing of a running execution's write-behind progress (ProgressLane): while steps finish faster
+   * than this, their transitions are stored and published together at most once per interval; a
+   * run whose last write is older than this writes at once. 0 writes every batch as soon as the one
+   * before it is stored.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000)
+  PROGRESS_BATCH_INTERVAL_MS = 10;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

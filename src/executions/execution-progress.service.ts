@@ -433,7 +433,7 @@ export class ExecutionProgressService {
   private openLane(execution: Pick<Execution, 'id' | 'seq' | 'storedBytes'>): ProgressLane {
     const executionId = execution.id;
     const budget = new ResultBudget(execution.storedBytes ?? 0, this.config.STEP_RESULT_MAX_BYTES, this.config.EXECUTION_RESULT_MAX_BYTES);
-    const lane = new ProgressLane(execution.seq ?? 0, (writes, lastSeq, updates) => this.storeBatch(executionId, writes, lastSeq, updates, budget.storedBytes));
+    const lane = new ProgressLane(execution.seq ?? 0, (writes, lastSeq, updates) => this.storeBatch(executionId, writes, lastSeq, updates, budget.storedBytes), this.config.PROGRESS_BATCH_INTERVAL_MS);
     this.lanes.set(executionId, lane);
     this.budgets.set(executionId, budget);
     return lane;

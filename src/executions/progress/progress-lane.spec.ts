@@ -89,3 +89,50 @@ describe('ProgressLane.close', () => {
     expect(remaining.updates.map((u) => u.seq)).toEqual([2, 3]);
   });
 });
+
+describe('ProgressLane pacing (minBatchIntervalMs)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('writes the first push of an idle lane at once, and what follows no sooner than the interval after it', async () => {
+    const { batches, sink } = controlledSink();
+    const lane = new ProgressLane(0, sink, 200);
+    const startedAt = performance.now();
+    void lane.push([{ stepIndex: 0, status: 'IN_PROGRESS' }], [update(lane.nextSeq())]);
+    await tick();
+    expect(batches).toHaveLength(1); // idle lane: no wait
+    batches[0].done();
+    await tick();
+    // Three fast transitions after the first batch is stored: they wait out the interval, then leave together.
+    const later = lane.push([{ stepIndex: 0, status: 'SUCCESS' }, { stepIndex: 1, status: 'IN_PROGRESS' }], [update(lane.nextSeq()), update(lane.nextSeq())]);
+    void lane.push([{ stepIndex: 1, status: 'SUCCESS' }], [update(lane.nextSeq())]);
+    await sleep(50);
+    expect(batches).toHaveLength(1);
+    while (batches.length < 2) await sleep(5);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(195);
+    expect(batches[1].seqs).toEqual([2, 3, 4]);
+    expect(batches[1].writes.map((w) => [w.stepIndex, w.status])).toEqual([[0, 'SUCCESS'], [1, 'SUCCESS']]);
+    batches[1].done();
+    await later;
+    // Idle for longer than the interval: the next push is written at once again.
+    await sleep(210);
+    void lane.push([{ stepIndex: 2, status: 'IN_PROGRESS' }], [update(lane.nextSeq())]);
+    await tick();
+    expect(batches).toHaveLength(3);
+  });
+
+  it('does not hold up close(): what waits for its turn is handed back at once', async () => {
+    const { batches, sink } = controlledSink();
+    const lane = new ProgressLane(0, sink, 10_000);
+    void lane.push([{ stepIndex: 0, status: 'IN_PROGRESS' }], [update(lane.nextSeq())]);
+    await tick();
+    batches[0].done();
+    await tick();
+    void lane.push([{ stepIndex: 0, status: 'SUCCESS' }], [update(lane.nextSeq())]);
+    const startedAt = performance.now();
+    const remaining = await lane.close();
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    expect(remaining.writes).toEqual([{ stepIndex: 0, status: 'SUCCESS' }]);
+    expect(remaining.updates.map((u) => u.seq)).toEqual([2]);
+    expect(batches).toHaveLength(1);
+  });
+});

@@ -46,9 +46,20 @@ export class ProgressLane {
   /** Set by `close`: batches that have not started leave their transitions to the caller. */
   private closing = false;
 
+  /** When the last batch started (ms, performance.now), for the pacing of a busy lane. */
+  private lastFlushAt = -Infinity;
+
+  /**
+   * @param minBatchIntervalMs pacing of a busy lane: a batch starts at least this long after the one
+   *   before it started, so a flow of fast steps writes one statement per interval instead of one per
+   *   step or two (fewer statements, Redis publishes and socket deliveries for the same transitions).
+   *   A lane that was idle that long writes at once, so a live view of a slow step gets its update
+   *   without delay; and the run's end never waits for it (close() takes what a paced batch holds).
+   */
   constructor(
     private seq: number,
     private readonly sink: LaneSink,
+    private readonly minBatchIntervalMs = 0,
   ) {}
 
   nextSeq(): number {
@@ -89,6 +100,7 @@ export class ProgressLane {
     const previous = this.inFlight ?? Promise.resolve();
     const batch: Promise<void> = previous
       .catch(() => undefined)
+      .then(() => this.pace())
       .then(() => {
         this.queued = undefined;
         this.inFlight = batch;
@@ -100,6 +112,13 @@ export class ProgressLane {
     };
     batch.then(clear, clear);
     return batch;
+  }
+
+  /** Waits out the rest of the minimum interval since the last batch started (nothing when idle long enough). */
+  private pace(): Promise<void> | undefined {
+    const wait = this.lastFlushAt + this.minBatchIntervalMs - performance.now();
+    if (wait <= 0 || this.closing) return undefined;
+    return new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   private take(): { writes: StepWrite[]; updates: ExecutionStatusUpdate[] } {
@@ -115,6 +134,7 @@ export class ProgressLane {
     if (this.closing) return; // close() takes what is queued
     const { writes, updates } = this.take();
     if (!writes.length && !updates.length) return;
+    this.lastFlushAt = performance.now();
     try {
       await this.sink(writes, updates.length ? updates[updates.length - 1].seq : this.seq, updates);
     } catch (error) {
