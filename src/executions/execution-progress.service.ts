@@ -8,11 +8,12 @@ import { ExecutionJobQueue } from './execution-job-queue';
 import type { ExecutionStatus, StepStatus } from './execution-status';
 import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
+import { FinishedStepsTally } from './progress/finished-steps-tally';
 import { MonotonicClock } from './progress/monotonic-clock';
 import { ProgressLane, type StepWrite } from './progress/progress-lane';
 import { toStorableBatch, toStorableJson, toStorableText } from './progress/storable-json';
 import { ResultBudget } from './progress/stored-result';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsRepository, type FinishedExecutionSummary } from './executions.repository';
 import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
 
@@ -58,8 +59,21 @@ export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3):
   }
 }
 
+/** A finished execution as its listeners get it. */
+export interface FinishedExecution {
+  id: string;
+  teamId: string;
+  suiteRunId: string | null;
+  status: ExecutionStatus;
+  /**
+   * What it ran, from this worker's memory (no read-back): absent when this process finished a run it
+   * did not claim, and then a listener that needs it reads the stored rows.
+   */
+  summary?: FinishedExecutionSummary;
+}
+
 /** Called after an execution reached a terminal state and its row was written. */
-export type ExecutionFinishedListener = (execution: { id: string; teamId: string; suiteRunId: string | null; status: ExecutionStatus }) => Promise<void>;
+export type ExecutionFinishedListener = (execution: FinishedExecution) => Promise<void>;
 
 /**
  * CTEs applying a batch of step transitions (see ProgressLane), given as a jsonb array in $2: absent
@@ -151,6 +165,8 @@ export class ExecutionProgressService {
   private readonly budgets = new Map<string, ResultBudget>();
   /** The latest publishes of each running execution, awaited before its next ones (backpressure). */
   private readonly publishing = new Map<string, Promise<unknown>>();
+  /** The steps each running execution ran (for its finished listeners), see FinishedStepsTally. */
+  private readonly tallies = new Map<string, FinishedStepsTally>();
   private readonly finishedListeners: ExecutionFinishedListener[] = [];
   private readonly clock = new MonotonicClock();
   private readonly logger = new Logger(ExecutionProgressService.name);
@@ -188,6 +204,7 @@ export class ExecutionProgressService {
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
     if (jobSlotWaits !== undefined && jobSlotWaits !== current.execution.slotWaits) return undefined;
     const lane = this.openLane(current.execution);
+    this.tallies.set(executionId, new FinishedStepsTally(current.steps));
     if (current.execution.cancelRequestedAt) {
       await this.finish(current.execution, 'CANCELLED', 'Cancelled before start');
       return undefined;
@@ -225,6 +242,7 @@ export class ExecutionProgressService {
       // Waits without this worker: the promotion's claim opens a new lane.
       this.lanes.delete(executionId);
       this.budgets.delete(executionId);
+      this.tallies.delete(executionId);
       this.publish(executionId, [this.update(current.execution, seq, 'EXECUTION_WAITING', row.reason ?? 'waiting for a team slot')]);
       this.publishing.delete(executionId);
       return undefined;
@@ -256,6 +274,7 @@ export class ExecutionProgressService {
     const lane = this.laneOf(execution);
     const finishedAt = this.clock.now();
     const durationMs = Math.round(outcome.durationMs);
+    if (outcome.status === 'SUCCESS' || outcome.status === 'ERROR') this.tallies.get(execution.id)?.record(step.stepIndex, step.type, outcome.status, outcome.attempts, durationMs);
     // Cut to the result caps once, here: the same stored form goes to the row and to the live stream.
     const budget = this.budgetOf(execution);
     const response = outcome.response == null ? undefined : budget.store(outcome.response);
@@ -366,13 +385,19 @@ export class ExecutionProgressService {
     if (row?.team_has_waiting) await this.promoteWaiting(execution.teamId);
     // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
     this.publish(execution.id, remaining.updates);
+    const tally = this.tallies.get(execution.id);
     this.forget(execution.id);
     void this.publisher.publish({
       ...this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`),
       ...(outputs !== null && { outputs }),
     });
     for (const listener of this.finishedListeners) {
-      await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status }).catch((err: unknown) =>
+      const summary: FinishedExecutionSummary | undefined = tally && {
+        trigger: execution.trigger,
+        durationMs: execution.startedAt ? Date.now() - new Date(execution.startedAt).getTime() : null,
+        steps: tally.list(),
+      };
+      await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status, ...(summary && { summary }) }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
       );
     }
@@ -427,6 +452,7 @@ export class ExecutionProgressService {
     this.lanes.delete(executionId);
     this.budgets.delete(executionId);
     this.publishing.delete(executionId);
+    this.tallies.delete(executionId);
   }
 
   /** A resumed execution goes on with the stored bytes its earlier attempts recorded. */

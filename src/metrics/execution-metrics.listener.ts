@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ExecutionProgressService } from '../executions/execution-progress.service';
-import type { ExecutionStatus } from '../executions/execution-status';
+import { ExecutionProgressService, type FinishedExecution } from '../executions/execution-progress.service';
 import { ExecutionUpdatePublisher } from '../executions/execution-update.publisher';
 import { ExecutionsService } from '../executions/executions.service';
 import { AtsMetrics } from './ats-metrics';
@@ -11,8 +10,8 @@ const RAN = new Set(['SUCCESS', 'ERROR']);
 /**
  * Feeds the execution and step metrics from the seams the engine already has, so the run path gains
  * no statement: starts from the updates this process publishes, ends from the executions' finished
- * listeners. Trigger, run time and the steps' types are read once per finished run, after its end
- * and without the run waiting for it (the listener returns at once).
+ * listeners, whose event carries the run's trigger, run time and steps as the worker saw them (read
+ * back from the rows, without the run waiting, only for a run this process did not claim).
  */
 @Injectable()
 export class ExecutionMetricsListener implements OnModuleInit, OnModuleDestroy {
@@ -34,7 +33,7 @@ export class ExecutionMetricsListener implements OnModuleInit, OnModuleDestroy {
       if (update.updateType === 'EXECUTION_STARTED' && !update.message?.startsWith('Resumed')) this.metrics.executionsStarted.inc();
     });
     this.progress.onExecutionFinished((execution) => {
-      const recorded = this.record(execution.id, execution.status).finally(() => this.pending.delete(recorded));
+      const recorded = this.record(execution).finally(() => this.pending.delete(recorded));
       this.pending.add(recorded);
       return Promise.resolve();
     });
@@ -44,9 +43,10 @@ export class ExecutionMetricsListener implements OnModuleInit, OnModuleDestroy {
     await Promise.all(this.pending);
   }
 
-  private async record(executionId: string, status: ExecutionStatus): Promise<void> {
+  private async record({ id: executionId, status, summary: known }: FinishedExecution): Promise<void> {
     try {
-      const summary = await this.executions.finishedSummary(executionId);
+      // The worker that ran it knows what it ran; only a run finished elsewhere is read back.
+      const summary = known ?? (await this.executions.finishedSummary(executionId));
       if (!summary) return;
       const labels = { status, trigger: summary.trigger };
       this.metrics.executionsFinished.inc(labels);

@@ -146,6 +146,7 @@ export class StepExecutor {
     // Secrets of the execution's resources (every form they may take), redacted from all that is stored or published.
     let secretValues = knownSecrets(ctx);
     const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+    let deadline: NodeJS.Timeout | undefined;
     try {
       const plugin = this.registry.get(step.type);
       if (!plugin) throw new PermanentStepFailure(`step type "${step.type}" is not registered in this worker`);
@@ -162,7 +163,11 @@ export class StepExecutor {
       }
       request = redactRequest(config, secretValues);
       const own = new AbortController();
-      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs), own.signal]);
+      // One timer, cleared when the attempt ends: AbortSignal.timeout would keep its timer and signal for
+      // the whole timeout after a step that took a millisecond (30 s by default: tens of thousands alive
+      // in a busy worker). The reason is the TimeoutError AbortSignal.timeout would give.
+      deadline = setTimeout(() => own.abort(new DOMException(`step timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs).unref();
+      const signal = AbortSignal.any([ctx.signal, own.signal]);
       const tools: AttemptTools = {
         abort: (reason) => own.abort(reason),
         lateConfig: (fields) => {
@@ -211,6 +216,8 @@ export class StepExecutor {
         error: redactText(describe(error, ctx, timeoutMs), secretValues),
         permanent: error instanceof PermanentStepFailure || isSubstitution(error) || isFinal(error),
       };
+    } finally {
+      clearTimeout(deadline);
     }
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { AppException } from '../../common/errors/app.exception';
+import { preparedQuery } from '../../database/prepared-query';
 import type { FlowDefaults, FlowOutputs, FlowVersionSnapshot, StepDefinition, VariableDeclaration } from '../flow-definition';
 
 /** Versions are int4 in Postgres; anything outside cannot exist (and would make the cast fail). */
@@ -39,13 +40,16 @@ export class FlowVersionReader {
     if (!isUUID(flowId)) throw AppException.notFound('Flow');
     const wanted = version ?? null;
     const validVersion = wanted === null || (Number.isSafeInteger(wanted) && wanted >= 1 && wanted <= MAX_VERSION);
-    const [row] = (await this.db.query(
+    // Prepared (named): parsed and planned once per connection, not on every run request.
+    const [row] = await preparedQuery<SnapshotRow>(
+      this.db,
+      'flow-version-for-new-run',
       `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps, v.outputs, v.defaults
          FROM flows f
          LEFT JOIN flow_versions v ON v.flow_id = f.id AND v.version = COALESCE($3::int, f.latest_version)
         WHERE f.id = $1 AND f.team_id = $2 AND f.deleted_at IS NULL`,
       [flowId, teamId, validVersion ? wanted : -1],
-    )) as SnapshotRow[];
+    );
     if (!row) throw AppException.notFound('Flow');
     if (row.version === null) throw AppException.notFound(`Flow version ${version ?? row.latest_version}`);
     return toSnapshot(row);
@@ -60,12 +64,14 @@ export class FlowVersionReader {
     const key = `${flowId}:${version}`;
     const cached = this.pinned.get(key);
     if (cached && cached.teamId === teamId) return cached;
-    const [row] = (await this.db.query(
+    const [row] = await preparedQuery<SnapshotRow>(
+      this.db,
+      'flow-version-pinned',
       `SELECT f.id, f.team_id, f.name, f.latest_version, v.version, v.variables, v.steps, v.outputs, v.defaults
          FROM flow_versions v JOIN flows f ON f.id = v.flow_id
         WHERE v.flow_id = $1 AND v.version = $2 AND f.team_id = $3`,
       [flowId, version, teamId],
-    )) as SnapshotRow[];
+    );
     if (!row) throw AppException.notFound(`Flow version ${version}`);
     const snapshot = toSnapshot(row);
     if (this.pinned.size >= PINNED_CACHE_SIZE) this.pinned.delete(this.pinned.keys().next().value!);
