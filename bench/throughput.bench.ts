@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     subscriber.on('message', (_channel: string, message: string) => {
       if (!message.includes('"EXECUTION_FINISHED"')) return;
       const now = performance.now();
-      const u = JSON.parse(message) as { executionId: string; executionStatus: string };
+      // A message is one update or a batch of one execution's updates (parseUpdateMessage); the final one is last.
+      const parsed = JSON.parse(message) as { executionId: string; executionStatus: string } | Array<{ executionId: string; executionStatus: string }>;
+      const u = Array.isArray(parsed) ? parsed[parsed.length - 1] : parsed;
       if (submittedAt.has(u.executionId)) finishedOne(u.executionId, now, u.executionStatus);
       else early.set(u.executionId, { at: now, status: u.executionStatus });
     });

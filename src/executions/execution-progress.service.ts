@@ -383,20 +383,19 @@ export class ExecutionProgressService {
     // The slot this run held goes to the team's oldest waiting runs — one more statement, only when
     // the team is at its limit with runs waiting (see migration 1764250900000 for why none is lost).
     if (row?.team_has_waiting) await this.promoteWaiting(execution.teamId);
-    // Sent in one tick, so the queued updates and the final one leave in one pipelined write, in order.
-    this.publish(execution.id, remaining.updates);
+    // The queued updates and the final one leave as one message, in order.
+    this.publish(execution.id, [
+      ...remaining.updates,
+      { ...this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`), ...(outputs !== null && { outputs }) },
+    ]);
     const tally = this.tallies.get(execution.id);
     this.forget(execution.id);
-    void this.publisher.publish({
-      ...this.update({ ...execution, status }, seq, 'EXECUTION_FINISHED', error ?? `Execution ${status.toLowerCase()}`),
-      ...(outputs !== null && { outputs }),
-    });
+    const summary: FinishedExecutionSummary | undefined = tally && {
+      trigger: execution.trigger,
+      durationMs: execution.startedAt ? Date.now() - new Date(execution.startedAt).getTime() : null,
+      steps: tally.list(),
+    };
     for (const listener of this.finishedListeners) {
-      const summary: FinishedExecutionSummary | undefined = tally && {
-        trigger: execution.trigger,
-        durationMs: execution.startedAt ? Date.now() - new Date(execution.startedAt).getTime() : null,
-        steps: tally.list(),
-      };
       await listener({ id: execution.id, teamId: execution.teamId, suiteRunId: execution.suiteRunId, status, ...(summary && { summary }) }).catch((err: unknown) =>
         this.logger.error({ err, executionId: execution.id }, 'An execution-finished listener failed'),
       );
@@ -483,7 +482,7 @@ export class ExecutionProgressService {
   /** Publishes in order without waiting; the next batch of the execution waits for these. */
   private publish(executionId: string, updates: ExecutionStatusUpdate[]): void {
     const at = new Date().toISOString(); // when it leaves: what live-latency measurements start from
-    this.publishing.set(executionId, Promise.all(updates.map((update) => this.publisher.publish({ ...update, at }))));
+    this.publishing.set(executionId, this.publisher.publishBatch(updates.map((update) => ({ ...update, at }))));
   }
 
   private write<Row>(name: string, sql: string, parameters: unknown[]): Promise<Row[]> {

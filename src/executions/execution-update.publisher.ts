@@ -35,10 +35,20 @@ export class ExecutionUpdatePublisher {
   }
 
   async publish(update: ExecutionStatusUpdate): Promise<void> {
-    for (const observer of this.observers) observer(update);
+    await this.publishBatch([update]);
+  }
+
+  /**
+   * Publishes one execution's updates, in order, as one message (an array when there are several: see
+   * parseUpdateMessage): one PUBLISH, and one message for every API instance to route, per stored batch.
+   */
+  async publishBatch(updates: readonly ExecutionStatusUpdate[]): Promise<void> {
+    if (!updates.length) return;
+    for (const update of updates) for (const observer of this.observers) observer(update);
     // A lost live update must not fail the run: the database row is the source of truth and a
     // client (re)joining gets a fresh snapshot.
-    await this.redis.publish(this.updatesChannel, JSON.stringify(update)).catch(() => undefined);
+    const message = JSON.stringify(updates.length === 1 ? updates[0] : updates);
+    await this.redis.publish(this.updatesChannel, message).catch(() => undefined);
   }
 
   async requestCancel(executionId: string): Promise<void> {

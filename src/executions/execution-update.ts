@@ -44,10 +44,21 @@ const ID_PREFIX = '{"executionId":"';
  * The execution an update message is about, read without parsing it: every API instance receives every
  * update of every worker, and most concern executions nobody here is watching. Relies on the publisher
  * serialising `executionId` first (ExecutionProgressService builds updates that way); for any other
- * shape it answers undefined and the caller parses the message.
+ * shape it answers undefined and the caller parses the message. A batch (an array of one execution's
+ * updates, see parseUpdateMessage) is peeked at its first update.
  */
 export function peekExecutionId(message: string): string | undefined {
-  if (!message.startsWith(ID_PREFIX)) return undefined;
-  const end = message.indexOf('"', ID_PREFIX.length);
-  return end > ID_PREFIX.length ? message.slice(ID_PREFIX.length, end) : undefined;
+  const start = message.startsWith(ID_PREFIX) ? ID_PREFIX.length : message.startsWith('[' + ID_PREFIX) ? ID_PREFIX.length + 1 : -1;
+  if (start < 0) return undefined;
+  const end = message.indexOf('"', start);
+  return end > start ? message.slice(start, end) : undefined;
+}
+
+/**
+ * The updates one message carries: a single update, or — one PUBLISH for a whole stored batch instead
+ * of one per transition — a JSON array of one execution's updates in order. Throws on malformed JSON.
+ */
+export function parseUpdateMessage(message: string): ExecutionStatusUpdate[] {
+  const parsed = JSON.parse(message) as ExecutionStatusUpdate | ExecutionStatusUpdate[];
+  return Array.isArray(parsed) ? parsed : [parsed];
 }

@@ -165,8 +165,8 @@ export class StepExecutor {
       const own = new AbortController();
       // One timer, cleared when the attempt ends: AbortSignal.timeout would keep its timer and signal for
       // the whole timeout after a step that took a millisecond (30 s by default: tens of thousands alive
-      // in a busy worker). The reason is the TimeoutError AbortSignal.timeout would give.
-      deadline = setTimeout(() => own.abort(new DOMException(`step timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs).unref();
+      // in a busy worker). The reason is the very TimeoutError AbortSignal.timeout gives, which describe() reports.
+      deadline = setTimeout(() => own.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs).unref();
       const signal = AbortSignal.any([ctx.signal, own.signal]);
       const tools: AttemptTools = {
         abort: (reason) => own.abort(reason),

@@ -5,7 +5,7 @@ import { RedisFactory } from '../../redis/redis.factory';
 import { correlationOf } from '../execution-correlation';
 import { executionLinks } from '../execution-links';
 import { isTerminal } from '../execution-status';
-import { type ExecutionStatusUpdate, peekExecutionId } from '../execution-update';
+import { type ExecutionStatusUpdate, parseUpdateMessage, peekExecutionId } from '../execution-update';
 import { ExecutionUpdatePublisher } from '../execution-update.publisher';
 import { ExecutionsRepository } from '../executions.repository';
 import type { ExecutionView } from '../executions.service';
@@ -82,16 +82,18 @@ export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
   private dispatch(message: string): void {
     const peeked = peekExecutionId(message);
     if (peeked !== undefined && !this.subscriptions.has(peeked)) return; // nobody here watches it: skip the parse
-    let update: ExecutionStatusUpdate;
+    let updates: ExecutionStatusUpdate[];
     try {
-      update = JSON.parse(message) as ExecutionStatusUpdate;
+      updates = parseUpdateMessage(message);
     } catch {
       this.logger.warn('Ignoring a malformed execution update');
       return;
     }
-    const set = this.subscriptions.get(update.executionId);
-    if (!set) return;
-    for (const subscription of set) this.route(subscription, update);
+    for (const update of updates) {
+      const set = this.subscriptions.get(update?.executionId);
+      if (!set) continue;
+      for (const subscription of set) this.route(subscription, update);
+    }
   }
 
   private deliver(subscription: Subscription, update: ExecutionStatusUpdate): void {

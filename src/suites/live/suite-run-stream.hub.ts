@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { type ExecutionStatusUpdate, peekExecutionId } from '../../executions/execution-update';
+import { type ExecutionStatusUpdate, parseUpdateMessage, peekExecutionId } from '../../executions/execution-update';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
 import { admitLiveUpdate } from '../../executions/live/live-update-admission';
 import { RedisFactory } from '../../redis/redis.factory';
@@ -92,19 +92,20 @@ export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
   private dispatch(channel: string, message: string): void {
     const peeked = channel === this.publisher.channel ? undefined : peekExecutionId(message);
     if (peeked !== undefined && !this.byExecution.has(peeked)) return; // not an execution of a watched run: skip the parse
-    let incoming: Incoming;
+    let incoming: Incoming[];
     try {
       incoming = channel === this.publisher.channel
-        ? { kind: 'suite', update: JSON.parse(message) as SuiteRunUpdate }
-        : { kind: 'execution', update: JSON.parse(message) as ExecutionStatusUpdate };
+        ? [{ kind: 'suite', update: JSON.parse(message) as SuiteRunUpdate }]
+        : parseUpdateMessage(message).filter((u) => u?.updateType === 'EXECUTION_STARTED').map((update) => ({ kind: 'execution', update }));
     } catch {
       this.logger.warn('Ignoring a malformed live update');
       return;
     }
-    if (incoming.kind === 'execution' && incoming.update.updateType !== 'EXECUTION_STARTED') return;
-    const targets = incoming.kind === 'suite' ? this.byRun.get(incoming.update.suiteRunId) : this.byExecution.get(incoming.update.executionId);
-    if (!targets) return;
-    for (const subscription of targets) this.route(subscription, incoming);
+    for (const one of incoming) {
+      const targets = one.kind === 'suite' ? this.byRun.get(one.update.suiteRunId) : this.byExecution.get(one.update.executionId);
+      if (!targets) continue;
+      for (const subscription of targets) this.route(subscription, one);
+    }
   }
 
   private route(subscription: Subscription, incoming: Incoming): void {
