@@ -8,6 +8,7 @@ import { ExecutionJobQueue } from './execution-job-queue';
 import type { ExecutionStatus, StepStatus } from './execution-status';
 import type { ExecutionStatusUpdate } from './execution-update';
 import { ExecutionUpdatePublisher } from './execution-update.publisher';
+import { FRESH_CLAIM_SQL, GATED_CLAIM_SQL, RESUME_CLAIM_SQL } from './progress/claim-sql';
 import { FinishedStepsTally } from './progress/finished-steps-tally';
 import { MonotonicClock } from './progress/monotonic-clock';
 import { ProgressLane, type StepWrite } from './progress/progress-lane';
@@ -57,6 +58,13 @@ export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3):
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
+}
+
+/** A run a worker claimed: the execution as claimed, its step rows as read, and the step the claim started (-1: none). */
+export interface ClaimedExecution {
+  execution: Execution;
+  steps: ExecutionStep[];
+  startedStepIndex: number;
 }
 
 /** A finished execution as its listeners get it. */
@@ -112,39 +120,6 @@ const FINISH_SQL = `WITH ${STEP_WRITES_CTE},
   RETURNING ats_team_has_waiting($9::uuid) AS team_has_waiting`;
 
 /**
- * Claim of a run that has not started yet, gated by its team's concurrency limit (ats_team_slot, see
- * migration 1764250900000: team advisory lock, then a count on a fresh snapshot). Still one statement:
- * when the team is full the same UPDATE leaves the run PENDING with the reason and counts the wait
- * instead of starting it, and the first step is left alone.
- */
-const GATED_CLAIM_SQL = `
-  WITH g AS (SELECT * FROM ats_team_slot($6::uuid, $1::uuid, $7::int, $8::int)),
-       f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
-              WHERE execution_id = $1 AND step_index = $5 AND (SELECT ok FROM g))
-  UPDATE executions SET
-         status = CASE WHEN g.ok THEN 'IN_PROGRESS' ELSE status END,
-         started_at = CASE WHEN g.ok THEN COALESCE(started_at, now()) ELSE started_at END,
-         attempt = CASE WHEN g.ok THEN $4::int ELSE attempt END,
-         recoveries = $2::jsonb,
-         seq = CASE WHEN g.ok THEN $3::int ELSE $9::int END,
-         heartbeat_at = CASE WHEN g.ok THEN now() ELSE heartbeat_at END,
-         waiting_reason = g.reason,
-         slot_waits = slot_waits + CASE WHEN g.ok THEN 0 ELSE 1 END
-    FROM g WHERE id = $1
-  RETURNING g.ok, g.reason, attempt, started_at, slot_waits`;
-
-/**
- * Claim of a run resumed after its worker stopped (it already holds one of its team's slots), or of a
- * sub-flow's child (it runs inside its parent's slot and worker: gating it could deadlock the parent).
- */
-const RESUME_CLAIM_SQL = `
-  WITH f AS (UPDATE execution_steps SET status = 'IN_PROGRESS', request = NULL, started_at = clock_timestamp(), error = NULL
-              WHERE execution_id = $1 AND step_index = $5)
-  UPDATE executions SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, now()), attempt = $4,
-         recoveries = $2::jsonb, seq = $3, heartbeat_at = now()
-   WHERE id = $1 RETURNING true AS ok, NULL::text AS reason, attempt, started_at, slot_waits`;
-
-/**
  * The engine's only way to record progress. Sequence numbers are allocated in memory — an execution
  * is driven by exactly one worker at a time — starting from the value persisted by the previous attempt.
  *
@@ -194,12 +169,18 @@ export class ExecutionProgressService {
    * a finishing run of the team (or the reconciler) queues it again when a slot frees.
    * `jobSlotWaits` (from the job id) tells a job of an earlier wait, which must not drive the run: a
    * promoted run is driven by its promotion's job, and two jobs must never run it at once.
+   * `subFlowChild`: a sub-flow's child, claimed inside its parent's slot (never gated, never fresh-claimed).
    */
   async claim(
     executionId: string,
     reason: string | undefined,
     jobSlotWaits?: number,
-  ): Promise<{ execution: Execution; steps: ExecutionStep[]; startedStepIndex: number } | undefined> {
+    subFlowChild = false,
+  ): Promise<ClaimedExecution | undefined> {
+    // A top-level run that never started is read and claimed in one statement (`reason` only matters
+    // to a run that did start); anything else falls through to the read-then-claim path below.
+    const fresh = subFlowChild ? undefined : await this.claimFresh(executionId, jobSlotWaits);
+    if (fresh) return fresh.claimed;
     const current = await withDbRetry(() => this.executions.findWithSteps(executionId));
     if (!current || ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.execution.status)) return undefined;
     if (jobSlotWaits !== undefined && jobSlotWaits !== current.execution.slotWaits) return undefined;
@@ -239,21 +220,64 @@ export class ExecutionProgressService {
       throw error;
     });
     if (!row.ok) {
-      // Waits without this worker: the promotion's claim opens a new lane.
-      this.lanes.delete(executionId);
-      this.budgets.delete(executionId);
-      this.tallies.delete(executionId);
-      this.publish(executionId, [this.update(current.execution, seq, 'EXECUTION_WAITING', row.reason ?? 'waiting for a team slot')]);
-      this.publishing.delete(executionId);
+      this.waiting(current.execution, seq, row.reason);
       return undefined;
     }
     const execution = { ...current.execution, status: 'IN_PROGRESS' as const, attempt: row.attempt, startedAt: row.started_at };
     const message = resumed ? `Resumed by attempt ${execution.attempt}: ${recovery[0].reason}` : 'Execution started';
-    this.publish(executionId, [
+    return this.started(execution, current.steps, message, seq, first && { step: first, seq: firstSeq });
+  }
+
+  /**
+   * FRESH_CLAIM_SQL: undefined when it does not apply (the run is not a fresh one, or the connection
+   * failed — then the read-then-claim path reads the run as this statement left it), else its outcome.
+   */
+  private async claimFresh(executionId: string, jobSlotWaits: number | undefined): Promise<{ claimed: ClaimedExecution | undefined } | undefined> {
+    type Row = Record<string, unknown> & { steps_json: Record<string, unknown>[]; claim_ok: boolean; claim_reason: string | null; claimed_attempt: number; claimed_started_at: Date; first_started: boolean };
+    let row: Row | undefined;
+    try {
+      [row] = await preparedQuery<Row>(this.db, 'execution-claim-fresh', FRESH_CLAIM_SQL, [
+        executionId,
+        jobSlotWaits ?? null,
+        this.config.TEAM_MAX_CONCURRENT_EXECUTIONS,
+        this.config.TEAM_MAX_CONCURRENT_EXECUTIONS_CEILING,
+      ]);
+    } catch (error) {
+      if (isTransientDbError(error)) return undefined;
+      throw error;
+    }
+    if (!row) return undefined;
+    const { execution: before, steps } = this.executions.withSteps(row);
+    const lane = this.openLane(before);
+    this.tallies.set(executionId, new FinishedStepsTally(steps));
+    // The same seq arithmetic as the statement's: +1, and +1 more for the first step it started.
+    const seq = lane.nextSeq();
+    if (!row.claim_ok) {
+      this.waiting(before, seq, row.claim_reason);
+      return { claimed: undefined };
+    }
+    const first = row.first_started ? steps[0] : undefined;
+    const firstSeq = first ? lane.nextSeq() : seq;
+    const execution = { ...before, status: 'IN_PROGRESS' as const, attempt: row.claimed_attempt, startedAt: row.claimed_started_at };
+    return { claimed: this.started(execution, steps, 'Execution started', seq, first && { step: first, seq: firstSeq }) };
+  }
+
+  /** A claim found the team full: the run waits without this worker (the promotion's claim opens a new lane). */
+  private waiting(execution: Execution, seq: number, reason: string | null): void {
+    this.lanes.delete(execution.id);
+    this.budgets.delete(execution.id);
+    this.tallies.delete(execution.id);
+    this.publish(execution.id, [this.update(execution, seq, 'EXECUTION_WAITING', reason ?? 'waiting for a team slot')]);
+    this.publishing.delete(execution.id);
+  }
+
+  /** A claimed run: tells live clients it started (and its first step, when the claim started that too). */
+  private started(execution: Execution, steps: ExecutionStep[], message: string, seq: number, first?: { step: ExecutionStep; seq: number }): ClaimedExecution {
+    this.publish(execution.id, [
       this.update(execution, seq, 'EXECUTION_STARTED', message),
-      ...(first ? [{ ...this.update(execution, firstSeq, 'STEP_STARTED'), stepUpdate: { stepIndex: first.stepIndex, stepId: first.stepId, name: first.name, status: 'IN_PROGRESS' as const } }] : []),
+      ...(first ? [{ ...this.update(execution, first.seq, 'STEP_STARTED'), stepUpdate: { stepIndex: first.step.stepIndex, stepId: first.step.stepId, name: first.step.name, status: 'IN_PROGRESS' as const } }] : []),
     ]);
-    return { execution, steps: current.steps, startedStepIndex: first?.stepIndex ?? -1 };
+    return { execution, steps, startedStepIndex: first?.step.stepIndex ?? -1 };
   }
 
   /** Marks a step IN_PROGRESS. Settles when stored; the runner need not wait (order is kept by the lane). */

@@ -152,7 +152,11 @@ export class ExecutionsRepository {
          FROM executions e WHERE e.id = $1 AND e.team_id = COALESCE($2, e.team_id)`,
       [id, teamId ?? null],
     );
-    if (!row) return undefined;
+    return row ? this.withSteps(row) : undefined;
+  }
+
+  /** An execution row with its steps as `steps_json` (json_agg of the step rows), e.g. read back by a claim. */
+  withSteps(row: Record<string, unknown> & { steps_json: Record<string, unknown>[] }): { execution: Execution; steps: ExecutionStep[] } {
     return { execution: this.toExecution(row), steps: row.steps_json.map(this.toStepFromJson) };
   }
 

@@ -94,7 +94,7 @@ export class FlowRunner {
    * run with that reason.
    */
   async run(executionId: string, recoveryReason?: string, jobSlotWaits?: number, linked?: { signal: AbortSignal; reason: () => Error }): Promise<void> {
-    const claimed = await this.progress.claim(executionId, recoveryReason, jobSlotWaits);
+    const claimed = await this.progress.claim(executionId, recoveryReason, jobSlotWaits, linked !== undefined);
     if (!claimed) return;
     const { execution, steps: rows, startedStepIndex } = claimed;
     const controller = this.running.register(executionId);

@@ -122,6 +122,13 @@ describe('ExecutionReconcilerService.reconcileOnce', () => {
     ]);
   });
 
+  it('takes its lock for a few intervals only, so a worker killed mid-pass stops recovery for that long (not 30 s)', async () => {
+    const { service, redis } = setup();
+    await service.reconcileOnce();
+    // Interval 5 s: 20 s. The lost-running e2e (interval 500 ms) counts on 5 s, well inside its stale-heartbeat wait.
+    expect(redis.set).toHaveBeenCalledWith('ats:locks:execution-reconciler', expect.any(String), 'PX', 20_000, 'NX');
+  });
+
   it('selects only single runs (no suite executions), never cancelled ones, past the grace period, in batches', async () => {
     const { service, queries } = setup();
     await service.reconcileOnce();

@@ -146,8 +146,11 @@ export class ExecutionReconcilerService implements OnApplicationBootstrap, OnMod
   async reconcileOnce(): Promise<ReconcileResult> {
     const lockKey = this.redisFactory.key('locks', 'execution-reconciler');
     const token = randomUUID();
-    // The TTL only matters if the holder dies mid-pass; a pass normally takes milliseconds.
-    const ttl = Math.max(30_000, 2 * this.config.EXECUTION_RECONCILE_INTERVAL_MS);
+    // The TTL only matters if the holder dies mid-pass (a pass normally takes milliseconds): then no
+    // worker reconciles until it expires, so it is a few intervals, not a fixed 30 s that outlived the
+    // stale-heartbeat window of a short interval. A pass outliving it at worst runs beside another one,
+    // which the lock never made correct anyway (see the class comment).
+    const ttl = Math.max(5_000, 4 * this.config.EXECUTION_RECONCILE_INTERVAL_MS);
     if ((await this.redis.set(lockKey, token, 'PX', ttl, 'NX')) !== 'OK') return { ran: false, checked: 0, requeued: 0 };
     try {
       return await this.pass();
