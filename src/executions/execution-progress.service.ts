@@ -273,6 +273,7 @@ export class ExecutionProgressService {
 
   /** A claimed run: tells live clients it started (and its first step, when the claim started that too). */
   private started(execution: Execution, steps: ExecutionStep[], message: string, seq: number, first?: { step: ExecutionStep; seq: number }): ClaimedExecution {
+    this.lanes.get(execution.id)?.markWritten(); // the claim was a write: the lane's first batch is paced from it
     this.publish(execution.id, [
       this.update(execution, seq, 'EXECUTION_STARTED', message),
       ...(first ? [{ ...this.update(execution, first.seq, 'STEP_STARTED'), stepUpdate: { stepIndex: first.step.stepIndex, stepId: first.step.stepId, name: first.step.name, status: 'IN_PROGRESS' as const } }] : []),

@@ -120,6 +120,18 @@ describe('ProgressLane pacing (minBatchIntervalMs)', () => {
     expect(batches).toHaveLength(3);
   });
 
+  it('paces the first batch from a write made elsewhere (the claim), so a short run leaves everything to close()', async () => {
+    const { batches, sink } = controlledSink();
+    const lane = new ProgressLane(0, sink, 10_000);
+    lane.markWritten();
+    void lane.push([{ stepIndex: 0, status: 'SUCCESS' }], [update(lane.nextSeq())]);
+    await tick();
+    expect(batches).toHaveLength(0);
+    const remaining = await lane.close();
+    expect(remaining.writes).toEqual([{ stepIndex: 0, status: 'SUCCESS' }]);
+    expect(batches).toHaveLength(0);
+  });
+
   it('does not hold up close(): what waits for its turn is handed back at once', async () => {
     const { batches, sink } = controlledSink();
     const lane = new ProgressLane(0, sink, 10_000);

@@ -66,6 +66,14 @@ export class ProgressLane {
     return ++this.seq;
   }
 
+  /**
+   * Tells the pacing that the execution's row was just written by another statement (its claim), so a
+   * run whose first steps finish within the interval sends them with the next batch or with its finish.
+   */
+  markWritten(): void {
+    this.lastFlushAt = performance.now();
+  }
+
   /** Queues writes and their updates; the promise settles when they are stored (it is safe to ignore). */
   push(writes: readonly StepWrite[], updates: readonly ExecutionStatusUpdate[]): Promise<void> {
     if (this.failure) return handled(Promise.reject(this.failure));
