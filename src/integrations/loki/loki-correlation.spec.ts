@@ -1,15 +1,8 @@
 import { substitute } from '../../flow-language/substitution/substitute';
-import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
+import { runScope } from '../../../test/support/run-scope';
 import { parseLogQL } from '../../../test/support/fake-loki-server';
 import { buildLogQuery } from './logql-builder';
 import { checkLokiStepConfig } from './loki-config-checks';
-
-const scope = (correlationId: string): SubstitutionScope => ({
-  variables: {},
-  steps: {},
-  env: {},
-  execution: { id: 'e-1', correlationId, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', startedAt: '2026-12-07T10:00:00.000Z' },
-});
 
 /** A Loki query scoped to one run: label value and line filter both read the run's correlation id. */
 const raw = {
@@ -29,7 +22,7 @@ describe('loki step scoped by ${execution.*}', () => {
     // The run-request rule keeps quotes out of correlation ids, but the builder must not rely on it.
     ['quotes, backslashes and braces', 'a"b\\c}{d` |= "x'],
   ])('quotes the substituted value as a LogQL string (%s)', (_name, correlationId) => {
-    const config = substitute(raw, scope(correlationId));
+    const config = substitute(raw, runScope(correlationId));
     const query = buildLogQuery(config);
     const parsed = parseLogQL(query);
     expect(parsed.matchers).toContainEqual({ name: 'correlation_id', op: '=', value: correlationId });

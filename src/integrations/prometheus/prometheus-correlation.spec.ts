@@ -1,15 +1,8 @@
 import { substitute } from '../../flow-language/substitution/substitute';
-import type { SubstitutionScope } from '../../flow-language/substitution/substitution-scope';
+import { runScope } from '../../../test/support/run-scope';
 import { unquoteGoString } from '../../../test/support/fake-loki-server';
 import { checkPrometheusStepConfig } from './prometheus-config-checks';
 import { applyLabelValues } from './promql-label-values';
-
-const scope = (correlationId: string): SubstitutionScope => ({
-  variables: {},
-  steps: {},
-  env: {},
-  execution: { id: 'e-1', correlationId, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', startedAt: '2026-12-07T10:00:00.000Z' },
-});
 
 /** Metrics of one run: the correlation id goes in as a `$name` placeholder, inserted as an escaped string. */
 const raw = {
@@ -28,7 +21,7 @@ describe('prometheus step scoped by ${execution.correlationId}', () => {
     ['a plain id', 'corr-1'],
     ['quotes, backslashes and braces', 'a"b\\c}{d`'],
   ])('inserts the substituted value as one PromQL string literal (%s)', (_name, correlationId) => {
-    const config = substitute(raw, scope(correlationId));
+    const config = substitute(raw, runScope(correlationId));
     const query = applyLabelValues(config.query, config.labelValues);
     const literal = /correlation_id=("(?:[^"\\]|\\.)*")\}/.exec(query)?.[1];
     expect(literal).toBeDefined();

@@ -4,7 +4,7 @@ import { IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, M
 import { JSONSchema, targetConstructorToSchema } from 'class-validator-jsonschema';
 import { Satisfies } from '../../common/validation/satisfies.decorator';
 import { isPlainObject, IsTimeInput, scalarsToStrings, TIME_INPUT_SCHEMA } from '../../steps/shared/step-config-validators';
-import { AGGREGATIONS, type Aggregation, type ChangeDirection, type MetricPoint, type SeriesComparison, type SeriesSummary } from './metric-comparison';
+import { AGGREGATIONS, type Aggregation, type ChangeDirection, type MetricPoint, type SeriesComparison, type SeriesSummary, type ValueComparison } from './metric-comparison';
 
 export const PROMETHEUS_DEFAULT_STEP = '30s';
 export const PROMETHEUS_DEFAULT_THRESHOLD = 20;
@@ -137,14 +137,8 @@ export interface PrometheusWindowResult {
   series: SeriesSummary[];
 }
 
-export interface PrometheusComparisonResult {
-  baselineValue: number;
-  currentValue: number;
-  /** null for a zero baseline (see anomalyReason). */
-  percentageChange: number | null;
-  absoluteDifference: number;
-  anomalyDetected: boolean;
-  anomalyReason: string | null;
+/** The comparison of the two windows' aggregated values (ValueComparison), with the settings it used. */
+export interface PrometheusComparisonResult extends ValueComparison {
   aggregation: Aggregation;
   thresholdPercent: number;
   direction: ChangeDirection;
