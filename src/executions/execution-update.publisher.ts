@@ -34,10 +34,6 @@ export class ExecutionUpdatePublisher {
     this.observers.push(observer);
   }
 
-  async publish(update: ExecutionStatusUpdate): Promise<void> {
-    await this.publishBatch([update]);
-  }
-
   /**
    * Publishes one execution's updates, in order, as one message (an array when there are several: see
    * parseUpdateMessage): one PUBLISH, and one message for every API instance to route, per stored batch.
