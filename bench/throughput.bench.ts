@@ -128,6 +128,7 @@ async function main(): Promise<void> {
 
     const meter = await CpuMeter.create({ worker: worker.pid, api: stack.api.pid, target: target.pid, bench: process.pid }, stack.env.DATABASE_URL, stack.env.REDIS_URL);
     const cpuBefore = await meter.read();
+    const writesBefore = await meter.readWriteCalls();
     let next = 0;
     let accepted = 0;
     let rejected = 0;
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
     clearTimeout(timeout);
     const completeSeconds = (lastCompletion - t0) / 1000;
     const cpuAfter = await meter.read();
+    const writesAfter = await meter.readWriteCalls();
     await meter.close();
     const cpuPerExecution = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / K]));
 
@@ -208,6 +210,10 @@ async function main(): Promise<void> {
     console.log('\nCPU time per execution (ms), by process — /proc utime+stime over the whole run:');
     printTable([[...procs, 'total'], [...procs.map((p) => fmt(cpuPerExecution[p], 2)), fmt(procs.reduce((a, p) => a + cpuPerExecution[p], 0), 2)]]);
     console.log('(postgres: the backends of this database; redis: the shared server (INFO used_cpu_*); bench: the submitters and the Redis observer)');
+    console.log(
+      `write system calls per execution (/proc/<pid>/io syscw; postgres counts WAL file writes, its socket sends are send(2) and not counted): ` +
+        ['worker', 'api', 'postgres'].map((p) => `${p} ${fmt((writesAfter[p] - writesBefore[p]) / K, 1)}`).join(', '),
+    );
     console.log(`\nexecutions in Postgres by status: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}; step rows not SUCCESS: ${badSteps}`);
     console.log(`statuses seen on the update channel: ${[...statuses.entries()].map(([s, n]) => `${s}=${n}`).join(', ')}`);
     // Bare baseline, same run: the same work per execution (two chained requests and their checks) in

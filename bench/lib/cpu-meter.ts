@@ -16,6 +16,19 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
+ * Write-class system calls (write, writev, …) a process has made so far (`syscw` of /proc/<pid>/io); NaN
+ * when it is gone or unreadable. On loopback a socket write also runs the receiver's TCP path in the
+ * writer's context, so the count of writes per execution is a large, stable part of its CPU cost.
+ */
+export function writeCallsOf(pid: number): number {
+  try {
+    return Number(/syscw: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
  * CPU time per process group, so a benchmark can say where a step's cost goes even on a busy machine
  * (CPU time does not grow while a process waits for a core). `postgres` sums the backends serving the
  * benchmark's database — polled, since pools open and close connections — and `redis` is the server's
@@ -23,6 +36,7 @@ export function cpuMsOf(pid: number): number {
  */
 export class CpuMeter {
   private readonly last = new Map<number, number>();
+  private readonly lastWrites = new Map<number, number>();
   private pgPids: number[] = [];
   private timer?: NodeJS.Timeout;
 
@@ -60,6 +74,15 @@ export class CpuMeter {
     return out;
   }
 
+  /** Write system calls made so far by each group (postgres: its backends; Redis is not counted). */
+  async readWriteCalls(): Promise<Record<string, number>> {
+    await this.poll();
+    const sum = (pids: number[]) => pids.reduce((a, pid) => a + (this.lastWrites.get(pid) ?? 0), 0);
+    const out: Record<string, number> = Object.fromEntries(Object.entries(this.processes).map(([name, pid]) => [name, sum([pid])]));
+    if (this.db) out.postgres = sum(this.pgPids);
+    return out;
+  }
+
   /** Runs `work` and returns its result with the CPU ms each group used meanwhile. */
   async measure<T>(work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
     const before = await this.read();
@@ -82,6 +105,8 @@ export class CpuMeter {
     for (const pid of [...Object.values(this.processes), ...this.pgPids]) {
       const ms = cpuMsOf(pid);
       if (Number.isFinite(ms)) this.last.set(pid, ms); // a process that ended keeps its last reading
+      const writes = writeCallsOf(pid);
+      if (Number.isFinite(writes)) this.lastWrites.set(pid, writes);
     }
   }
 }
