@@ -271,10 +271,16 @@ export class ExecutionProgressService {
     this.publishing.delete(execution.id);
   }
 
-  /** A claimed run: tells live clients it started (and its first step, when the claim started that too). */
+  /**
+   * A claimed run: tells live clients it started (and its first step, when the claim started that too).
+   * The claim stored these (its seq counts them), so they go through the lane as updates without writes:
+   * paced like the run's other updates, they leave with its first batch, or with its finish when the run
+   * ends within the interval — a fast run sends one message instead of two.
+   */
   private started(execution: Execution, steps: ExecutionStep[], message: string, seq: number, first?: { step: ExecutionStep; seq: number }): ClaimedExecution {
-    this.lanes.get(execution.id)?.markWritten(); // the claim was a write: the lane's first batch is paced from it
-    this.publish(execution.id, [
+    const lane = this.laneOf(execution);
+    lane.markWritten(); // the claim was a write: the lane's first batch is paced from it
+    void lane.push([], [
       this.update(execution, seq, 'EXECUTION_STARTED', message),
       ...(first ? [{ ...this.update(execution, first.seq, 'STEP_STARTED'), stepUpdate: { stepIndex: first.step.stepIndex, stepId: first.step.stepId, name: first.step.name, status: 'IN_PROGRESS' as const } }] : []),
     ]);
@@ -499,7 +505,8 @@ export class ExecutionProgressService {
   }
 
   private async storeBatch(executionId: string, writes: StepWrite[], seq: number, updates: ExecutionStatusUpdate[], storedBytes: number): Promise<void> {
-    await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, toStorableBatch(writes), seq, storedBytes]);
+    // Updates only (the claim's: the claim stored them): nothing to write, only to publish.
+    if (writes.length) await this.write('execution-steps-write', WRITE_STEPS_SQL, [executionId, toStorableBatch(writes), seq, storedBytes]);
     await this.publishing.get(executionId);
     this.publish(executionId, updates);
   }
