@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Injectable } from '@nestjs/common';
 
 export class CancelledError extends Error {
@@ -29,6 +30,9 @@ export class RunningExecutions {
 
   register(executionId: string): AbortController {
     const controller = new AbortController();
+    // Every step attempt, background step and retry wait of the run listens on this signal: a flow with
+    // many background steps has more than Node's default of 10 listeners at once, and that is no leak.
+    setMaxListeners(0, controller.signal);
     this.controllers.set(executionId, controller);
     return controller;
   }

@@ -147,6 +147,7 @@ export class StepExecutor {
     let secretValues = knownSecrets(ctx);
     const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
     let deadline: NodeJS.Timeout | undefined;
+    let relay: (() => void) | undefined;
     try {
       const plugin = this.registry.get(step.type);
       if (!plugin) throw new PermanentStepFailure(`step type "${step.type}" is not registered in this worker`);
@@ -167,7 +168,11 @@ export class StepExecutor {
       // the whole timeout after a step that took a millisecond (30 s by default: tens of thousands alive
       // in a busy worker). The reason is the very TimeoutError AbortSignal.timeout gives, which describe() reports.
       deadline = setTimeout(() => own.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs).unref();
-      const signal = AbortSignal.any([ctx.signal, own.signal]);
+      // The run's signal reaches the attempt through a listener removed when the attempt ends: cheaper than
+      // AbortSignal.any, which builds a composite signal tracked by weak references on every attempt.
+      if (ctx.signal.aborted) own.abort(ctx.signal.reason);
+      else ctx.signal.addEventListener('abort', (relay = () => own.abort(ctx.signal.reason)), { once: true });
+      const signal = own.signal;
       const tools: AttemptTools = {
         abort: (reason) => own.abort(reason),
         lateConfig: (fields) => {
@@ -218,6 +223,7 @@ export class StepExecutor {
       };
     } finally {
       clearTimeout(deadline);
+      if (relay) ctx.signal.removeEventListener('abort', relay);
     }
   }
 
