@@ -81,7 +81,7 @@ describe('own stores with least privilege', () => {
       .split('\n')
       .filter((line) => line.includes(` user=${redisUser} `));
     const names = new Set(clients.map((line) => /\bname=(\S*)/.exec(line)?.[1] ?? ''));
-    for (const name of ['ats-all-commands', 'ats-all-execution-cancel-sub', 'ats-all-execution-updates-sub', 'ats-all-bullmq-worker']) {
+    for (const name of ['ats-all-commands', 'ats-all-execution-cancel-sub', 'ats-all-updates-sub', 'ats-all-bullmq-worker']) {
       expect(names).toContain(name);
     }
     // BullMQ's own queue connections (no name of ours) authenticate as the same user.

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
-import { RedisFactory } from '../../redis/redis.factory';
+import { RedisChannelSubscriber } from '../../redis/redis-channel-subscriber';
 import { correlationOf } from '../execution-correlation';
 import { executionLinks } from '../execution-links';
 import { isTerminal } from '../execution-status';
@@ -35,23 +34,21 @@ interface Subscription {
 export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ExecutionStreamHub.name);
   private readonly subscriptions = new Map<string, Set<Subscription>>();
-  private subscriber: Redis;
+  private stopListening?: () => void;
 
   constructor(
-    private readonly redisFactory: RedisFactory,
+    private readonly channels: RedisChannelSubscriber,
     private readonly publisher: ExecutionUpdatePublisher,
     private readonly repo: ExecutionsRepository,
     private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redisFactory.create('execution-updates-sub');
-    this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
-    await this.subscriber.subscribe(this.publisher.updatesChannel);
+    this.stopListening = await this.channels.listen([this.publisher.updatesChannel], (_channel, message) => this.dispatch(message));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+  onModuleDestroy(): void {
+    this.stopListening?.();
   }
 
   /** Streams one execution to `sink`; returns the function that stops it. */

@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import { AppException } from '../../common/errors/app.exception';
 import { AppConfig } from '../../config/app-config';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
+import { RedisChannelSubscriber } from '../../redis/redis-channel-subscriber';
 import { RedisFactory } from '../../redis/redis.factory';
 import type { Principal, TeamContext } from './principal';
 import { TenancyService } from './tenancy.service';
@@ -30,11 +31,12 @@ interface Watcher {
 export class TeamAccessRevocations implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TeamAccessRevocations.name);
   private readonly watchers = new Map<string, Set<Watcher>>();
-  private subscriber?: Redis;
+  private stopListening?: () => void;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly redisFactory: RedisFactory,
+    private readonly channels: RedisChannelSubscriber,
     private readonly tenancy: TenancyService,
     private readonly config: AppConfig,
   ) {}
@@ -45,13 +47,11 @@ export class TeamAccessRevocations implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     if (!this.config.isApi) return; // only API instances hold streams
-    this.subscriber = this.redisFactory.create('team-access-sub');
-    this.subscriber.on('message', (_channel: string, message: string) => void this.recheck(JSON.parse(message) as AccessRevoked));
-    await this.subscriber.subscribe(this.channel);
+    this.stopListening = await this.channels.listen([this.channel], (_channel, message) => void this.recheck(JSON.parse(message) as AccessRevoked));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+  onModuleDestroy(): void {
+    this.stopListening?.();
   }
 
   /** After the membership change is committed. A lost message leaves a stream open only until it ends: logged, not thrown. */

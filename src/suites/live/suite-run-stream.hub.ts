@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { type ExecutionStatusUpdate, parseUpdateMessage, peekExecutionId } from '../../executions/execution-update';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
 import { admitLiveUpdate } from '../../executions/live/live-update-admission';
-import { RedisFactory } from '../../redis/redis.factory';
+import { RedisChannelSubscriber } from '../../redis/redis-channel-subscriber';
 import { SuiteRunStore } from '../runs/suite-run-store';
 import type { SuiteRunView } from '../runs/suite-run-view';
 import type { SuiteRunExecutionStarted, SuiteRunUpdate } from './suite-run-update';
@@ -29,9 +28,10 @@ interface Subscription {
 
 /**
  * Fans suite-run updates out to this API instance's live clients, like ExecutionStreamHub does for
- * executions: a snapshot first, then only newer updates in `seq` order. One Redis connection subscribes
- * to both the suite channel and the executions channel, so an execution's start (relayed from the
- * executions channel) and its finish (suite channel) arrive in the order they were published.
+ * executions: a snapshot first, then only newer updates in `seq` order. The suite channel and the
+ * executions channel arrive over the process's one subscriber connection (RedisChannelSubscriber), so an
+ * execution's start (relayed from the executions channel) and its finish (suite channel) arrive in the
+ * order they were published.
  * Messages naming another team are dropped, and a gap in the suite `seq` (a lost or forged update) is
  * answered with a fresh snapshot (see live-update-admission.ts).
  */
@@ -40,23 +40,21 @@ export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SuiteRunStreamHub.name);
   private readonly byRun = new Map<string, Set<Subscription>>();
   private readonly byExecution = new Map<string, Set<Subscription>>();
-  private subscriber: Redis;
+  private stopListening?: () => void;
 
   constructor(
-    private readonly redisFactory: RedisFactory,
+    private readonly channels: RedisChannelSubscriber,
     private readonly publisher: SuiteRunUpdatePublisher,
     private readonly executionPublisher: ExecutionUpdatePublisher,
     private readonly store: SuiteRunStore,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redisFactory.create('suite-run-updates-sub');
-    this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
-    await this.subscriber.subscribe(this.publisher.channel, this.executionPublisher.updatesChannel);
+    this.stopListening = await this.channels.listen([this.publisher.channel, this.executionPublisher.updatesChannel], (channel, message) => this.dispatch(channel, message));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+  onModuleDestroy(): void {
+    this.stopListening?.();
   }
 
   /** Streams one suite run (already authorised for `teamId`) to `sink`; returns the function that stops it. */
