@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource, type EntityManager, In, IsNull, QueryFailedError, type Repository } from 'typeorm';
 import { AppException } from '../common/errors/app.exception';
+import { preparedQuery } from '../database/prepared-query';
 import { rowMapper } from '../database/row-mapper';
 import type { TeamContext } from '../identity/tenancy/principal';
 import { FlowDefinitionDto, UpdateFlowDto } from './dto/flow-definition.dto';
@@ -64,7 +65,7 @@ export class FlowsService {
     const { definition, problems } = await this.validateDefinition(team.teamId, raw);
     if (problems.length) throw invalidFlow(problems);
     // One statement: atomic on its own.
-    return this.insert(this.dataSource.manager, team, definition).catch(rethrowNameClash);
+    return this.insert(undefined, team, definition).catch(rethrowNameClash);
   }
 
   /** Creates several validated flows in the caller's transaction (import). */
@@ -263,12 +264,12 @@ export class FlowsService {
    * with the definition sent as JSON text: TypeORM's save deep-merged every step into an entity first,
    * which cost more than the rest of saving a 1,000-step flow.
    */
-  private async insert(manager: EntityManager, team: TeamContext, definition: FlowDefinitionDto): Promise<FlowView> {
+  private async insert(manager: EntityManager | undefined, team: TeamContext, definition: FlowDefinitionDto): Promise<FlowView> {
     const variables = normalizeVariables(definition.variables);
     const steps = normalizeSteps(definition.steps);
     const outputs = normalizeOutputs(definition.outputs);
     const defaults = normalizeDefaults(definition.defaults);
-    const [row]: Array<Record<string, unknown>> = await manager.query(INSERT_FLOW, [
+    const parameters = [
       team.teamId,
       definition.name,
       definition.description ?? '',
@@ -279,7 +280,11 @@ export class FlowsService {
       JSON.stringify(steps),
       JSON.stringify(outputs),
       JSON.stringify(defaults),
-    ]);
+    ];
+    // Outside a caller's transaction, a prepared statement: parsed and planned once per connection.
+    const [row] = manager
+      ? ((await manager.query(INSERT_FLOW, parameters)) as Array<Record<string, unknown>>)
+      : await preparedQuery<Record<string, unknown>>(this.dataSource, 'flow-insert', INSERT_FLOW, parameters);
     const flow = this.flowFromRow(row);
     const version: FlowVersion = { flowId: flow.id, version: 1, variables, steps, outputs, defaults, restoredFrom: null, createdBy: team.userId, createdAt: row.version_created_at as Date };
     return toFlowView(flow, version);
@@ -350,6 +355,7 @@ const INSERT_FLOW = `
   SELECT f.*, v.created_at AS version_created_at FROM f, v`;
 
 function isNameClash(error: unknown): boolean {
-  const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  // TypeORM wraps the driver's error; a prepared statement (preparedQuery) throws pg's own.
+  const driver = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; constraint?: string } | undefined;
   return driver?.code === '23505' && driver.constraint === UNIQUE_NAME_INDEX;
 }
