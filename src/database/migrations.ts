@@ -19,6 +19,7 @@ import { ExecutionRerun1764251700000 } from '../../migrations/1764251700000-exec
 import { SubFlowChildrenHoldNoTeamSlot1764251800000 } from '../../migrations/1764251800000-sub-flow-children-hold-no-team-slot';
 import { StatsSkipReusedSteps1764251900000 } from '../../migrations/1764251900000-stats-skip-reused-steps';
 import { StepLogs1764252000000 } from '../../migrations/1764252000000-step-logs';
+import { Lz4ToastCompression1764252100000 } from '../../migrations/1764252100000-lz4-toast-compression';
 
 // Keep in timestamp order, one per line.
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   SubFlowChildrenHoldNoTeamSlot1764251800000,
   StatsSkipReusedSteps1764251900000,
   StepLogs1764252000000,
+  Lz4ToastCompression1764252100000,
 ];

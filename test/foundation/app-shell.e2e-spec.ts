@@ -39,6 +39,18 @@ describe('application shell (all mode)', () => {
     const rows: Array<{ name: string }> = await ds.query('SELECT name FROM schema_migrations');
     expect(rows.length).toBeGreaterThan(0);
   });
+
+  it('stores the large jsonb columns lz4-compressed (this machine\'s Postgres is built with lz4)', async () => {
+    const { DataSource } = await import('typeorm');
+    const ds = t.app.get(DataSource);
+    const rows: Array<{ column: string; method: string }> = await ds.query(
+      `SELECT attrelid::regclass || '.' || attname AS column, attcompression AS method FROM pg_attribute
+        WHERE (attrelid = 'flow_versions'::regclass AND attname = 'steps')
+           OR (attrelid = 'execution_steps'::regclass AND attname IN ('request', 'response', 'assertions', 'logs'))
+        ORDER BY 1`,
+    );
+    expect(rows).toEqual(['execution_steps.assertions', 'execution_steps.logs', 'execution_steps.request', 'execution_steps.response', 'flow_versions.steps'].map((column) => ({ column, method: 'l' })));
+  });
 });
 
 describe('application shell (worker mode)', () => {
