@@ -1,10 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const INDEX = '<!doctype html><html><head><title>ATS test build</title></head><body><div id="root"></div></body></html>';
 const HTML = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+/** A bundle big enough to be precompressed (web/scripts/precompress.mjs skips files under 1 KB). */
+const BIG_JS = Array.from({ length: 200 }, (_, i) => `export const value${i} = { id: ${i}, label: "item number ${i}" };`).join('\n');
+
+/** A GET whose body is returned as sent (supertest and fetch would decompress it). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
 
 /**
  * The API serves a web build at `/` without ever hiding its own routes. A small fixture build keeps
@@ -20,6 +38,9 @@ describe('web UI serving', () => {
     writeFileSync(join(dist, 'index.html'), INDEX);
     writeFileSync(join(dist, 'assets', 'index-3f2a1b.js'), 'console.log("app")');
     writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(dist, 'assets', 'big-9a8b7c.js'), BIG_JS);
+    // The build's own step writes the .br / .gz copies (what `npm --prefix web run build` runs last).
+    execFileSync(process.execPath, [join(__dirname, '../../web/scripts/precompress.mjs'), dist]);
     t = await startTestApp('web-serving', { env: { WEB_DIST_DIR: dist } });
   });
 
@@ -47,6 +68,36 @@ describe('web UI serving', () => {
     expect(asset.headers['content-type']).toMatch(/javascript/);
     const icon = await t.http.get('/favicon.svg').expect(200);
     expect(icon.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('precompresses the bundles at build time: .br and .gz copies of files over 1 KB only', () => {
+    expect(brotliDecompressSync(readFileSync(join(dist, 'assets', 'big-9a8b7c.js.br'))).toString()).toBe(BIG_JS);
+    expect(gunzipSync(readFileSync(join(dist, 'assets', 'big-9a8b7c.js.gz'))).toString()).toBe(BIG_JS);
+    expect(existsSync(join(dist, 'assets', 'index-3f2a1b.js.br'))).toBe(false); // 18 bytes: not worth it
+  });
+
+  it('sends the best precompressed copy the browser accepts, typed as the original, and says it varies', async () => {
+    const url = `${t.url}/assets/big-9a8b7c.js`;
+    const br = await rawGet(url, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Number(br.headers['content-length'])).toBeLessThan(BIG_JS.length / 4);
+    expect(brotliDecompressSync(br.body).toString()).toBe(BIG_JS);
+
+    const gzip = await rawGet(url, { 'Accept-Encoding': 'gzip, br;q=0' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(BIG_JS);
+
+    for (const headers of [{}, { 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'deflate' }] as Array<Record<string, string>>) {
+      const plain = await rawGet(url, headers);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(BIG_JS);
+    }
+    // The copies are not files of their own.
+    expect((await rawGet(`${url}.br`, { Accept: 'application/javascript' })).status).toBe(404);
   });
 
   it('does not answer a missing asset or a non-HTML request with index.html', async () => {
