@@ -5,12 +5,14 @@ import { RedisFactory } from './redis.factory';
 export type ChannelHandler = (channel: string, message: string) => void;
 
 /**
- * The process's one Redis subscriber connection, for every channel it listens to (live execution
- * updates, suite-run updates, team-access revocations). A message published once reaches the process
- * once, however many features read it — with a connection per feature, every execution update was
- * written by Redis and read by the API twice. One connection also keeps messages of different
- * channels in the order they were published (the suite-run hub relies on that across its two).
- * The connection opens on the first `listen`, so a process that listens to nothing has none.
+ * One Redis subscriber connection shared by the channels an API instance's live streams listen to
+ * (execution updates, suite-run updates, team-access revocations). A message published once reaches
+ * the process once, however many features read it — with a connection per feature, every execution
+ * update was written by Redis and read by the API twice. One connection also keeps messages of
+ * different channels in the order they were published (the suite-run hub relies on that across its
+ * two). The connection opens on the first `listen`, so a process that listens to nothing has none.
+ * (The resource-change bus keeps its own connection: it must resync after every reconnect. So does the
+ * worker's cancel channel, its only subscription.)
  */
 @Injectable()
 export class RedisChannelSubscriber implements OnModuleDestroy {
