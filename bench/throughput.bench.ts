@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { parseUpdateMessage } from '../src/executions/execution-update';
 import { createFlow } from '../test/support/flow-helpers';
 import { API, ownerWithTeam } from '../test/support/identity-helpers';
 import { CpuMeter } from './lib/cpu-meter';
@@ -98,9 +99,9 @@ async function main(): Promise<void> {
     subscriber.on('message', (_channel: string, message: string) => {
       if (!message.includes('"EXECUTION_FINISHED"')) return;
       const now = performance.now();
-      // A message is one update or a batch of one execution's updates (parseUpdateMessage); the final one is last.
-      const parsed = JSON.parse(message) as { executionId: string; executionStatus: string } | Array<{ executionId: string; executionStatus: string }>;
-      const u = Array.isArray(parsed) ? parsed[parsed.length - 1] : parsed;
+      // A message is one update or a batch of one execution's updates; the final one is last.
+      const updates = parseUpdateMessage(message);
+      const u = updates[updates.length - 1];
       if (submittedAt.has(u.executionId)) finishedOne(u.executionId, now, u.executionStatus);
       else early.set(u.executionId, { at: now, status: u.executionStatus });
     });

@@ -63,9 +63,7 @@ export class CpuMeter {
   /** CPU ms used so far by each group. */
   async read(): Promise<Record<string, number>> {
     await this.poll();
-    const sum = (pids: number[]) => pids.reduce((a, pid) => a + (this.last.get(pid) ?? 0), 0);
-    const out: Record<string, number> = Object.fromEntries(Object.entries(this.processes).map(([name, pid]) => [name, sum([pid])]));
-    if (this.db) out.postgres = sum(this.pgPids);
+    const out = this.byGroup(this.last);
     if (this.redis) {
       const info = await this.redis.info('cpu');
       const value = (key: string) => Number(new RegExp(`${key}:([\\d.]+)`).exec(info)?.[1] ?? 0);
@@ -77,7 +75,12 @@ export class CpuMeter {
   /** Write system calls made so far by each group (postgres: its backends; Redis is not counted). */
   async readWriteCalls(): Promise<Record<string, number>> {
     await this.poll();
-    const sum = (pids: number[]) => pids.reduce((a, pid) => a + (this.lastWrites.get(pid) ?? 0), 0);
+    return this.byGroup(this.lastWrites);
+  }
+
+  /** A per-process reading summed by group: each named process, and Postgres' backends together. */
+  private byGroup(readings: ReadonlyMap<number, number>): Record<string, number> {
+    const sum = (pids: number[]) => pids.reduce((a, pid) => a + (readings.get(pid) ?? 0), 0);
     const out: Record<string, number> = Object.fromEntries(Object.entries(this.processes).map(([name, pid]) => [name, sum([pid])]));
     if (this.db) out.postgres = sum(this.pgPids);
     return out;

@@ -264,11 +264,8 @@ export class ExecutionProgressService {
 
   /** A claim found the team full: the run waits without this worker (the promotion's claim opens a new lane). */
   private waiting(execution: Execution, seq: number, reason: string | null): void {
-    this.lanes.delete(execution.id);
-    this.budgets.delete(execution.id);
-    this.tallies.delete(execution.id);
     this.publish(execution.id, [this.update(execution, seq, 'EXECUTION_WAITING', reason ?? 'waiting for a team slot')]);
-    this.publishing.delete(execution.id);
+    this.forget(execution.id);
   }
 
   /**

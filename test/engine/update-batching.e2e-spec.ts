@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { EXECUTION_UPDATES_CHANNEL, type ExecutionStatusUpdate } from '../../src/executions/execution-update';
+import { EXECUTION_UPDATES_CHANNEL, type ExecutionStatusUpdate, parseUpdateMessage } from '../../src/executions/execution-update';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { ownerWithTeam, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -22,7 +22,7 @@ describe('live updates leave in paced batches', () => {
     t = await startTestApp('update-batching', { env: { PROGRESS_BATCH_INTERVAL_MS: String(INTERVAL_MS) } });
     owner = await ownerWithTeam(t, 'batching');
     subscriber = new Redis(TEST_REDIS_URL);
-    subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message) as ExecutionStatusUpdate[]));
+    subscriber.on('message', (_channel: string, message: string) => messages.push(parseUpdateMessage(message)));
     await subscriber.subscribe(`${t.config.REDIS_PREFIX}:${EXECUTION_UPDATES_CHANNEL}`);
   });
   afterAll(async () => {

@@ -29,7 +29,7 @@ interface Subscription {
 /**
  * Fans suite-run updates out to this API instance's live clients, like ExecutionStreamHub does for
  * executions: a snapshot first, then only newer updates in `seq` order. The suite channel and the
- * executions channel arrive over the process's one subscriber connection (RedisChannelSubscriber), so an
+ * executions channel arrive over the API instance's one live-stream subscriber connection (RedisChannelSubscriber), so an
  * execution's start (relayed from the executions channel) and its finish (suite channel) arrive in the
  * order they were published.
  * Messages naming another team are dropped, and a gap in the suite `seq` (a lost or forged update) is
