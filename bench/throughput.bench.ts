@@ -9,6 +9,7 @@ import { CpuMeter } from './lib/cpu-meter';
 import { cpuProfileArgs, latestProfile, printSummary } from './lib/cpu-profile';
 import { printMachine, runBenchmark } from './lib/machine';
 import { bareThreeSteps } from './lib/bare-chain';
+import { describePgActivity, readPgActivity } from './lib/pg-activity';
 import { rssMbOf, startTargetProcess } from './lib/processes';
 import { startStack } from './lib/stack';
 import { fmt, percentile, printTable, verdict } from './lib/stats';
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
       });
 
     const meter = await CpuMeter.create({ worker: worker.pid, api: stack.api.pid, target: target.pid, bench: process.pid }, stack.env.DATABASE_URL, stack.env.REDIS_URL);
+    const pgBefore = await readPgActivity(stack.env.DATABASE_URL);
     const cpuBefore = await meter.read();
     const writesBefore = await meter.readWriteCalls();
     let next = 0;
@@ -183,6 +185,7 @@ async function main(): Promise<void> {
     const writesAfter = await meter.readWriteCalls();
     await meter.close();
     const cpuPerExecution = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / K]));
+    const pgAfter = await readPgActivity(stack.env.DATABASE_URL);
 
     const db = new Client({ connectionString: stack.env.DATABASE_URL });
     await db.connect();
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
       `write system calls per execution (/proc/<pid>/io syscw; postgres counts WAL file writes, its socket sends are send(2) and not counted): ` +
         ['worker', 'api', 'postgres'].map((p) => `${p} ${fmt((writesAfter[p] - writesBefore[p]) / K, 1)}`).join(', '),
     );
+    console.log(`Postgres per execution (pg_stat_database, pg_stat_wal; includes this benchmark's few reads): ${describePgActivity(pgBefore, pgAfter, K)}`);
     console.log(`\nexecutions in Postgres by status: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}; step rows not SUCCESS: ${badSteps}`);
     console.log(`statuses seen on the update channel: ${[...statuses.entries()].map(([s, n]) => `${s}=${n}`).join(', ')}`);
     // Bare baseline, same run: the same work per execution (two chained requests and their checks) in

@@ -55,6 +55,13 @@ export async function startStack(
   };
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   await runMigrations(config);
+  if (process.env.BENCH_EXPERIMENT_SQL) {
+    const { Client } = await import('pg');
+    const c = new Client({ connectionString: env.DATABASE_URL });
+    await c.connect();
+    await c.query(process.env.BENCH_EXPERIMENT_SQL);
+    await c.end();
+  }
   const started: ServiceProcess[] = [];
   const cleanup = async () => {
     await Promise.all(started.map((p) => p.stop('SIGKILL').catch(() => undefined)));
