@@ -31,6 +31,10 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
+  // No ETag on API answers: Express would hash every JSON body it sends (SHA-1, on every request,
+  // writes included) for a conditional GET no client of this API makes — live views follow Socket.IO or
+  // SSE. The web UI's files carry their own caching headers (web/spa-handler.ts).
+  app.set('etag', false);
   // First of all middleware: it times every request, and reads the route Express matched when the response ends.
   app.use(httpMetricsMiddleware(app.get(AtsMetrics)));
   // Before the app-wide parsers: this route reads its (larger) body as text, and they skip a read body.

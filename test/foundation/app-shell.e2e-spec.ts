@@ -28,6 +28,13 @@ describe('application shell (all mode)', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('sends API answers without an ETag (no SHA-1 of every body)', async () => {
+    const res = await t.http.get('/api/v1/step-types').expect(401);
+    expect(res.headers.etag).toBeUndefined();
+    const live = await t.http.get('/health/live').expect(200);
+    expect(live.headers.etag).toBeUndefined();
+  });
+
   it('answers malformed JSON with 400', async () => {
     const res = await t.http.post('/api/v1/anything').set('content-type', 'application/json').send('{bad').expect(400);
     expect(res.body.code).toBe('VALIDATION');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
+import { requestLogFields } from './request-log-fields';
 
 /** Paths pino masks in every log line: credentials in requests and anything named like a secret. */
 export const REDACTED_LOG_PATHS = [
@@ -31,6 +32,7 @@ export const REDACTED_LOG_PATHS = [
             return id;
           },
           autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+          serializers: { req: requestLogFields },
           transport: config.LOG_FORMAT === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
         },
       }),

@@ -59,3 +59,40 @@ describe('AccessTokenService', () => {
     }
   });
 });
+
+describe('AccessTokenService: tokens it has verified', () => {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'c'.repeat(40), JWT_ACCESS_TTL_SEC: '60' });
+  const jwt = new JwtService(accessTokenJwtOptions(config));
+  const forger = new JwtService({});
+  const nowSec = () => Math.floor(Date.now() / 1000);
+  const forge = (claims: object) => forger.sign(claims, { secret: config.JWT_SECRET });
+
+  afterEach(() => jest.useRealTimers());
+
+  it('checks a repeated token once, and still refuses a token that differs in any byte', () => {
+    const tokens = new AccessTokenService(jwt, config);
+    const verify = jest.spyOn(jwt, 'verify');
+    const { accessToken } = tokens.issue(USER);
+    expect(tokens.verify(accessToken)).toBe(USER);
+    expect(tokens.verify(accessToken)).toBe(USER);
+    expect(verify).toHaveBeenCalledTimes(1);
+    const [header, body, signature] = accessToken.split('.');
+    const flipped = `${header}.${body}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(() => tokens.verify(flipped)).toThrow('Invalid or expired access token');
+    verify.mockRestore();
+  });
+
+  it('refuses a remembered token once it expires, and once it is older than its lifetime plus skew', () => {
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate'] });
+    const tokens = new AccessTokenService(jwt, config);
+    const shortLived = forge({ sub: USER, typ: 'access', iat: nowSec(), exp: nowSec() + 10 });
+    const longExp = forge({ sub: USER, typ: 'access', iat: nowSec(), exp: nowSec() + 3600 });
+    expect(tokens.verify(shortLived)).toBe(USER);
+    expect(tokens.verify(longExp)).toBe(USER);
+    jest.setSystemTime(Date.now() + 11_000);
+    expect(() => tokens.verify(shortLived)).toThrow('Invalid or expired access token');
+    expect(tokens.verify(longExp)).toBe(USER);
+    jest.setSystemTime(Date.now() + 80_000); // 91 s after iat: past 60 s TTL + 30 s skew, whatever exp says
+    expect(() => tokens.verify(longExp)).toThrow('Invalid or expired access token');
+  });
+});
