@@ -12,17 +12,41 @@ export type NewExecution = Pick<Execution, 'teamId' | 'flowId' | 'flowVersion' |
   Partial<Pick<Execution, 'parentExecutionId' | 'parentStepIndex' | 'rerunOf'>>;
 export type NewExecutionStep = Pick<ExecutionStep, 'stepIndex' | 'stepId' | 'name' | 'type' | 'background'>;
 
-/** The execution row and its PENDING step rows in one statement (atomic without a transaction). */
-const INSERT_PENDING_SQL = `
-  WITH e AS (
-         INSERT INTO executions (team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index, correlation_id, trace_id, rerun_of)
-         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12, $13, $14, $15)
-         RETURNING *),
+const EXECUTION_INSERT_COLUMNS =
+  'team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index, correlation_id, trace_id, rerun_of';
+
+/** After a CTE `e` that inserted the execution: its PENDING step rows from `$10` (a JSON array), then the row. */
+const INSERT_STEPS_AND_RETURN = `
        s AS (
          INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, background, status)
          SELECT e.id, x.step_index, x.step_id, x.name, x.type, x.background, 'PENDING'
            FROM e, jsonb_to_recordset($10::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
   SELECT * FROM e`;
+
+/** The execution row and its PENDING step rows in one statement (atomic without a transaction). */
+const INSERT_PENDING_SQL = `
+  WITH e AS (
+         INSERT INTO executions (${EXECUTION_INSERT_COLUMNS})
+         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12, $13, $14, $15)
+         RETURNING *),${INSERT_STEPS_AND_RETURN}`;
+
+/**
+ * INSERT_PENDING_SQL for a run whose flow version was pinned from memory (FlowVersionReader.recentForNewRun):
+ * it inserts only when that version is still what a fresh read would pin — the flow is the team's and
+ * not deleted, and the version is its latest (`$16` true: the request named none) or one it has — and
+ * takes the flow's name as it is now. Otherwise it inserts nothing and returns no row. Same statement
+ * count as the unchecked insert: the check rides along, the read it replaces is gone.
+ */
+const INSERT_PENDING_CHECKED_SQL = `
+  WITH f AS (
+         SELECT f.name FROM flows f
+          WHERE f.id = $2::uuid AND f.team_id = $1::uuid AND f.deleted_at IS NULL
+            AND CASE WHEN $16::bool THEN f.latest_version = $3::int ELSE f.latest_version >= $3::int END),
+       e AS (
+         INSERT INTO executions (${EXECUTION_INSERT_COLUMNS})
+         SELECT $1::uuid, $2::uuid, $3::int, COALESCE(f.name, $4::text), 'PENDING', $5::text, $6::uuid, $7::uuid, $8::jsonb, $9::jsonb, $11::uuid, $12::int, $13::text, $14::text, $15::uuid
+           FROM f
+         RETURNING *),${INSERT_STEPS_AND_RETURN}`;
 
 /** A step row without its stored bodies (request, response, assertions, logs). */
 export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'logs' | 'execution'>;
@@ -48,8 +72,22 @@ export class ExecutionsRepository {
   /**
    * Creates a PENDING execution with its steps: one round trip instead of a transaction of four (this is
    * on the path of every run request). In the caller's transaction when `manager` is given (suite runs).
+   * With `pinCheck` (a version pinned from memory), nothing is written and undefined returned when the
+   * version is no longer what a fresh read would pin (INSERT_PENDING_CHECKED_SQL).
    */
-  async insertPending(execution: NewExecution, steps: NewExecutionStep[], manager?: EntityManager): Promise<Execution & { steps: ExecutionStep[] }> {
+  async insertPending(execution: NewExecution, steps: NewExecutionStep[], manager?: EntityManager): Promise<Execution & { steps: ExecutionStep[] }>;
+  async insertPending(
+    execution: NewExecution,
+    steps: NewExecutionStep[],
+    manager: EntityManager | undefined,
+    pinCheck: { latest: boolean },
+  ): Promise<(Execution & { steps: ExecutionStep[] }) | undefined>;
+  async insertPending(
+    execution: NewExecution,
+    steps: NewExecutionStep[],
+    manager?: EntityManager,
+    pinCheck?: { latest: boolean },
+  ): Promise<(Execution & { steps: ExecutionStep[] }) | undefined> {
     const parameters = [
       execution.teamId,
       execution.flowId,
@@ -66,10 +104,13 @@ export class ExecutionsRepository {
       execution.correlationId,
       execution.traceId,
       execution.rerunOf ?? null,
+      ...(pinCheck ? [pinCheck.latest] : []),
     ];
+    const [sql, name] = pinCheck ? [INSERT_PENDING_CHECKED_SQL, 'execution-insert-pending-checked'] : [INSERT_PENDING_SQL, 'execution-insert-pending'];
     const [row] = manager
-      ? ((await manager.query(INSERT_PENDING_SQL, parameters)) as Record<string, unknown>[])
-      : await preparedQuery<Record<string, unknown>>(this.executions.manager.connection, 'execution-insert-pending', INSERT_PENDING_SQL, parameters);
+      ? ((await manager.query(sql, parameters)) as Record<string, unknown>[])
+      : await preparedQuery<Record<string, unknown>>(this.executions.manager.connection, name, sql, parameters);
+    if (!row) return undefined;
     const created = this.toExecution(row);
     return {
       ...created,

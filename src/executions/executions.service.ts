@@ -99,43 +99,63 @@ export class ExecutionsService {
     if ((dto.parameters?.timeoutMs ?? 0) > maxMs) {
       throw AppException.validation([{ field: 'parameters.timeoutMs', message: `timeoutMs may lower the execution time budget of ${maxMs} ms, not raise it` }]);
     }
-    const flow = await this.flows.getVersionForRun(team.teamId, dto.flowId, dto.version);
-    const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
-    if (problems.length) throw AppException.validation(problems);
-    return this.insertPending(
-      team,
-      flow,
-      { trigger, suiteRunId, variables: values, parameters: dto.parameters ?? {}, correlationId: dto.correlationId ?? newCorrelationId(), parent },
-      manager,
-    );
+    const correlationId = dto.correlationId ?? newCorrelationId();
+    // First the version this process pinned for the same request lately (no read), checked by the insert
+    // itself; when a save, rename or delete made it stale — or its variables refuse the request, which a
+    // newer version might not — once more from a fresh read.
+    const attempt = async (fresh: boolean) => {
+      if (fresh) this.flows.forgetVersionForRun(team.teamId, dto.flowId, dto.version);
+      const flow = await this.flows.recentVersionForRun(team.teamId, dto.flowId, dto.version);
+      const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
+      if (problems.length && !fresh) return undefined;
+      if (problems.length) throw AppException.validation(problems);
+      const run: PendingRun = { trigger, suiteRunId, variables: values, parameters: dto.parameters ?? {}, correlationId, parent };
+      return this.insertPending(team, flow, run, manager, { latest: dto.version === undefined });
+    };
+    const created = (await attempt(false)) ?? (await attempt(true));
+    if (created) return created;
+    throw AppException.conflict('The flow changed while the run was being created; send the run again');
   }
 
   /**
    * Writes a PENDING execution of a pinned flow version whose variables are already resolved (a run
    * resolves them from the request, a re-run takes the original's stored values as they are).
    */
-  async insertPending(team: Pick<TeamContext, 'teamId' | 'userId'>, flow: FlowVersionSnapshot, run: PendingRun, manager?: EntityManager): Promise<ExecutionView> {
-    const created = await this.repo.insertPending(
-      {
-        teamId: team.teamId,
-        flowId: flow.flowId,
-        flowVersion: flow.version,
-        flowName: flow.flowName,
-        trigger: run.trigger,
-        suiteRunId: run.suiteRunId,
-        userId: team.userId,
-        variables: run.variables,
-        parameters: run.parameters,
-        parentExecutionId: run.parent?.executionId ?? null,
-        parentStepIndex: run.parent?.stepIndex ?? null,
-        correlationId: run.correlationId,
-        traceId: newTraceId(),
-        rerunOf: run.rerunOf ?? null,
-      },
-      flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground })),
-      manager,
-    );
-    return this.view(created, created.steps);
+  async insertPending(team: Pick<TeamContext, 'teamId' | 'userId'>, flow: FlowVersionSnapshot, run: PendingRun, manager?: EntityManager): Promise<ExecutionView>;
+  /** With `pinCheck`: undefined, and nothing written, when `flow` is no longer what a fresh read would pin (see FlowVersionReader.recentForNewRun). */
+  async insertPending(
+    team: Pick<TeamContext, 'teamId' | 'userId'>,
+    flow: FlowVersionSnapshot,
+    run: PendingRun,
+    manager: EntityManager | undefined,
+    pinCheck: { latest: boolean },
+  ): Promise<ExecutionView | undefined>;
+  async insertPending(
+    team: Pick<TeamContext, 'teamId' | 'userId'>,
+    flow: FlowVersionSnapshot,
+    run: PendingRun,
+    manager?: EntityManager,
+    pinCheck?: { latest: boolean },
+  ): Promise<ExecutionView | undefined> {
+    const execution = {
+      teamId: team.teamId,
+      flowId: flow.flowId,
+      flowVersion: flow.version,
+      flowName: flow.flowName,
+      trigger: run.trigger,
+      suiteRunId: run.suiteRunId,
+      userId: team.userId,
+      variables: run.variables,
+      parameters: run.parameters,
+      parentExecutionId: run.parent?.executionId ?? null,
+      parentStepIndex: run.parent?.stepIndex ?? null,
+      correlationId: run.correlationId,
+      traceId: newTraceId(),
+      rerunOf: run.rerunOf ?? null,
+    };
+    const steps = flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground }));
+    const created = pinCheck ? await this.repo.insertPending(execution, steps, manager, pinCheck) : await this.repo.insertPending(execution, steps, manager);
+    return created && this.view(created, created.steps);
   }
 
   private view<TStep>(execution: Execution, steps: TStep[]): Omit<Execution, 'steps' | 'correlationId' | 'traceId'> & ExecutionIdentity & { steps: TStep[] } {

@@ -54,6 +54,16 @@ export class FlowsService {
     return this.versionReader.forNewRun(teamId, flowId, version);
   }
 
+  /** getVersionForRun from this process's memory when it can be: possibly stale, see FlowVersionReader.recentForNewRun. */
+  recentVersionForRun(teamId: string, flowId: string, version?: number): Promise<FlowVersionSnapshot> {
+    return this.versionReader.recentForNewRun(teamId, flowId, version);
+  }
+
+  /** Forgets what recentVersionForRun remembers for this flow and version request. */
+  forgetVersionForRun(teamId: string, flowId: string, version?: number): void {
+    this.versionReader.forgetForNewRun(teamId, flowId, version);
+  }
+
   /** Every problem of a full definition (shape, plugins, resources, references); empty when valid. */
   async validateDefinition(teamId: string, raw: unknown): Promise<{ definition: FlowDefinitionDto; problems: FlowProblem[] }> {
     const { value, problems } = validateShape(FlowDefinitionDto, raw);

@@ -12,6 +12,10 @@ const MAX_VERSION = 2 ** 31 - 1;
 /** Immutable versions kept by the worker; a few hundred flows' definitions are a few MB at most. */
 const PINNED_CACHE_SIZE = 500;
 
+/** What new runs' recently pinned versions may hold: entries, and steps over all of them (memory). */
+const RECENT_CACHE_SIZE = 500;
+const RECENT_CACHE_STEPS = 20_000;
+
 interface SnapshotRow {
   id: string;
   team_id: string;
@@ -32,6 +36,9 @@ interface SnapshotRow {
 @Injectable()
 export class FlowVersionReader {
   private readonly pinned = new Map<string, FlowVersionSnapshot>();
+  /** recentForNewRun's memory, least recently used first; `recentSteps` counts the steps it holds. */
+  private readonly recent = new Map<string, FlowVersionSnapshot>();
+  private recentSteps = 0;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -53,6 +60,47 @@ export class FlowVersionReader {
     if (!row) throw AppException.notFound('Flow');
     if (row.version === null) throw AppException.notFound(`Flow version ${version ?? row.latest_version}`);
     return toSnapshot(row);
+  }
+
+  /**
+   * forNewRun from memory when this process answered it before: the run request's second statement
+   * saved. The answer may be stale — a newer version saved, the flow renamed or deleted since — so the
+   * caller must insert the run with the check of ExecutionsRepository.insertPending (`pinCheck`), which
+   * refuses in the same statement what forNewRun would not pin now, then forgetForNewRun and read again.
+   */
+  async recentForNewRun(teamId: string, flowId: string, version?: number): Promise<FlowVersionSnapshot> {
+    const key = `${teamId}:${flowId}:${version ?? 'latest'}`;
+    const known = this.recent.get(key);
+    if (known) {
+      this.recent.delete(key); // to the most recently used end
+      this.recent.set(key, known);
+      return known;
+    }
+    const snapshot = await this.forNewRun(teamId, flowId, version);
+    this.remember(key, snapshot);
+    return snapshot;
+  }
+
+  /** Drops what recentForNewRun remembers for this request (its insert found it stale). */
+  forgetForNewRun(teamId: string, flowId: string, version?: number): void {
+    this.forgetKey(`${teamId}:${flowId}:${version ?? 'latest'}`);
+  }
+
+  private remember(key: string, snapshot: FlowVersionSnapshot): void {
+    if (snapshot.steps.length > RECENT_CACHE_STEPS / 10) return; // a huge flow would push out many others
+    this.forgetKey(key);
+    while (this.recent.size && (this.recent.size >= RECENT_CACHE_SIZE || this.recentSteps + snapshot.steps.length > RECENT_CACHE_STEPS)) {
+      this.forgetKey(this.recent.keys().next().value!);
+    }
+    this.recent.set(key, snapshot);
+    this.recentSteps += snapshot.steps.length;
+  }
+
+  private forgetKey(key: string): void {
+    const known = this.recent.get(key);
+    if (!known) return;
+    this.recent.delete(key);
+    this.recentSteps -= known.steps.length;
   }
 
   /**
