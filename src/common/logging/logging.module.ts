@@ -20,6 +20,11 @@ export const REDACTED_LOG_PATHS = [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // A worker process serves only health and metrics over HTTP: no request-scoped log context there.
+        // Binding it would enter nestjs-pino's AsyncLocalStorage on the first health probe, and on Node 20
+        // that turns on a promise hook for every promise the process makes from then on — every await of
+        // every run. With no routes the middleware is not bound; logging through the root logger is unchanged.
+        forRoutes: config.isApi ? undefined : [],
         pinoHttp: {
           level: config.LOG_LEVEL,
           base: { mode: config.APP_MODE },
