@@ -27,6 +27,7 @@ import { fmt, percentile, printTable, verdict } from './lib/stats';
  *   BENCH_WARMUP_S=10               open loop: also report the latency of arrivals after this many seconds
  *   BENCH_WORKER_CONCURRENCY=10     WORKER_CONCURRENCY of the worker (the service default is 10)
  *   BENCH_CPU_PROF=<dir>            run the worker and the api under --cpu-prof (subfolders worker/, api/) and print their top frames
+ *   BENCH_WORKER_NODE_ARGS="<flags>" extra node/V8 flags for the worker (e.g. "--log-deopt --logfile=/tmp/w.log --no-logfile-per-isolate")
  */
 const TARGET_COMPLETED_PER_S = 500;
 /** Open loop (BENCH_RATE): p99 submit → complete under this at 80 % of the target rate (issue #21). */
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const target = await startTargetProcess();
   const stack = await startStack('throughput', {
     workerEnv: { WORKER_CONCURRENCY: concurrency },
-    workerOptions: profileDir ? { nodeArgs: cpuProfileArgs(`${profileDir}/worker`) } : {},
+    workerOptions: { nodeArgs: [...(profileDir ? cpuProfileArgs(`${profileDir}/worker`) : []), ...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] },
     apiOptions: profileDir ? { nodeArgs: cpuProfileArgs(`${profileDir}/api`) } : {},
   });
   const worker = stack.workers[0];
