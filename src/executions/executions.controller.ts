@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { type Observable, takeUntil } from 'rxjs';
 import { toServerSentEvents } from '../common/http/event-stream';
 import type { TeamContext } from '../identity/tenancy/principal';
@@ -29,6 +29,7 @@ export class ExecutionsController {
   @TeamScoped('editor')
   @ApiOperation({ summary: 'Queue a run of a flow (latest or pinned version); answers with the PENDING execution' })
   @ApiCreatedResponse({ type: ExecutionDto })
+  @ApiConflictResponse({ description: 'The flow changed twice while the run was being written (a save racing the request); send it again' })
   @ApiTooManyRequestsResponse({ description: 'The team started more than TEAM_RUN_RATE_PER_MIN runs this minute; Retry-After says when to try again' })
   async run(@CurrentTeam() team: TeamContext, @Body() dto: RunFlowDto): Promise<ExecutionView> {
     await this.rateLimiter.hit(team.teamId);
