@@ -26,6 +26,7 @@ import { fmt, percentile, printTable, verdict } from './lib/stats';
  *                                   500/s target), latency counted from each one's due time
  *   BENCH_WARMUP_S=10               open loop: also report the latency of arrivals after this many seconds
  *   BENCH_WORKER_CONCURRENCY=10     WORKER_CONCURRENCY of the worker (the service default is 10)
+ *   BENCH_BATCH=1                   runs per submission: above 1, each submission is one POST /flows/run-batch of that many runs
  *   BENCH_CPU_PROF=<dir>            run the worker and the api under --cpu-prof (subfolders worker/, api/) and print their top frames
  *   BENCH_WORKER_NODE_ARGS="<flags>" extra node/V8 flags for the worker (e.g. "--log-deopt --logfile=/tmp/w.log --no-logfile-per-isolate")
  */
@@ -46,8 +47,9 @@ async function main(): Promise<void> {
   const concurrency = process.env.BENCH_WORKER_CONCURRENCY ?? '10';
   const profileDir = process.env.BENCH_CPU_PROF;
   const rate = Number(process.env.BENCH_RATE ?? 0);
+  const batchSize = Math.max(1, Number(process.env.BENCH_BATCH ?? 1));
   const mode = rate > 0 ? `open loop: one submission every ${fmt(1000 / rate, 2)} ms (${rate}/s), up to ${OPEN_LOOP_SOCKETS} connections` : `closed loop: ${submitters} concurrent submitters`;
-  console.log(`setup:   K=${K}; ${mode}; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
+  console.log(`setup:   K=${K}; ${mode}${batchSize > 1 ? `; ${batchSize} runs per submission (POST /flows/run-batch)` : ''}; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
 
   const target = await startTargetProcess();
   const stack = await startStack('throughput', {
@@ -110,10 +112,12 @@ async function main(): Promise<void> {
     await subscriber.subscribe(`${stack.env.REDIS_PREFIX}:execution-updates`);
     rss.workerIdle = worker.rssMb();
 
-    const body = JSON.stringify({ flowId });
+    const body = JSON.stringify(batchSize > 1 ? { flowId, runs: Array.from({ length: batchSize }, () => ({})) } : { flowId });
+    const path = batchSize > 1 ? 'flows/run-batch' : 'flows/run';
+    /** One submission: the ids of the runs it created (201), or the refusal's text. */
     const post = () =>
-      new Promise<{ status: number; id?: string }>((resolve, reject) => {
-        const req = http.request(`${stack.app.url}${API}/teams/${teamId}/flows/run`, {
+      new Promise<{ status: number; ids?: string[]; text?: string }>((resolve, reject) => {
+        const req = http.request(`${stack.app.url}${API}/teams/${teamId}/${path}`, {
           method: 'POST',
           agent,
           headers: { ...user.auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
@@ -122,7 +126,9 @@ async function main(): Promise<void> {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, id: res.statusCode === 201 ? (JSON.parse(text) as { id: string }).id : text });
+            if (res.statusCode !== 201) return resolve({ status: res.statusCode ?? 0, text });
+            const created = JSON.parse(text) as { id: string } | Array<{ id: string }>;
+            resolve({ status: 201, ids: Array.isArray(created) ? created.map((e) => e.id) : [created.id] });
           });
         });
         req.on('error', reject);
@@ -141,17 +147,19 @@ async function main(): Promise<void> {
     const submitOne = async (start: number) => {
       const res = await post();
       if (res.status !== 201) {
-        rejected++;
-        if (rejected <= 3) console.error(`run refused: ${res.status} ${res.id}`);
+        rejected += batchSize;
+        if (rejected <= 3 * batchSize) console.error(`run refused: ${res.status} ${res.text}`);
         return;
       }
-      accepted++;
       lastAccepted = performance.now();
-      submittedAt.set(res.id!, start);
-      const e = early.get(res.id!);
-      if (e) {
-        early.delete(res.id!);
-        finishedOne(res.id!, e.at, e.status);
+      for (const id of res.ids!) {
+        accepted++;
+        submittedAt.set(id, start);
+        const e = early.get(id);
+        if (e) {
+          early.delete(id);
+          finishedOne(id, e.at, e.status);
+        }
       }
     };
     const t0 = performance.now();
@@ -159,8 +167,8 @@ async function main(): Promise<void> {
       // Open loop: submission i is due at t0 + i / rate whether or not earlier ones have answered, and its
       // latency counts from when it was due, so a service falling behind shows as latency (no coordinated omission).
       const pending: Array<Promise<void>> = [];
-      for (let i = 0; i < K; i++) {
-        const due = t0 + (i * 1000) / rate;
+      for (let i = 0; i < K / batchSize; i++) {
+        const due = t0 + (i * 1000 * batchSize) / rate;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
         pending.push(submitOne(due));
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
       await Promise.all(
         Array.from({ length: submitters }, async () => {
           while (next < K) {
-            next++;
+            next += batchSize;
             await submitOne(performance.now());
           }
         }),

@@ -43,20 +43,30 @@ export class ExecutionJobQueue {
 
   /** Queues a PENDING execution; queueing the same execution and wait twice is a no-op (same job id). */
   async add(execution: QueuedExecution): Promise<void> {
-    await this.queue.add(
-      RUN_EXECUTION_JOB,
-      { executionId: execution.id, teamId: execution.teamId },
-      {
+    const job = this.job(execution);
+    await this.queue.add(job.name, job.data, job.opts);
+  }
+
+  /** Queues several PENDING executions in one round trip to Redis (a batch of runs). */
+  async addMany(executions: readonly QueuedExecution[]): Promise<void> {
+    await this.queue.addBulk(executions.map((e) => this.job(e)));
+  }
+
+  private job(execution: QueuedExecution) {
+    return {
+      name: RUN_EXECUTION_JOB,
+      data: { executionId: execution.id, teamId: execution.teamId },
+      opts: {
         jobId: executionJobId(execution.id, execution.slotWaits),
         delay: execution.parameters?.initialDelay ?? 0,
         // BullMQ attempts are for worker-side interruptions (shutdown mid-run, lost database): the next
         // attempt resumes the execution. Step retries are the engine's business, not the queue's.
         attempts: EXECUTION_JOB_ATTEMPTS,
-        backoff: { type: 'fixed', delay: 1000 },
+        backoff: { type: 'fixed' as const, delay: 1000 },
         removeOnComplete: { age: 3600, count: 10000 },
         removeOnFail: { age: 86400 },
       },
-    );
+    };
   }
 
   /** The current run job of an execution (the one of its latest wait), if Redis still holds it. */

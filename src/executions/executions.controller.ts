@@ -7,7 +7,9 @@ import { CurrentTeam, TeamScoped } from '../identity/tenancy/team-access.decorat
 import { TeamAccessRevocations } from '../identity/tenancy/team-access-revocations';
 import { ExecutionDto, ExecutionPageDto, ExecutionStepDto, GetExecutionQuery, ListExecutionsQuery } from './dto/execution.dto';
 import { RerunExecutionQuery } from './dto/rerun-execution.dto';
+import { RUN_BATCH_MAX, RunBatchDto } from './dto/run-batch.dto';
 import { RunFlowDto } from './dto/run-flow.dto';
+import { ExecutionBatchService } from './batch/execution-batch.service';
 import type { ExecutionStep } from './execution-step.entity';
 import { ExecutionsService, type ExecutionSummaryView, type ExecutionView } from './executions.service';
 import { ExecutionStreamHub, isFinalEvent } from './live/execution-stream.hub';
@@ -23,6 +25,7 @@ export class ExecutionsController {
     private readonly revocations: TeamAccessRevocations,
     private readonly rateLimiter: TeamRunRateLimiter,
     private readonly reruns: ExecutionRerunService,
+    private readonly batches: ExecutionBatchService,
   ) {}
 
   @Post('flows/run')
@@ -34,6 +37,20 @@ export class ExecutionsController {
   async run(@CurrentTeam() team: TeamContext, @Body() dto: RunFlowDto): Promise<ExecutionView> {
     await this.rateLimiter.hit(team.teamId);
     return this.executions.run(team, dto);
+  }
+
+  @Post('flows/run-batch')
+  @TeamScoped('editor')
+  @ApiOperation({
+    summary: `Queue up to ${RUN_BATCH_MAX} runs of one flow version in one request, e.g. one per row of test data; answers with the PENDING executions in the order of \`runs\``,
+  })
+  @ApiCreatedResponse({ type: [ExecutionDto] })
+  @ApiBadRequestResponse({ description: 'A run of the batch is invalid (the problem names it: `runs.2.variables.0.value`); nothing is written' })
+  @ApiConflictResponse({ description: 'The flow changed twice while the runs were being written; send them again' })
+  @ApiTooManyRequestsResponse({ description: 'The batch would take the team past TEAM_RUN_RATE_PER_MIN runs this minute (each run counts); nothing is written and nothing counted' })
+  async runBatch(@CurrentTeam() team: TeamContext, @Body() dto: RunBatchDto): Promise<ExecutionView[]> {
+    await this.rateLimiter.hit(team.teamId, dto.runs.length);
+    return this.batches.run(team, dto);
   }
 
   @Get('executions')

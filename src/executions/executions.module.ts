@@ -15,11 +15,12 @@ import { ExecutionLineageStore } from './sub-flows/execution-lineage.store';
 import { TeamRunRateLimiter } from './team-run-rate-limiter';
 import { ExecutionStatsService } from './stats/execution-stats.service';
 import { ExecutionStatsStore } from './stats/execution-stats.store';
+import { ExecutionBatchService } from './batch/execution-batch.service';
 
 /** Execution records: creating and reading runs (API) and recording their progress (engine). */
 @Module({
   imports: [TypeOrmModule.forFeature([Execution, ExecutionStep]), FlowsModule],
-  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter, ExecutionStatsStore, ExecutionStatsService, ExecutionRerunService],
-  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsService, ExecutionRerunService],
+  providers: [ExecutionJobQueue, ExecutionsRepository, ExecutionsService, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, TeamRunRateLimiter, ExecutionStatsStore, ExecutionStatsService, ExecutionRerunService, ExecutionBatchService],
+  exports: [ExecutionsService, TeamRunRateLimiter, ExecutionProgressService, ExecutionUpdatePublisher, ExecutionsRepository, ExecutionRecoveryStore, ExecutionRetentionStore, ExecutionLineageStore, ExecutionStatsService, ExecutionRerunService, ExecutionBatchService],
 })
 export class ExecutionsModule {}

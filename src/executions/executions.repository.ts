@@ -31,6 +31,18 @@ const INSERT_PENDING_SQL = `
          RETURNING *),${INSERT_STEPS_AND_RETURN}`;
 
 /**
+ * CTE `f`: the flow `$2` of team `$1` with its current name, only while version `$3` is what a fresh
+ * read would pin — not deleted, and the latest version when the boolean parameter `latest` is true (the
+ * request named none), else one the flow has.
+ */
+function pinnedFlow(latest: string): string {
+  return `f AS (
+         SELECT f.name FROM flows f
+          WHERE f.id = $2::uuid AND f.team_id = $1::uuid AND f.deleted_at IS NULL
+            AND CASE WHEN ${latest}::bool THEN f.latest_version = $3::int ELSE f.latest_version >= $3::int END)`;
+}
+
+/**
  * INSERT_PENDING_SQL for a run whose flow version was pinned from memory (FlowVersionReader.recentForNewRun):
  * it inserts only when that version is still what a fresh read would pin — the flow is the team's and
  * not deleted, and the version is its latest (`$16` true: the request named none) or one it has — and
@@ -38,15 +50,35 @@ const INSERT_PENDING_SQL = `
  * count as the unchecked insert: the check rides along, the read it replaces is gone.
  */
 const INSERT_PENDING_CHECKED_SQL = `
-  WITH f AS (
-         SELECT f.name FROM flows f
-          WHERE f.id = $2::uuid AND f.team_id = $1::uuid AND f.deleted_at IS NULL
-            AND CASE WHEN $16::bool THEN f.latest_version = $3::int ELSE f.latest_version >= $3::int END),
+  WITH ${pinnedFlow('$16')},
        e AS (
          INSERT INTO executions (${EXECUTION_INSERT_COLUMNS})
          SELECT $1::uuid, $2::uuid, $3::int, COALESCE(f.name, $4::text), 'PENDING', $5::text, $6::uuid, $7::uuid, $8::jsonb, $9::jsonb, $11::uuid, $12::int, $13::text, $14::text, $15::uuid
            FROM f
          RETURNING *),${INSERT_STEPS_AND_RETURN}`;
+
+/**
+ * A batch of runs of one pinned flow version (POST …/flows/run-batch) in one statement: the same check
+ * as INSERT_PENDING_CHECKED_SQL once for all, then one execution row per entry of `$7` (a JSON array of
+ * per-run values) and the version's PENDING step rows (`$6`) for each. All or nothing: a stale pin
+ * inserts none. Rows come back in any order; callers match them by trace id.
+ */
+const INSERT_PENDING_BATCH_SQL = `
+  WITH ${pinnedFlow('$8')},
+       e AS (
+         INSERT INTO executions (${EXECUTION_INSERT_COLUMNS})
+         SELECT $1::uuid, $2::uuid, $3::int, f.name, 'PENDING', $4::text, NULL, $5::uuid, r.variables, r.parameters, NULL, NULL, r.correlation_id, r.trace_id, NULL
+           FROM f, jsonb_to_recordset($7::jsonb) AS r(ord int, variables jsonb, parameters jsonb, correlation_id text, trace_id text)
+          ORDER BY r.ord
+         RETURNING *),
+       s AS (
+         INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, background, status)
+         SELECT e.id, x.step_index, x.step_id, x.name, x.type, x.background, 'PENDING'
+           FROM e, jsonb_to_recordset($6::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
+  SELECT * FROM e`;
+
+/** One run of a batch as INSERT_PENDING_BATCH_SQL takes it. */
+export type NewBatchRun = Pick<Execution, 'variables' | 'parameters'> & { correlationId: string; traceId: string };
 
 /** A step row without its stored bodies (request, response, assertions, logs). */
 export type ExecutionStepSummary = Omit<ExecutionStep, 'request' | 'response' | 'assertions' | 'logs' | 'execution'>;
@@ -112,26 +144,35 @@ export class ExecutionsRepository {
       : await preparedQuery<Record<string, unknown>>(this.executions.manager.connection, name, sql, parameters);
     if (!row) return undefined;
     const created = this.toExecution(row);
-    return {
-      ...created,
-      steps: steps.map((s) => ({
-        ...s,
-        executionId: created.id,
-        status: 'PENDING' as const,
-        request: null,
-        response: null,
-        assertions: [],
-        logs: null,
-        attempts: 0,
-        error: null,
-        startedAt: null,
-        finishedAt: null,
-        durationMs: null,
-        childExecutionId: null,
-        warning: false,
-        reused: false,
-      })) as ExecutionStep[],
-    };
+    return { ...created, steps: steps.map((s) => pendingStep(created.id, s)) };
+  }
+
+  /**
+   * The executions of a batch (INSERT_PENDING_BATCH_SQL), in the order of `runs`, each with its PENDING
+   * steps; undefined, and nothing written, when the pinned version is stale (as insertPending's `pinCheck`).
+   */
+  async insertPendingBatch(
+    shared: Pick<Execution, 'teamId' | 'flowId' | 'flowVersion' | 'trigger' | 'userId'>,
+    steps: NewExecutionStep[],
+    runs: NewBatchRun[],
+    pinCheck: { latest: boolean },
+  ): Promise<Array<Execution & { steps: ExecutionStep[] }> | undefined> {
+    const rows = await preparedQuery<Record<string, unknown>>(this.executions.manager.connection, 'execution-insert-pending-batch', INSERT_PENDING_BATCH_SQL, [
+      shared.teamId,
+      shared.flowId,
+      shared.flowVersion,
+      shared.trigger,
+      shared.userId,
+      JSON.stringify(steps.map((s) => ({ step_index: s.stepIndex, step_id: s.stepId, name: s.name, type: s.type, background: s.background }))),
+      JSON.stringify(runs.map((r, ord) => ({ ord, variables: r.variables, parameters: r.parameters, correlation_id: r.correlationId, trace_id: r.traceId }))),
+      pinCheck.latest,
+    ]);
+    if (rows.length !== runs.length) return undefined;
+    const byTrace = new Map(rows.map((row) => [row.trace_id as string, this.toExecution(row)]));
+    return runs.map((r) => {
+      const created = byTrace.get(r.traceId)!;
+      return { ...created, steps: steps.map((s) => pendingStep(created.id, s)) };
+    });
   }
 
   /**
@@ -225,4 +266,25 @@ export interface FinishedExecutionSummary {
   /** From its first start to its end; null when it never started (cancelled while queued). */
   durationMs: number | null;
   steps: Array<{ type: string; status: StepStatus; attempts: number; durationMs: number | null }>;
+}
+
+/** A step row as the insert statements leave it: PENDING, nothing stored. */
+function pendingStep(executionId: string, step: NewExecutionStep): ExecutionStep {
+  return {
+    ...step,
+    executionId,
+    status: 'PENDING',
+    request: null,
+    response: null,
+    assertions: [],
+    logs: null,
+    attempts: 0,
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    childExecutionId: null,
+    warning: false,
+    reused: false,
+  } as ExecutionStep;
 }

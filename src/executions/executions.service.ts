@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppException } from '../common/errors/app.exception';
+import { AppException, type FieldProblem } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
 import type { FlowVersionSnapshot } from '../flows/flow-definition';
 import { FlowsService } from '../flows/flows.service';
@@ -17,7 +17,7 @@ import type { Execution } from './execution.entity';
 import type { ExecutionStep } from './execution-step.entity';
 import { correlationOf, newCorrelationId, newTraceId } from './execution-correlation';
 import { executionLinks, type ExecutionLinks } from './execution-links';
-import { ExecutionsRepository, type ExecutionStepSummary, type FinishedExecutionSummary } from './executions.repository';
+import { ExecutionsRepository, type ExecutionStepSummary, type FinishedExecutionSummary, type NewExecutionStep } from './executions.repository';
 import { resolveRunVariables } from './run-variables';
 
 /** A run request as callers inside the server make it: a RunFlowDto whose parameters may also say what started it. */
@@ -95,10 +95,8 @@ export class ExecutionsService {
     manager?: EntityManager,
     parent?: { executionId: string; stepIndex: number },
   ): Promise<ExecutionView> {
-    const maxMs = this.config.EXECUTION_MAX_DURATION_SEC * 1000;
-    if ((dto.parameters?.timeoutMs ?? 0) > maxMs) {
-      throw AppException.validation([{ field: 'parameters.timeoutMs', message: `timeoutMs may lower the execution time budget of ${maxMs} ms, not raise it` }]);
-    }
+    const overBudget = timeoutProblem(dto.parameters, 'parameters.timeoutMs', this.config);
+    if (overBudget) throw AppException.validation([overBudget]);
     const correlationId = dto.correlationId ?? newCorrelationId();
     // First the version this process pinned for the same request lately (no read), checked by the insert
     // itself; when a save, rename or delete made it stale — or its variables refuse the request, which a
@@ -153,12 +151,13 @@ export class ExecutionsService {
       traceId: newTraceId(),
       rerunOf: run.rerunOf ?? null,
     };
-    const steps = flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground }));
+    const steps = newStepsOf(flow);
     const created = pinCheck ? await this.repo.insertPending(execution, steps, manager, pinCheck) : await this.repo.insertPending(execution, steps, manager);
-    return created && this.view(created, created.steps);
+    return created && this.toView(created, created.steps);
   }
 
-  private view<TStep>(execution: Execution, steps: TStep[]): Omit<Execution, 'steps' | 'correlationId' | 'traceId'> & ExecutionIdentity & { steps: TStep[] } {
+  /** An execution as the API shows it: the row, its correlation ids and links, with `steps`. */
+  toView<TStep>(execution: Execution, steps: TStep[]): Omit<Execution, 'steps' | 'correlationId' | 'traceId'> & ExecutionIdentity & { steps: TStep[] } {
     const ids = correlationOf(execution);
     return { ...execution, ...ids, steps, links: executionLinks(ids, this.config.TRACE_VIEWER_URL_TEMPLATE) };
   }
@@ -175,9 +174,9 @@ export class ExecutionsService {
    */
   async listForSuiteRun(teamId: string, suiteRunId: string, options: { withSteps?: boolean } = {}): Promise<ReportedExecution[]> {
     const rows = await this.repo.executions.find({ where: { teamId, suiteRunId }, order: { createdAt: 'ASC' } });
-    if (!rows.length || options.withSteps === false) return rows.map((r) => this.view(r, []));
+    if (!rows.length || options.withSteps === false) return rows.map((r) => this.toView(r, []));
     const steps = await this.repo.stepSummaries(rows.map((r) => r.id), { withAssertions: true });
-    return rows.map((r) => this.view(r, steps.filter((s) => s.executionId === r.id)));
+    return rows.map((r) => this.toView(r, steps.filter((s) => s.executionId === r.id)));
   }
 
   async get(teamId: string, id: string): Promise<ExecutionView>;
@@ -186,11 +185,11 @@ export class ExecutionsService {
     if (detail === 'summary') {
       const execution = isUuid(id) ? await this.repo.executions.findOne({ where: { id, teamId } }) : null;
       if (!execution) throw AppException.notFound('Execution');
-      return this.view(execution, await this.repo.stepSummaries([id]));
+      return this.toView(execution, await this.repo.stepSummaries([id]));
     }
     const found = isUuid(id) ? await this.repo.findWithSteps(id, teamId) : undefined;
     if (!found) throw AppException.notFound('Execution');
-    return this.view(found.execution, found.steps);
+    return this.toView(found.execution, found.steps);
   }
 
   /** A finished run's trigger, run time and per-step type/status/attempts/duration, without bodies (for metrics). */
@@ -233,7 +232,7 @@ export class ExecutionsService {
     if (q.to) qb.andWhere('e.created_at < :to', { to: q.to });
     const [rows, total] = await qb.orderBy('e.created_at', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
     const steps = await this.repo.stepSummaries(rows.map((r) => r.id));
-    return { items: rows.map((r) => this.view(r, steps.filter((s) => s.executionId === r.id))), total, page, pageSize };
+    return { items: rows.map((r) => this.toView(r, steps.filter((s) => s.executionId === r.id))), total, page, pageSize };
   }
 
   /**
@@ -263,4 +262,15 @@ export class ExecutionsService {
     const row = await this.repo.executions.findOne({ where: { id }, select: { id: true, cancelRequestedAt: true } });
     return !!row?.cancelRequestedAt;
   }
+}
+
+/** The PENDING step rows a new execution of `flow` starts with. */
+export function newStepsOf(flow: FlowVersionSnapshot): NewExecutionStep[] {
+  return flow.steps.map((s, stepIndex) => ({ stepIndex, stepId: s.id, name: s.name, type: s.type, background: !!s.runInBackground }));
+}
+
+/** The problem of a run's `timeoutMs` above the service's budget (EXECUTION_MAX_DURATION_SEC), named at `field`. */
+export function timeoutProblem(parameters: ExecutionParameters | undefined, field: string, config: AppConfig): FieldProblem | undefined {
+  const maxMs = config.EXECUTION_MAX_DURATION_SEC * 1000;
+  return (parameters?.timeoutMs ?? 0) > maxMs ? { field, message: `timeoutMs may lower the execution time budget of ${maxMs} ms, not raise it` } : undefined;
 }

@@ -25,14 +25,20 @@ export class TeamRunRateLimiter {
   /** The window's length, for clients showing where a team stands. */
   readonly windowSec = WINDOW_MS / 1000;
 
-  async hit(teamId: string): Promise<void> {
+  /**
+   * Counts `runs` new runs of the team (a batch counts each of its runs). A refused batch gives its
+   * runs back, so a batch too big for what is left of the window does not use up that rest.
+   */
+  async hit(teamId: string, runs = 1): Promise<void> {
     const key = this.key(teamId);
-    const results = await this.redis.multi().incr(key).pexpire(key, WINDOW_MS, 'NX').pttl(key).exec();
+    const results = await this.redis.multi().incrby(key, runs).pexpire(key, WINDOW_MS, 'NX').pttl(key).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     const limit = this.config.TEAM_RUN_RATE_PER_MIN;
     if (count > limit) {
+      if (runs > 1) await this.redis.decrby(key, runs);
       const retryAfterSec = Math.max(1, Math.ceil(Number(results?.[2]?.[1] ?? WINDOW_MS) / 1000));
-      throw new AppException(ErrorCode.RATE_LIMITED, `The team started more than ${limit} runs this minute (TEAM_RUN_RATE_PER_MIN); retry in ${retryAfterSec} s`, {
+      const what = runs > 1 ? `${runs} more runs would take the team past ${limit} runs this minute` : `The team started more than ${limit} runs this minute`;
+      throw new AppException(ErrorCode.RATE_LIMITED, `${what} (TEAM_RUN_RATE_PER_MIN); retry in ${retryAfterSec} s`, {
         retryAfterSec,
       });
     }

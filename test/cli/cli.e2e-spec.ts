@@ -160,6 +160,51 @@ steps:
     expect(JSON.parse(result.stdout)).toMatchObject({ flowName: 'From file', status: 'COMPLETED' });
   });
 
+  it('runs a flow once per row of a --data file, follows every run, and exits 1 when one row fails', async () => {
+    writeFileSync(
+      join(work, 'data-flow.yaml'),
+      `name: Data flow
+variables:
+  - name: path
+    type: string
+    required: true
+steps:
+  - name: call
+    type: http
+    config:
+      method: GET
+      url: ${target.url}\${path}
+    assertions:
+      - path: status
+        operator: equals
+        expected: 200
+`,
+    );
+    writeFileSync(join(work, 'rows-ok.json'), JSON.stringify([{ path: '/ok' }, { path: '/ok' }]));
+    const ok = await ats(['run', 'data-flow.yaml', '--data', 'rows-ok.json', '--wait']);
+    expect(ok.stdout).toContain('row 2/2');
+    expect(ok.stdout).toContain('Data flow: 2 of 2 runs completed');
+    expect(ok.code).toBe(0);
+
+    writeFileSync(join(work, 'rows-mixed.json'), JSON.stringify([{ path: '/ok' }, { path: '/broken' }]));
+    const mixed = await ats(['run', 'Data flow', '--data', 'rows-mixed.json', '--wait']);
+    expect(mixed.stdout).toContain('Data flow: 1 of 2 runs completed');
+    expect(mixed.stdout).toContain('row 2: FAILED');
+    expect(mixed.code).toBe(1);
+
+    const queued = await ats(['run', 'Data flow', '--data', 'rows-ok.json', '--output', 'json']);
+    expect(queued.code).toBe(0);
+    expect(JSON.parse(queued.stdout).map((e: { variables: { path: string } }) => e.variables.path)).toEqual(['/ok', '/ok']);
+
+    writeFileSync(join(work, 'rows-bad.json'), JSON.stringify([{ path: '/ok' }, 'not a row']));
+    const bad = await ats(['run', 'Data flow', '--data', 'rows-bad.json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('row 2 is not an object of variables');
+    const withReport = await ats(['run', 'Data flow', '--data', 'rows-ok.json', '--junit', 'x.xml']);
+    expect(withReport.code).toBe(2);
+    expect(withReport.stderr).toContain('leave them out with --data');
+  });
+
   it('runs a suite with --junit and lists executions', async () => {
     const flows = await t.http.get(`${API}/teams/${owner.teamId}/flows`).set(owner.user.auth).expect(200);
     const passing = flows.body.items.find((f: { name: string }) => f.name === 'Passing flow');
