@@ -98,21 +98,29 @@ export class ExecutionsService {
     const overBudget = timeoutProblem(dto.parameters, 'parameters.timeoutMs', this.config);
     if (overBudget) throw AppException.validation([overBudget]);
     const correlationId = dto.correlationId ?? newCorrelationId();
-    // First the version this process pinned for the same request lately (no read), checked by the insert
-    // itself; when a save, rename or delete made it stale — or its variables refuse the request, which a
-    // newer version might not — once more from a fresh read.
-    const attempt = async (fresh: boolean) => {
-      if (fresh) this.flows.forgetVersionForRun(team.teamId, dto.flowId, dto.version);
-      const flow = await this.flows.recentVersionForRun(team.teamId, dto.flowId, dto.version);
+    const created = await this.withPinnedVersion(team.teamId, dto.flowId, dto.version, async (flow, fresh) => {
       const { values, problems } = resolveRunVariables(flow.variables, dto.variables ?? []);
       if (problems.length && !fresh) return undefined;
       if (problems.length) throw AppException.validation(problems);
       const run: PendingRun = { trigger, suiteRunId, variables: values, parameters: dto.parameters ?? {}, correlationId, parent };
       return this.insertPending(team, flow, run, manager, { latest: dto.version === undefined });
-    };
-    const created = (await attempt(false)) ?? (await attempt(true));
+    });
     if (created) return created;
     throw AppException.conflict('The flow changed while the run was being created; send the run again');
+  }
+
+  /**
+   * Calls `write` with the version a run request pins: first the one this process pinned for the same
+   * request lately (no read; `fresh` false), and when `write` answers undefined — the insert found that
+   * pin stale (a save, rename or delete since), or the remembered version's variables refused the
+   * request, which a newer version might not — once more with a fresh read. Undefined when the second
+   * write also found its pin stale (a save racing the request twice).
+   */
+  async withPinnedVersion<T>(teamId: string, flowId: string, version: number | undefined, write: (flow: FlowVersionSnapshot, fresh: boolean) => Promise<T | undefined>): Promise<T | undefined> {
+    const remembered = await write(await this.flows.recentVersionForRun(teamId, flowId, version), false);
+    if (remembered !== undefined) return remembered;
+    this.flows.forgetVersionForRun(teamId, flowId, version);
+    return write(await this.flows.recentVersionForRun(teamId, flowId, version), true);
   }
 
   /**

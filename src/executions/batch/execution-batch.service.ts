@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AppException, type FieldProblem } from '../../common/errors/app.exception';
 import { AppConfig } from '../../config/app-config';
 import type { FlowVersionSnapshot } from '../../flows/flow-definition';
-import { FlowsService } from '../../flows/flows.service';
 import type { TeamContext } from '../../identity/tenancy/principal';
 import type { RunBatchDto } from '../dto/run-batch.dto';
 import { newCorrelationId, newTraceId } from '../execution-correlation';
@@ -21,7 +20,6 @@ import { resolveRunVariables } from '../run-variables';
 @Injectable()
 export class ExecutionBatchService {
   constructor(
-    private readonly flows: FlowsService,
     private readonly repo: ExecutionsRepository,
     private readonly jobs: ExecutionJobQueue,
     private readonly executions: ExecutionsService,
@@ -31,10 +29,8 @@ export class ExecutionBatchService {
   async run(team: Pick<TeamContext, 'teamId' | 'userId'>, dto: RunBatchDto): Promise<ExecutionView[]> {
     const overBudget = dto.runs.flatMap((r, i) => timeoutProblem(r.parameters, `runs.${i}.parameters.timeoutMs`, this.config) ?? []);
     if (overBudget.length) throw AppException.validation(overBudget);
-    // As a single run: the pin from memory first, checked by the insert; once more from a fresh read.
-    const attempt = async (fresh: boolean) => {
-      if (fresh) this.flows.forgetVersionForRun(team.teamId, dto.flowId, dto.version);
-      const flow = await this.flows.recentVersionForRun(team.teamId, dto.flowId, dto.version);
+    // As a single run: the pin from memory first, checked by the insert (ExecutionsService.withPinnedVersion).
+    const created = await this.executions.withPinnedVersion(team.teamId, dto.flowId, dto.version, async (flow, fresh) => {
       const { runs, problems } = this.resolve(flow, dto);
       if (problems.length && !fresh) return undefined;
       if (problems.length) throw AppException.validation(problems);
@@ -44,8 +40,7 @@ export class ExecutionBatchService {
         runs,
         { latest: dto.version === undefined },
       );
-    };
-    const created = (await attempt(false)) ?? (await attempt(true));
+    });
     if (!created) throw AppException.conflict('The flow changed while the runs were being created; send them again');
     await this.jobs.addMany(created);
     return created.map((e) => this.executions.toView(e, e.steps));
