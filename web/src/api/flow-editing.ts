@@ -103,3 +103,8 @@ export interface RunRequest {
 export function runFlow(api: ApiClient, teamId: string, request: RunRequest) {
   return api.post<ExecutionSummary>(`/teams/${teamId}/flows/run`, request);
 }
+
+/** Runs of one flow version in one request, a row of variables each (POST /flows/run-batch). */
+export function runFlowBatch(api: ApiClient, teamId: string, request: { flowId: string; runs: Array<Omit<RunRequest, 'flowId'>> }) {
+  return api.post<ExecutionSummary[]>(`/teams/${teamId}/flows/run-batch`, request);
+}
