@@ -143,6 +143,26 @@ describe('flow editor in the browser', () => {
     expect(target.hits['GET /orders/o-42']).toBe(1);
   });
 
+  it('runs the flow once per row of test data from the Run dialog, then lists its executions', async () => {
+    await page.goto(`${t.url}/teams/${teamId}/flows/${flowId}`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run flow' });
+    await dialog.waitFor();
+    await dialog.getByText('Test data: one run per row').click();
+    const rows = dialog.getByRole('textbox', { name: /JSON array of up to 100 rows/ });
+    await rows.fill('[{}, "oops"]');
+    await dialog.getByText('Row 2 is not an object of variables (name → value)').waitFor();
+    await rows.fill('[{}, {}]');
+    await expectAccessible('run dialog with test data');
+    await dialog.getByRole('button', { name: 'Start 2 runs' }).click();
+    await page.waitForURL(new RegExp(`/teams/${teamId}/executions\\?flowId=${flowId}$`));
+    const list = await t.http.get(`${API}/teams/${teamId}/executions?flowId=${flowId}`).set(owner.auth).expect(200);
+    expect(list.body.total).toBe(3); // the single run above and these two
+    const done = await Promise.all(list.body.items.map((e: { id: string }) => waitForExecution(t, owner, teamId, e.id, 30_000)));
+    expect(done.map((e) => e.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(target.hits['GET /orders/o-42']).toBe(3);
+  });
+
   it('gives a viewer the flow read-only: no save, run or step controls', async () => {
     const viewer = await registerUser(t, 'editor-viewer');
     await addMember(t, owner, teamId, viewer, 'viewer');
