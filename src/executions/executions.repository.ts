@@ -15,20 +15,22 @@ export type NewExecutionStep = Pick<ExecutionStep, 'stepIndex' | 'stepId' | 'nam
 const EXECUTION_INSERT_COLUMNS =
   'team_id, flow_id, flow_version, flow_name, status, trigger, suite_run_id, user_id, variables, parameters, parent_execution_id, parent_step_index, correlation_id, trace_id, rerun_of';
 
-/** After a CTE `e` that inserted the execution: its PENDING step rows from `$10` (a JSON array), then the row. */
-const INSERT_STEPS_AND_RETURN = `
+/** After a CTE `e` that inserted executions: each one's PENDING step rows from `stepsParam` (stepsJson), then the rows. */
+function insertStepsAndReturn(stepsParam: string): string {
+  return `
        s AS (
          INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, background, status)
          SELECT e.id, x.step_index, x.step_id, x.name, x.type, x.background, 'PENDING'
-           FROM e, jsonb_to_recordset($10::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
+           FROM e, jsonb_to_recordset(${stepsParam}::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
   SELECT * FROM e`;
+}
 
 /** The execution row and its PENDING step rows in one statement (atomic without a transaction). */
 const INSERT_PENDING_SQL = `
   WITH e AS (
          INSERT INTO executions (${EXECUTION_INSERT_COLUMNS})
          VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $11, $12, $13, $14, $15)
-         RETURNING *),${INSERT_STEPS_AND_RETURN}`;
+         RETURNING *),${insertStepsAndReturn('$10')}`;
 
 /**
  * CTE `f`: the flow `$2` of team `$1` with its current name, only while version `$3` is what a fresh
@@ -55,7 +57,7 @@ const INSERT_PENDING_CHECKED_SQL = `
          INSERT INTO executions (${EXECUTION_INSERT_COLUMNS})
          SELECT $1::uuid, $2::uuid, $3::int, COALESCE(f.name, $4::text), 'PENDING', $5::text, $6::uuid, $7::uuid, $8::jsonb, $9::jsonb, $11::uuid, $12::int, $13::text, $14::text, $15::uuid
            FROM f
-         RETURNING *),${INSERT_STEPS_AND_RETURN}`;
+         RETURNING *),${insertStepsAndReturn('$10')}`;
 
 /**
  * A batch of runs of one pinned flow version (POST …/flows/run-batch) in one statement: the same check
@@ -70,12 +72,7 @@ const INSERT_PENDING_BATCH_SQL = `
          SELECT $1::uuid, $2::uuid, $3::int, f.name, 'PENDING', $4::text, NULL, $5::uuid, r.variables, r.parameters, NULL, NULL, r.correlation_id, r.trace_id, NULL
            FROM f, jsonb_to_recordset($7::jsonb) AS r(ord int, variables jsonb, parameters jsonb, correlation_id text, trace_id text)
           ORDER BY r.ord
-         RETURNING *),
-       s AS (
-         INSERT INTO execution_steps (execution_id, step_index, step_id, name, type, background, status)
-         SELECT e.id, x.step_index, x.step_id, x.name, x.type, x.background, 'PENDING'
-           FROM e, jsonb_to_recordset($6::jsonb) AS x(step_index int, step_id text, name text, type text, background boolean))
-  SELECT * FROM e`;
+         RETURNING *),${insertStepsAndReturn('$6')}`;
 
 /** One run of a batch as INSERT_PENDING_BATCH_SQL takes it. */
 export type NewBatchRun = Pick<Execution, 'variables' | 'parameters'> & { correlationId: string; traceId: string };
@@ -130,7 +127,7 @@ export class ExecutionsRepository {
       execution.userId,
       JSON.stringify(execution.variables),
       JSON.stringify(execution.parameters),
-      JSON.stringify(steps.map((s) => ({ step_index: s.stepIndex, step_id: s.stepId, name: s.name, type: s.type, background: s.background }))),
+      stepsJson(steps),
       execution.parentExecutionId ?? null,
       execution.parentStepIndex ?? null,
       execution.correlationId,
@@ -163,7 +160,7 @@ export class ExecutionsRepository {
       shared.flowVersion,
       shared.trigger,
       shared.userId,
-      JSON.stringify(steps.map((s) => ({ step_index: s.stepIndex, step_id: s.stepId, name: s.name, type: s.type, background: s.background }))),
+      stepsJson(steps),
       JSON.stringify(runs.map((r, ord) => ({ ord, variables: r.variables, parameters: r.parameters, correlation_id: r.correlationId, trace_id: r.traceId }))),
       pinCheck.latest,
     ]);
@@ -287,4 +284,9 @@ function pendingStep(executionId: string, step: NewExecutionStep): ExecutionStep
     warning: false,
     reused: false,
   } as ExecutionStep;
+}
+
+/** New step rows as the insert statements read them (`jsonb_to_recordset`). */
+function stepsJson(steps: readonly NewExecutionStep[]): string {
+  return JSON.stringify(steps.map((s) => ({ step_index: s.stepIndex, step_id: s.stepId, name: s.name, type: s.type, background: s.background })));
 }

@@ -69,7 +69,7 @@ export class FlowVersionReader {
    * refuses in the same statement what forNewRun would not pin now, then forgetForNewRun and read again.
    */
   async recentForNewRun(teamId: string, flowId: string, version?: number): Promise<FlowVersionSnapshot> {
-    const key = `${teamId}:${flowId}:${version ?? 'latest'}`;
+    const key = recentKey(teamId, flowId, version);
     const known = this.recent.get(key);
     if (known) {
       this.recent.delete(key); // to the most recently used end
@@ -83,7 +83,7 @@ export class FlowVersionReader {
 
   /** Drops what recentForNewRun remembers for this request (its insert found it stale). */
   forgetForNewRun(teamId: string, flowId: string, version?: number): void {
-    this.forgetKey(`${teamId}:${flowId}:${version ?? 'latest'}`);
+    this.forgetKey(recentKey(teamId, flowId, version));
   }
 
   private remember(key: string, snapshot: FlowVersionSnapshot): void {
@@ -126,6 +126,11 @@ export class FlowVersionReader {
     this.pinned.set(key, snapshot);
     return snapshot;
   }
+}
+
+/** recentForNewRun's key: a run request of this team for this flow and version (or the latest). */
+function recentKey(teamId: string, flowId: string, version: number | undefined): string {
+  return `${teamId}:${flowId}:${version ?? 'latest'}`;
 }
 
 function toSnapshot(row: SnapshotRow): FlowVersionSnapshot {

@@ -73,7 +73,7 @@ export function RunDialog({ teamId, flowId, variables, onClose }: { teamId: stri
           Initial delay (ms)
           <input type="number" min={0} max={86_400_000} step={1} value={delay} onChange={(e) => setDelay(e.target.value)} />
         </label>
-        <details open={dataText !== ''}>
+        <details>
           <summary>Test data: one run per row</summary>
           <label>
             <span className="muted">A JSON array of up to {MAX_DATA_ROWS} rows, each an object of variables; a row's values win over the fields above</span>
