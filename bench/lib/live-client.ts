@@ -2,6 +2,14 @@ import { io, type Socket } from 'socket.io-client';
 
 const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
+interface LiveUpdate {
+  executionId: string;
+  seq: number;
+  updateType: string;
+  executionStatus: string;
+  at: string;
+}
+
 export interface FinishedEvent {
   executionId: string;
   status: string;
@@ -21,10 +29,13 @@ export class LiveClient {
 
   private constructor(socket: Socket) {
     this.socket = socket;
-    socket.on('update', (u: { executionId: string; seq: number; updateType: string; executionStatus: string; at: string }) => {
+    // Joins ask for `updates` batches (what the web UI does); `update` stays handled for a server without them.
+    const onUpdate = (u: LiveUpdate) => {
       this.onUpdate?.(u, Date.now());
       if (u.updateType === 'EXECUTION_FINISHED') this.resolve(u.executionId, u.executionStatus);
-    });
+    };
+    socket.on('update', onUpdate);
+    socket.on('updates', (updates: LiveUpdate[]) => updates.forEach(onUpdate));
     socket.on('snapshot', (s: { id: string; status: string }) => {
       if (TERMINAL.includes(s.status)) this.resolve(s.id, s.status);
     });
@@ -42,7 +53,7 @@ export class LiveClient {
   /** Joins the execution's stream and resolves when it is over. */
   async waitFor(executionId: string): Promise<FinishedEvent> {
     const finished = new Promise<FinishedEvent>((resolve) => this.waiters.set(executionId, resolve));
-    const ack = (await this.socket.emitWithAck('join', { executionId })) as { ok: boolean; error?: string };
+    const ack = (await this.socket.emitWithAck('join', { executionId, batch: true })) as { ok: boolean; error?: string };
     if (!ack.ok) throw new Error(`join ${executionId}: ${ack.error}`);
     const event = await finished;
     await this.socket.emitWithAck('leave', { executionId });
@@ -50,7 +61,7 @@ export class LiveClient {
   }
 
   async join(executionId: string): Promise<void> {
-    const ack = (await this.socket.emitWithAck('join', { executionId })) as { ok: boolean; error?: string };
+    const ack = (await this.socket.emitWithAck('join', { executionId, batch: true })) as { ok: boolean; error?: string };
     if (!ack.ok) throw new Error(`join ${executionId}: ${ack.error}`);
   }
 

@@ -33,6 +33,20 @@ describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
     });
   }
 
+  /** Snapshot first, then every later update once, in order and without a gap, to EXECUTION_FINISHED. */
+  function expectWholeStream(snapshot: any, updates: any[]): void {
+    const seqs = updates.map((u) => u.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(Math.min(...seqs)).toBe(snapshot.seq + 1);
+    // Contiguous from the snapshot to the end: nothing lost.
+    expect(seqs[seqs.length - 1] - seqs[0] + 1).toBe(seqs.length);
+    const stepFinishes = updates.filter((u) => u.updateType === 'STEP_FINISHED').map((u) => u.stepUpdate.name);
+    const finishedBeforeJoin = snapshot.steps.filter((s: any) => s.status === 'SUCCESS').map((s: any) => s.name);
+    expect([...finishedBeforeJoin, ...stepFinishes]).toEqual(['wait1', 'wait2', 'wait3']);
+    expect(updates[updates.length - 1]).toMatchObject({ updateType: 'EXECUTION_FINISHED', executionStatus: 'COMPLETED' });
+  }
+
   it('sends a snapshot, then every update in order, to completion', async () => {
     const socket = await connect(owner.user.accessToken);
     const run = await runFlow(t, owner.user, owner.teamId, flowId);
@@ -49,17 +63,30 @@ describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
     await finished;
 
     expect(events[0].type).toBe('snapshot');
-    const updates = events.slice(1).map((e) => e.data);
-    const seqs = updates.map((u) => u.seq);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    expect(new Set(seqs).size).toBe(seqs.length);
-    expect(Math.min(...seqs)).toBe(events[0].data.seq + 1);
-    // Contiguous from the snapshot to the end: nothing lost.
-    expect(seqs[seqs.length - 1] - seqs[0] + 1).toBe(seqs.length);
-    const stepFinishes = updates.filter((u) => u.updateType === 'STEP_FINISHED').map((u) => u.stepUpdate.name);
-    const finishedBeforeJoin = events[0].data.steps.filter((s: any) => s.status === 'SUCCESS').map((s: any) => s.name);
-    expect([...finishedBeforeJoin, ...stepFinishes]).toEqual(['wait1', 'wait2', 'wait3']);
-    expect(updates[updates.length - 1]).toMatchObject({ updateType: 'EXECUTION_FINISHED', executionStatus: 'COMPLETED' });
+    expectWholeStream(events[0].data, events.slice(1).map((e) => e.data));
+  });
+
+  it('joined with batch: true, sends the updates of one worker message as one `updates` event, same order and guarantees', async () => {
+    const socket = await connect(owner.user.accessToken);
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    const events: Array<{ type: string; data: any }> = [];
+    const finished = new Promise<void>((resolve) => {
+      socket.on('snapshot', (data) => events.push({ type: 'snapshot', data }));
+      socket.on('update', (data) => events.push({ type: 'update', data }));
+      socket.on('updates', (data: any[]) => {
+        events.push({ type: 'updates', data });
+        if (data.some((u) => u.updateType === 'EXECUTION_FINISHED')) resolve();
+      });
+    });
+    expect(await socket.emitWithAck('join', { executionId: run.id, batch: true })).toEqual({ ok: true });
+    await finished;
+
+    expect(events[0].type).toBe('snapshot');
+    const batches = events.slice(1);
+    expect(batches.every((e) => e.type === 'updates' && e.data.length > 0)).toBe(true);
+    // A step's STEP_FINISHED and the next step's STEP_STARTED are stored and published together.
+    expect(batches.some((e) => e.data.length > 1)).toBe(true);
+    expectWholeStream(events[0].data, batches.flatMap((e) => e.data));
   });
 
   it('gives a late joiner the final snapshot', async () => {

@@ -6,12 +6,14 @@ import { TeamAccessRevocations } from '../../identity/tenancy/team-access-revoca
 import { TeamStreamSockets } from '../../identity/tenancy/team-stream-sockets';
 import { TenancyService } from '../../identity/tenancy/tenancy.service';
 import { ExecutionsService } from '../executions.service';
+import { batchedUpdateSink } from './batched-update-sink';
 import { ExecutionStreamHub } from './execution-stream.hub';
 
 /**
  * Socket.IO namespace `/executions`. Clients authenticate in the handshake (`auth: { token }` with a
  * JWT or API key, or the Authorization / X-API-Key headers), then emit `join` with an execution id.
- * They receive `snapshot` first, then `update` events in sequence order (docs/STREAMING.md).
+ * They receive `snapshot` first, then `update` events in sequence order — or, having joined with
+ * `batch: true`, `updates` events each carrying several of them in order (docs/STREAMING.md).
  */
 @WebSocketGateway({ namespace: '/executions', cors: { origin: true, credentials: true } })
 export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnect {
@@ -29,7 +31,10 @@ export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnec
       room: 'execution',
       notFound: 'Execution not found',
       teamOf: (id) => executions.teamOf(id),
-      subscribe: (_teamId, id, client) => hub.subscribe(id, (event) => client.emit(event.type, event.data)),
+      subscribe: (_teamId, id, client, options) => {
+        const emit = (event: string, data: unknown) => client.emit(event, data);
+        return hub.subscribe(id, options.batch ? batchedUpdateSink(emit) : (event) => emit(event.type, event.data));
+      },
     });
   }
 
@@ -44,8 +49,8 @@ export class ExecutionGateway implements OnGatewayConnection, OnGatewayDisconnec
   }
 
   @SubscribeMessage('join')
-  join(@ConnectedSocket() client: Socket, @MessageBody() body: { executionId?: unknown }): Promise<{ ok: boolean; error?: string }> {
-    return this.sockets.join(client, typeof body?.executionId === 'string' ? body.executionId : '');
+  join(@ConnectedSocket() client: Socket, @MessageBody() body: { executionId?: unknown; batch?: unknown }): Promise<{ ok: boolean; error?: string }> {
+    return this.sockets.join(client, typeof body?.executionId === 'string' ? body.executionId : '', { batch: body?.batch === true });
   }
 
   @SubscribeMessage('leave')

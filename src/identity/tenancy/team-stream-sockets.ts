@@ -12,7 +12,13 @@ export interface TeamStreamTarget {
   notFound: string;
   teamOf(id: string): Promise<string | undefined>;
   /** Starts streaming one object to the client; returns the function that stops it. */
-  subscribe(teamId: string, id: string, client: Socket): Promise<() => void>;
+  subscribe(teamId: string, id: string, client: Socket, options: StreamJoinOptions): Promise<() => void>;
+}
+
+/** How a client asked to receive a stream, from its `join`. */
+export interface StreamJoinOptions {
+  /** Several updates per event where the stream supports it (the `/executions` namespace's `updates`). */
+  batch: boolean;
 }
 
 interface SocketState {
@@ -54,7 +60,7 @@ export class TeamStreamSockets {
     state?.streams.clear();
   }
 
-  async join(client: Socket, id: string): Promise<{ ok: boolean; error?: string }> {
+  async join(client: Socket, id: string, options: StreamJoinOptions = { batch: false }): Promise<{ ok: boolean; error?: string }> {
     const state = this.states.get(client);
     const principal = await state?.authenticated;
     if (!state || !principal) return { ok: false, error: 'Not authenticated' };
@@ -67,7 +73,7 @@ export class TeamStreamSockets {
       return { ok: false, error: this.target.notFound };
     }
     await client.join(`${this.target.room}:${id}`);
-    const unsubscribe = await this.target.subscribe(teamId, id, client);
+    const unsubscribe = await this.target.subscribe(teamId, id, client, options);
     const unwatch = this.revocations.watch(principal, teamId, () => {
       // Access to the team is gone (member removed): this socket sees nothing more of it.
       client.emit('error', { code: 'FORBIDDEN', message: 'You no longer have access to this team' });

@@ -22,7 +22,8 @@ const fake = vi.hoisted(() => {
 vi.mock('socket.io-client', () => ({ io: () => fake.socket }));
 
 describe('useLiveStream', () => {
-  it('re-joins once for a run of gapped updates, applies in order after the fresh snapshot, and re-joins on request', async () => {
+  /** The hook on execution e1, connected; records the seq of every snapshot and update it hands over. */
+  async function connectedStream() {
     const session = new Session(memoryStorage(), fakeFetch({}).impl);
     const wrapper = ({ children }: { children: ReactNode }) => (
       <QueryClientProvider client={new QueryClient()}>
@@ -36,8 +37,14 @@ describe('useLiveStream', () => {
       { wrapper },
     );
     await waitFor(() => expect(fake.handlers.has('connect')).toBe(true));
+    fake.joins.length = 0; // the stand-in socket is shared by the tests
     act(() => fake.fire('connect'));
-    expect(fake.joins).toEqual([{ executionId: 'e1' }]);
+    return { result, snapshots, updates };
+  }
+
+  it('re-joins once for a run of gapped updates, applies in order after the fresh snapshot, and re-joins on request', async () => {
+    const { result, snapshots, updates } = await connectedStream();
+    expect(fake.joins).toEqual([{ executionId: 'e1', batch: true }]);
     act(() => fake.fire('snapshot', { seq: 3 }));
     act(() => [4, 4, 2, 5].forEach((seq) => fake.fire('update', { seq })));
     expect(updates).toEqual([4, 5]);
@@ -54,5 +61,16 @@ describe('useLiveStream', () => {
     act(() => result.current.rejoin());
     act(() => result.current.rejoin());
     expect(fake.joins).toHaveLength(3);
+  });
+
+  it('applies an `updates` batch like the same updates one by one: in order, duplicates dropped, one re-join for a gap inside it', async () => {
+    const { result, updates } = await connectedStream();
+    act(() => fake.fire('snapshot', { seq: 3 }));
+    act(() => fake.fire('updates', [{ seq: 4 }, { seq: 5 }, { seq: 5 }, { seq: 6 }]));
+    expect(updates).toEqual([4, 5, 6]);
+    act(() => fake.fire('updates', [{ seq: 7 }, { seq: 9 }, { seq: 10 }]));
+    expect(updates).toEqual([4, 5, 6, 7]);
+    expect(fake.joins).toHaveLength(2);
+    expect(result.current.status).toBe('resyncing');
   });
 });

@@ -43,8 +43,9 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
     // Set from a gap until the fresh snapshot: later gapped updates must not send a join each (a storm at 200 updates/s).
     let awaitingSnapshot = false;
 
+    // `batch: true` asks for `updates` events where the stream has them (/executions; others ignore it).
     const join = () =>
-      socket?.emit('join', payload, (ack: { ok: boolean; error?: string }) => {
+      socket?.emit('join', { ...payload, batch: true }, (ack: { ok: boolean; error?: string }) => {
         if (!ack?.ok) setState({ status: 'error', error: ack?.error ?? 'Could not join the live stream' });
       });
 
@@ -71,7 +72,7 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
         setState({ status: 'live' });
         handlers.current.onSnapshot(snapshot);
       });
-      socket.on('update', (update: TUpdate) => {
+      const apply = (update: TUpdate) => {
         // Relayed updates outside the stream's sequence (the suite-run stream's EXECUTION_STARTED carries
         // `executionSeq`, not `seq`) are not part of the ordering: apply them as they come.
         if (typeof update.seq !== 'number') {
@@ -87,7 +88,11 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
           setState({ status: 'resyncing' });
           join();
         }
-      });
+      };
+      socket.on('update', apply);
+      // Joined with `batch: true`: the updates of one worker message in one event, applied in one go
+      // (React renders once for the lot instead of once per update).
+      socket.on('updates', (updates: TUpdate[]) => updates.forEach(apply));
       // The server refuses a stale handshake token with an `error` event: refresh once, then reconnect.
       socket.on('error', async (error: { message?: string } | string) => {
         const message = typeof error === 'string' ? error : (error?.message ?? 'Live stream error');
