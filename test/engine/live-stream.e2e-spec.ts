@@ -1,10 +1,7 @@
-import Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
-import { ExecutionUpdatePublisher } from '../../src/executions/execution-update.publisher';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
 import { ownerWithTeam, API, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { TEST_REDIS_URL } from '../support/test-env';
 
 describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
   let t: TestApp;
@@ -35,23 +32,6 @@ describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
       socket.on('connect_error', reject);
     });
   }
-
-  it('subscribes to the workers\' update channel only once a client here watches an execution', async () => {
-    const redis = new Redis(TEST_REDIS_URL);
-    const channel = t.app.get(ExecutionUpdatePublisher).updatesChannel;
-    const subscribers = async () => Number(((await redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1]);
-    try {
-      // Runs finish with nobody watching: Redis sends this instance none of their updates.
-      const unwatched = await runFlow(t, owner.user, owner.teamId, flowId);
-      await waitForExecution(t, owner.user, owner.teamId, unwatched.id);
-      expect(await subscribers()).toBe(0);
-      const socket = await connect(owner.user.accessToken);
-      expect(await socket.emitWithAck('join', { executionId: unwatched.id })).toEqual({ ok: true });
-      expect(await subscribers()).toBe(1);
-    } finally {
-      redis.disconnect();
-    }
-  });
 
   /** Snapshot first, then every later update once, in order and without a gap, to EXECUTION_FINISHED. */
   function expectWholeStream(snapshot: any, updates: any[]): void {

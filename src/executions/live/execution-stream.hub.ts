@@ -1,6 +1,5 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { OnDemandChannelListener } from '../../redis/on-demand-channel-listener';
 import { RedisChannelSubscriber } from '../../redis/redis-channel-subscriber';
 import { correlationOf } from '../execution-correlation';
 import { executionLinks } from '../execution-links';
@@ -29,32 +28,31 @@ interface Subscription {
  * Each subscriber gets a snapshot first, then only updates newer than it, in sequence order — so a
  * client never misses or double-applies a change, whenever it joins. Updates are checked against the
  * database's view (team, next seq; see live-update-admission.ts), so a lost or forged update costs a
- * fresh snapshot, never a frozen view. The update channel is subscribed only while a client here
- * watches an execution (OnDemandChannelListener).
+ * fresh snapshot, never a frozen view.
  */
 @Injectable()
-export class ExecutionStreamHub implements OnModuleDestroy {
+export class ExecutionStreamHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ExecutionStreamHub.name);
   private readonly subscriptions = new Map<string, Set<Subscription>>();
-  private readonly updates: OnDemandChannelListener;
+  private stopListening?: () => void;
 
   constructor(
-    channels: RedisChannelSubscriber,
-    publisher: ExecutionUpdatePublisher,
+    private readonly channels: RedisChannelSubscriber,
+    private readonly publisher: ExecutionUpdatePublisher,
     private readonly repo: ExecutionsRepository,
     private readonly config: AppConfig,
-  ) {
-    this.updates = new OnDemandChannelListener(channels, () => [publisher.updatesChannel], (_channel, message) => this.dispatch(message));
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.stopListening = await this.channels.listen([this.publisher.updatesChannel], (_channel, message) => this.dispatch(message));
   }
 
   onModuleDestroy(): void {
-    this.updates.close();
+    this.stopListening?.();
   }
 
   /** Streams one execution to `sink`; returns the function that stops it. */
   async subscribe(executionId: string, sink: StreamSink): Promise<() => void> {
-    // Listening before the snapshot is read: every update published after that read reaches this process.
-    const release = await this.updates.acquire();
     const subscription: Subscription = { executionId, sink, buffer: [], lastSeq: 0, teamId: '' };
     let set = this.subscriptions.get(executionId);
     if (!set) this.subscriptions.set(executionId, (set = new Set()));
@@ -62,15 +60,8 @@ export class ExecutionStreamHub implements OnModuleDestroy {
     const unsubscribe = () => {
       set!.delete(subscription);
       if (set!.size === 0 && this.subscriptions.get(executionId) === set) this.subscriptions.delete(executionId);
-      release();
     };
-    let snapshot: ExecutionView | undefined;
-    try {
-      snapshot = await this.readSnapshot(executionId);
-    } catch (error) {
-      unsubscribe();
-      throw error;
-    }
+    const snapshot = await this.readSnapshot(executionId);
     if (!snapshot) {
       unsubscribe();
       throw new Error('Execution not found');

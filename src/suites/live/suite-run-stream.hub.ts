@@ -1,8 +1,7 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ExecutionStatusUpdate, parseUpdateMessage, peekExecutionId } from '../../executions/execution-update';
 import { ExecutionUpdatePublisher } from '../../executions/execution-update.publisher';
 import { admitLiveUpdate } from '../../executions/live/live-update-admission';
-import { OnDemandChannelListener } from '../../redis/on-demand-channel-listener';
 import { RedisChannelSubscriber } from '../../redis/redis-channel-subscriber';
 import { SuiteRunStore } from '../runs/suite-run-store';
 import type { SuiteRunView } from '../runs/suite-run-view';
@@ -37,47 +36,39 @@ interface Subscription {
  * answered with a fresh snapshot (see live-update-admission.ts).
  */
 @Injectable()
-export class SuiteRunStreamHub implements OnModuleDestroy {
+export class SuiteRunStreamHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SuiteRunStreamHub.name);
   private readonly byRun = new Map<string, Set<Subscription>>();
   private readonly byExecution = new Map<string, Set<Subscription>>();
-  /** Both channels, subscribed only while a client here watches a suite run. */
-  private readonly updates: OnDemandChannelListener;
+  private stopListening?: () => void;
 
   constructor(
-    channels: RedisChannelSubscriber,
+    private readonly channels: RedisChannelSubscriber,
     private readonly publisher: SuiteRunUpdatePublisher,
-    executionPublisher: ExecutionUpdatePublisher,
+    private readonly executionPublisher: ExecutionUpdatePublisher,
     private readonly store: SuiteRunStore,
-  ) {
-    this.updates = new OnDemandChannelListener(channels, () => [publisher.channel, executionPublisher.updatesChannel], (channel, message) => this.dispatch(channel, message));
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.stopListening = await this.channels.listen([this.publisher.channel, this.executionPublisher.updatesChannel], (channel, message) => this.dispatch(channel, message));
   }
 
   onModuleDestroy(): void {
-    this.updates.close();
+    this.stopListening?.();
   }
 
   /** Streams one suite run (already authorised for `teamId`) to `sink`; returns the function that stops it. */
   async subscribe(teamId: string, suiteRunId: string, sink: SuiteStreamSink): Promise<() => void> {
-    // Listening before the snapshot is read: every update published after that read reaches this process.
-    const release = await this.updates.acquire();
     const subscription: Subscription = { suiteRunId, teamId, sink, buffer: [], lastSeq: 0, executionSeqs: new Map() };
     // Items never change after the run is created, so the execution → run mapping is complete up front
     // and execution starts are buffered from now on, before the snapshot is read.
-    let items: Awaited<ReturnType<SuiteRunStore['itemsOf']>>;
-    try {
-      items = await this.store.itemsOf(suiteRunId);
-    } catch (error) {
-      release();
-      throw error;
-    }
+    const items = await this.store.itemsOf(suiteRunId);
     for (const item of items) subscription.executionSeqs.set(item.executionId, { seq: 0, position: item.position, flowName: item.flowName });
     add(this.byRun, suiteRunId, subscription);
     for (const item of items) add(this.byExecution, item.executionId, subscription);
     const unsubscribe = () => {
       remove(this.byRun, suiteRunId, subscription);
       for (const item of items) remove(this.byExecution, item.executionId, subscription);
-      release();
     };
     let snapshot: SuiteRunView;
     try {
