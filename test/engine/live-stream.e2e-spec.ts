@@ -47,39 +47,35 @@ describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
     expect(updates[updates.length - 1]).toMatchObject({ updateType: 'EXECUTION_FINISHED', executionStatus: 'COMPLETED' });
   }
 
+  /** Joins `executionId` (with `extra` in the join) and records every event, in order, until the run's end. */
+  async function watchToTheEnd(socket: Socket, executionId: string, extra: object = {}): Promise<Array<{ type: string; data: any }>> {
+    const events: Array<{ type: string; data: any }> = [];
+    const finished = new Promise<void>((resolve) => {
+      const record = (type: string) => (data: any) => {
+        events.push({ type, data });
+        if ([data].flat().some((u: any) => u?.updateType === 'EXECUTION_FINISHED')) resolve();
+      };
+      for (const type of ['snapshot', 'update', 'updates']) socket.on(type, record(type));
+    });
+    expect(await socket.emitWithAck('join', { executionId, ...extra })).toEqual({ ok: true });
+    await finished;
+    return events;
+  }
+
   it('sends a snapshot, then every update in order, to completion', async () => {
     const socket = await connect(owner.user.accessToken);
     const run = await runFlow(t, owner.user, owner.teamId, flowId);
-    const events: Array<{ type: string; data: any }> = [];
-    const finished = new Promise<void>((resolve) => {
-      socket.on('snapshot', (data) => events.push({ type: 'snapshot', data }));
-      socket.on('update', (data) => {
-        events.push({ type: 'update', data });
-        if (data.updateType === 'EXECUTION_FINISHED') resolve();
-      });
-    });
-    const ack = await socket.emitWithAck('join', { executionId: run.id });
-    expect(ack).toEqual({ ok: true });
-    await finished;
+    const events = await watchToTheEnd(socket, run.id);
 
     expect(events[0].type).toBe('snapshot');
+    expect(events.slice(1).every((e) => e.type === 'update')).toBe(true);
     expectWholeStream(events[0].data, events.slice(1).map((e) => e.data));
   });
 
   it('joined with batch: true, sends the updates of one worker message as one `updates` event, same order and guarantees', async () => {
     const socket = await connect(owner.user.accessToken);
     const run = await runFlow(t, owner.user, owner.teamId, flowId);
-    const events: Array<{ type: string; data: any }> = [];
-    const finished = new Promise<void>((resolve) => {
-      socket.on('snapshot', (data) => events.push({ type: 'snapshot', data }));
-      socket.on('update', (data) => events.push({ type: 'update', data }));
-      socket.on('updates', (data: any[]) => {
-        events.push({ type: 'updates', data });
-        if (data.some((u) => u.updateType === 'EXECUTION_FINISHED')) resolve();
-      });
-    });
-    expect(await socket.emitWithAck('join', { executionId: run.id, batch: true })).toEqual({ ok: true });
-    await finished;
+    const events = await watchToTheEnd(socket, run.id, { batch: true });
 
     expect(events[0].type).toBe('snapshot');
     const batches = events.slice(1);
