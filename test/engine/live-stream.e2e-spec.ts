@@ -85,6 +85,25 @@ describe('live execution stream (Redis pub/sub → Socket.IO and SSE)', () => {
     expectWholeStream(events[0].data, batches.flatMap((e) => e.data));
   });
 
+  it('answers a second join of the same execution on the same socket with a fresh snapshot (how a client resyncs), then goes on from it', async () => {
+    const socket = await connect(owner.user.accessToken);
+    const run = await runFlow(t, owner.user, owner.teamId, flowId);
+    const events: Array<{ type: string; data: any }> = [];
+    socket.on('snapshot', (data) => events.push({ type: 'snapshot', data }));
+    socket.on('update', (data) => events.push({ type: 'update', data }));
+    expect(await socket.emitWithAck('join', { executionId: run.id })).toEqual({ ok: true });
+    expect(await socket.emitWithAck('join', { executionId: run.id })).toEqual({ ok: true });
+    await waitForExecution(t, owner.user, owner.teamId, run.id);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the last update's relay
+
+    const snapshots = events.map((e, i) => ({ ...e, i })).filter((e) => e.type === 'snapshot');
+    expect(snapshots).toHaveLength(2);
+    const afterSecond = events.slice(snapshots[1].i + 1).map((e) => e.data);
+    expect(afterSecond.every((u) => u.updateType)).toBe(true);
+    if (snapshots[1].data.status === 'COMPLETED') expect(afterSecond).toEqual([]);
+    else expectWholeStream(snapshots[1].data, afterSecond);
+  });
+
   it('gives a late joiner the final snapshot', async () => {
     const run = await runFlow(t, owner.user, owner.teamId, flowId);
     await waitForExecution(t, owner.user, owner.teamId, run.id);

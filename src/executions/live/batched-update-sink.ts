@@ -7,8 +7,8 @@ import type { StreamEvent, StreamSink } from './execution-stream.hub';
  * `updates` event carrying them in order, instead of one `update` event each.
  *
  * Why: a worker message carries every update of a progress batch (up to ~30 for a fast chain of steps),
- * and each Socket.IO event is its own WebSocket frame and socket write on the API and its own message,
- * parse and — in the web UI — render on the client. Measured on `bench:chain` (RESULTS.md, session 8):
+ * and each Socket.IO event is its own WebSocket frame and socket write on the API and its own message
+ * and parse on the client. Measured on `bench:chain` (RESULTS.md, session 8):
  * the API's write system calls −93 %, its CPU per relayed step about −25 %, the client's about −35 %.
  *
  * Order: the batch is flushed in a microtask, before any other I/O of this process runs, and a snapshot

@@ -30,7 +30,8 @@ interface SocketState {
 /**
  * The socket side of a team-scoped live stream, shared by the `/executions` and `/suite-runs`
  * gateways: authenticate in the handshake, `join` an object of a team the caller may view (same answer
- * for missing and foreign ids; checked again on every join), `leave`, stop every stream on disconnect,
+ * for missing and foreign ids; checked again on every join — and a repeated join restarts the stream
+ * with a fresh snapshot), `leave`, stop every stream on disconnect,
  * and disconnect a client who loses access to the team of one of its streams.
  */
 export class TeamStreamSockets {
@@ -64,7 +65,6 @@ export class TeamStreamSockets {
     const state = this.states.get(client);
     const principal = await state?.authenticated;
     if (!state || !principal) return { ok: false, error: 'Not authenticated' };
-    if (state.streams.has(id)) return { ok: true };
     const teamId = await this.target.teamOf(id);
     try {
       if (!teamId) throw new Error('missing');
@@ -73,6 +73,9 @@ export class TeamStreamSockets {
       return { ok: false, error: this.target.notFound };
     }
     await client.join(`${this.target.room}:${id}`);
+    // A repeated join is how a client asks for a fresh snapshot (it noticed a gap, or wants `batch` now):
+    // the stream it had is stopped and a new one starts with a snapshot.
+    this.stopStream(state, id);
     const unsubscribe = await this.target.subscribe(teamId, id, client, options);
     const unwatch = this.revocations.watch(principal, teamId, () => {
       // Access to the team is gone (member removed): this socket sees nothing more of it.
@@ -83,17 +86,25 @@ export class TeamStreamSockets {
       unwatch();
       unsubscribe();
     };
-    if (client.disconnected) stop(); // left while the snapshot was read: disconnect already ran
-    else state.streams.set(id, stop);
+    if (client.disconnected) {
+      stop(); // left while the snapshot was read: disconnect already ran
+      return { ok: true };
+    }
+    this.stopStream(state, id); // another join of the same id finished while this one read its snapshot
+    state.streams.set(id, stop);
     return { ok: true };
   }
 
   async leave(client: Socket, id: string): Promise<{ ok: boolean }> {
     const state = this.states.get(client);
-    state?.streams.get(id)?.();
-    state?.streams.delete(id);
+    if (state) this.stopStream(state, id);
     await client.leave(`${this.target.room}:${id}`);
     return { ok: true };
+  }
+
+  private stopStream(state: SocketState, id: string): void {
+    state.streams.get(id)?.();
+    state.streams.delete(id);
   }
 }
 

@@ -90,8 +90,8 @@ export function useLiveStream<TSnapshot extends { seq: number }, TUpdate extends
         }
       };
       socket.on('update', apply);
-      // Joined with `batch: true`: the updates of one worker message in one event, applied in one go
-      // (React renders once for the lot instead of once per update).
+      // Joined with `batch: true`: the updates of one worker message arrive as one event (one WebSocket
+      // frame and one parse instead of one per update), applied in order like single ones.
       socket.on('updates', (updates: TUpdate[]) => updates.forEach(apply));
       // The server refuses a stale handshake token with an `error` event: refresh once, then reconnect.
       socket.on('error', async (error: { message?: string } | string) => {
