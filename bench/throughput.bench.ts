@@ -223,6 +223,13 @@ async function main(): Promise<void> {
     console.log('\nCPU time per execution (ms), by process — /proc utime+stime over the whole run:');
     printTable([[...procs, 'total'], [...procs.map((p) => fmt(cpuPerExecution[p], 2)), fmt(procs.reduce((a, p) => a + cpuPerExecution[p], 0), 2)]]);
     console.log('(postgres: the backends of this database; redis: the shared server (INFO used_cpu_*); bench: the submitters and the Redis observer)');
+    // The target server does the same fixed work per execution in every build, so its CPU moves only with
+    // the host's speed: comparing builds by these ratios cancels a host that drifts between runs (session 8).
+    console.log(
+      `relative to the target's CPU per execution (a host-speed gauge; compare builds by these): ` +
+        ['worker', 'api', 'postgres', 'redis'].map((p) => `${p} ${fmt(cpuPerExecution[p] / cpuPerExecution.target, 1)}`).join(', ') +
+        `, service ${fmt(serviceCpu / cpuPerExecution.target, 1)}`,
+    );
     console.log(
       `write system calls per execution (/proc/<pid>/io syscw; postgres counts WAL file writes, its socket sends are send(2) and not counted): ` +
         ['worker', 'api', 'postgres'].map((p) => `${p} ${fmt((writesAfter[p] - writesBefore[p]) / K, 1)}`).join(', '),
