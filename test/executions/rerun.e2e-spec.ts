@@ -1,6 +1,6 @@
 import { json, startHttpTarget } from '../support/http-target';
 import { createFlow, noRetry, runFlow, waitForExecution } from '../support/flow-helpers';
-import { addMember, API, ownerWithTeam, registerUser, type TestUser } from '../support/identity-helpers';
+import { API, ownerWithTeam, teamWithViewerAndOutsider, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createSuite, runSuite, waitForSuiteRun } from '../suites/suite-helpers';
 
@@ -21,11 +21,7 @@ describe('re-run an execution, from a step, and a suite run', () => {
   beforeAll(async () => {
     // Low result cap: a 10 KB body is stored truncated.
     t = await startTestApp('rerun', { env: { STEP_RESULT_MAX_BYTES: '4096' } });
-    ({ user: owner, teamId } = await ownerWithTeam(t, 'rerun'));
-    viewer = await registerUser(t, 'rerun-viewer');
-    await addMember(t, owner, teamId, viewer, 'viewer');
-    const stranger = await ownerWithTeam(t, 'rerun-other');
-    other = { user: stranger.user, teamId: stranger.teamId };
+    ({ owner, teamId, viewer, other } = await teamWithViewerAndOutsider(t, 'rerun'));
     target = await startHttpTarget({
       'POST /items': (_req, body, res) => json(res, 201, { id: `item-${++created}`, sent: JSON.parse(body) }),
       'GET /items/*': (req, _b, res) => json(res, 200, { id: req.url!.split('/').pop(), state: 'stored' }),

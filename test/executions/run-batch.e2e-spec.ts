@@ -1,6 +1,6 @@
 import { createFlow, waitForExecution } from '../support/flow-helpers';
 import { json, startHttpTarget } from '../support/http-target';
-import { addMember, API, ownerWithTeam, registerUser, type TestUser } from '../support/identity-helpers';
+import { API, teamWithViewerAndOutsider, type TestUser } from '../support/identity-helpers';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -20,10 +20,7 @@ describe('a batch of runs of one flow', () => {
 
   beforeAll(async () => {
     t = await startTestApp('run_batch', { env: { TEAM_RUN_RATE_PER_MIN: '12' } });
-    ({ user: owner, teamId } = await ownerWithTeam(t, 'batch'));
-    viewer = await registerUser(t, 'batch-viewer');
-    await addMember(t, owner, teamId, viewer, 'viewer');
-    other = await ownerWithTeam(t, 'batch-other');
+    ({ owner, teamId, viewer, other } = await teamWithViewerAndOutsider(t, 'batch'));
     target = await startHttpTarget({
       'GET /items/*': (req, _b, res) => {
         const sku = req.url!.split('/').pop()!;

@@ -44,3 +44,18 @@ export async function ownerWithTeam(t: TestApp, name: string): Promise<{ user: T
   const teamId = await createTeam(t, user, orgId, `${name} team`);
   return { user, orgId, teamId };
 }
+
+/**
+ * A team with its owner and a viewer member, and another user's team: what a feature test needs to check
+ * roles (the viewer is refused what editors may do) and tenant isolation (the outsider sees nothing).
+ */
+export async function teamWithViewerAndOutsider(
+  t: TestApp,
+  name: string,
+): Promise<{ owner: TestUser; teamId: string; viewer: TestUser; other: { user: TestUser; teamId: string } }> {
+  const { user: owner, teamId } = await ownerWithTeam(t, name);
+  const viewer = await registerUser(t, `${name}-viewer`);
+  await addMember(t, owner, teamId, viewer, 'viewer');
+  const { user, teamId: otherTeamId } = await ownerWithTeam(t, `${name}-other`);
+  return { owner, teamId, viewer, other: { user, teamId: otherTeamId } };
+}
