@@ -25,6 +25,8 @@ import { fmt, percentile, printTable, verdict } from './lib/stats';
  *   BENCH_RATE=<per s>              open loop instead: submissions at this fixed arrival rate (e.g. 400 = 80 % of the
  *                                   500/s target), latency counted from each one's due time
  *   BENCH_WARMUP_S=10               open loop: also report the latency of arrivals after this many seconds
+ *   BENCH_PREWARM=0                 runs submitted (closed loop) and completed before anything is measured, so the
+ *                                   figures are of warm processes (JIT, pools, caches) — 0: from a cold start
  *   BENCH_WORKER_CONCURRENCY=10     WORKER_CONCURRENCY of the worker (the service default is 10)
  *   BENCH_BATCH=1                   runs per submission: above 1, each submission is one POST /flows/run-batch of that many runs
  *   BENCH_CPU_PROF=<dir>            run the worker and the api under --cpu-prof (subfolders worker/, api/) and print their top frames
@@ -48,8 +50,9 @@ async function main(): Promise<void> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const rate = Number(process.env.BENCH_RATE ?? 0);
   const batchSize = Math.max(1, Number(process.env.BENCH_BATCH ?? 1));
+  const prewarm = Number(process.env.BENCH_PREWARM ?? 0);
   const mode = rate > 0 ? `open loop: one submission every ${fmt(1000 / rate, 2)} ms (${rate}/s), up to ${OPEN_LOOP_SOCKETS} connections` : `closed loop: ${submitters} concurrent submitters`;
-  console.log(`setup:   K=${K}; ${mode}${batchSize > 1 ? `; ${batchSize} runs per submission (POST /flows/run-batch)` : ''}; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
+  console.log(`setup:   K=${K}; ${mode}${batchSize > 1 ? `; ${batchSize} runs per submission (POST /flows/run-batch)` : ''}${prewarm > 0 ? `; measured after ${prewarm} pre-warm runs` : '; measured from a cold start'}; 1 api + 1 worker child process (WORKER_CONCURRENCY=${concurrency}); target server in its own process\n`);
 
   const target = await startTargetProcess();
   const stack = await startStack('throughput', {
@@ -100,12 +103,21 @@ async function main(): Promise<void> {
         onAllDone();
       }
     };
+    /** Pre-warm phase (not measured): the runs it submitted, those seen finished, and a check run on each. */
+    const prewarmIds = new Set<string>();
+    const prewarmFinished = new Set<string>();
+    let prewarming = prewarm > 0;
+    let prewarmCheck: () => void = () => undefined;
     subscriber.on('message', (_channel: string, message: string) => {
       if (!message.includes('"EXECUTION_FINISHED"')) return;
       const now = performance.now();
       // A message is one update or a batch of one execution's updates; the final one is last.
       const updates = parseUpdateMessage(message);
       const u = updates[updates.length - 1];
+      if (prewarming) {
+        prewarmFinished.add(u.executionId);
+        return prewarmCheck();
+      }
       if (submittedAt.has(u.executionId)) finishedOne(u.executionId, now, u.executionStatus);
       else early.set(u.executionId, { at: now, status: u.executionStatus });
     });
@@ -135,6 +147,31 @@ async function main(): Promise<void> {
         req.end(body);
       });
 
+    if (prewarm > 0) {
+      // Closed loop, the same submissions; a run may finish before its POST answers, hence the two sets.
+      let sent = 0;
+      let allSent = false;
+      const finished = new Promise<void>((resolve) => {
+        prewarmCheck = () => {
+          if (allSent && [...prewarmIds].every((id) => prewarmFinished.has(id))) resolve();
+        };
+      });
+      await Promise.all(
+        Array.from({ length: submitters }, async () => {
+          while (sent < prewarm) {
+            sent += batchSize;
+            const res = await post();
+            if (res.status !== 201) throw new Error(`pre-warm run refused: ${res.status} ${res.text}`);
+            for (const id of res.ids!) prewarmIds.add(id);
+          }
+        }),
+      );
+      allSent = true;
+      prewarmCheck();
+      await finished;
+      prewarming = false;
+      console.log(`pre-warm: ${prewarmIds.size} runs completed before measuring`);
+    }
     const meter = await CpuMeter.create({ worker: worker.pid, api: stack.api.pid, target: target.pid, bench: process.pid }, stack.env.DATABASE_URL, stack.env.REDIS_URL);
     const pgBefore = await readPgActivity(stack.env.DATABASE_URL);
     const cpuBefore = await meter.read();
