@@ -314,8 +314,15 @@ describe('websocket integration', () => {
       c.abort(new Error('execution cancelled'));
       await expect(complete()).rejects.toThrow('subscription to WebSocket ' + `${target.wsUrl}/events cancelled (execution cancelled)`);
 
-      // A server that accepts TCP and never answers the handshake.
-      const silent = net.createServer(() => undefined);
+      // A server that accepts TCP and never answers the handshake. It reads, so it sees each client hang up;
+      // server.close() leaves accepted connections open, so they are destroyed here, not left to the process.
+      const hungUp: Array<Promise<void>> = [];
+      const accepted: net.Socket[] = [];
+      const silent = net.createServer((socket) => {
+        accepted.push(socket);
+        hungUp.push(new Promise((resolve) => socket.once('end', resolve)));
+        socket.resume();
+      });
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       const url = `ws://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`;
       try {
@@ -324,7 +331,14 @@ describe('websocket integration', () => {
         setTimeout(() => hanging.abort(new Error('execution cancelled')), 200);
         await expect(outcome).rejects.toThrow(`connecting to ${url} aborted: execution cancelled`);
         await expect(step.run(ctx({ connectTimeoutMs: 300 }, { resourceUrl: url }))).rejects.toThrow(`cannot connect to ${url}: no handshake answer within 300 ms`);
+        // Neither attempt leaves its connection open: the server sees both close.
+        expect(hungUp).toHaveLength(2);
+        let timer: NodeJS.Timeout | undefined;
+        const seen = await Promise.race([Promise.all(hungUp).then(() => 'closed'), new Promise((resolve) => (timer = setTimeout(resolve, 2000, 'still open')))]);
+        clearTimeout(timer);
+        expect(seen).toBe('closed');
       } finally {
+        for (const socket of accepted) socket.destroy();
         silent.close();
       }
     });
