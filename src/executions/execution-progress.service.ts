@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { isTransientDbError, withDbRetry } from '../database/db-retry';
 import { preparedQuery } from '../database/prepared-query';
 import type { AssertionResult } from '../flow-language/assertions/assertion';
 import { ExecutionJobQueue } from './execution-job-queue';
@@ -31,33 +32,6 @@ export interface StepOutcome {
   durationMs: number;
   /** ERROR of a step with allowFailure: reported, does not fail the execution. */
   warning?: boolean;
-}
-
-/**
- * True for failures of the connection rather than of the statement (Postgres restarted or failed
- * over, backend terminated, socket reset): the same statement may be sent again on a fresh connection.
- */
-export function isTransientDbError(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
-  const code = String(e?.driverError?.code ?? e?.code ?? '');
-  if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(code)) return true;
-  return /Connection terminated|terminating connection|ECONNRESET|ECONNREFUSED/i.test(String(e?.message ?? ''));
-}
-
-/**
- * Runs an idempotent database operation (a read, or a write that sets fixed values), re-running it
- * after a transient connection failure: a killed connection must not fail a test run whose next
- * statement would succeed on another pooled connection.
- */
-export async function withDbRetry<T>(operation: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (attempt >= attempts || !isTransientDbError(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
 }
 
 /** A run a worker claimed: the execution as claimed, its step rows as read, and the step the claim started (-1: none). */

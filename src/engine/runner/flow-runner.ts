@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ExecutionProgressService, withDbRetry } from '../../executions/execution-progress.service';
+import { withDbRetry } from '../../database/db-retry';
+import { ExecutionProgressService } from '../../executions/execution-progress.service';
 import type { ExecutionStatus } from '../../executions/execution-status';
 import type { Execution } from '../../executions/execution.entity';
 import { correlationOf } from '../../executions/execution-correlation';
