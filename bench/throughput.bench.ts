@@ -147,25 +147,32 @@ async function main(): Promise<void> {
         req.end(body);
       });
 
-    if (prewarm > 0) {
-      // Closed loop, the same submissions; a run may finish before its POST answers, hence the two sets.
+    /** Closed loop: `submitters` concurrent clients, each sending its next submission when the last one answered, until `runs` are sent. */
+    const closedLoop = async (runs: number, submit: () => Promise<void>) => {
       let sent = 0;
+      await Promise.all(
+        Array.from({ length: submitters }, async () => {
+          while (sent < runs) {
+            sent += batchSize;
+            await submit();
+          }
+        }),
+      );
+    };
+
+    if (prewarm > 0) {
+      // The same submissions; a run may finish before its POST answers, hence the two sets.
       let allSent = false;
       const finished = new Promise<void>((resolve) => {
         prewarmCheck = () => {
           if (allSent && [...prewarmIds].every((id) => prewarmFinished.has(id))) resolve();
         };
       });
-      await Promise.all(
-        Array.from({ length: submitters }, async () => {
-          while (sent < prewarm) {
-            sent += batchSize;
-            const res = await post();
-            if (res.status !== 201) throw new Error(`pre-warm run refused: ${res.status} ${res.text}`);
-            for (const id of res.ids!) prewarmIds.add(id);
-          }
-        }),
-      );
+      await closedLoop(prewarm, async () => {
+        const res = await post();
+        if (res.status !== 201) throw new Error(`pre-warm run refused: ${res.status} ${res.text}`);
+        for (const id of res.ids!) prewarmIds.add(id);
+      });
       allSent = true;
       prewarmCheck();
       await finished;
@@ -176,7 +183,6 @@ async function main(): Promise<void> {
     const pgBefore = await readPgActivity(stack.env.DATABASE_URL);
     const cpuBefore = await meter.read();
     const writesBefore = await meter.readWriteCalls();
-    let next = 0;
     let accepted = 0;
     let rejected = 0;
     let lastAccepted = 0;
@@ -212,14 +218,7 @@ async function main(): Promise<void> {
       }
       await Promise.all(pending);
     } else {
-      await Promise.all(
-        Array.from({ length: submitters }, async () => {
-          while (next < K) {
-            next += batchSize;
-            await submitOne(performance.now());
-          }
-        }),
-      );
+      await closedLoop(K, () => submitOne(performance.now()));
     }
     if (rejected) throw new Error(`${rejected} of ${K} runs were refused`);
     const acceptSeconds = (lastAccepted - t0) / 1000;

@@ -13,7 +13,7 @@ export function isTransientDbError(error: unknown): boolean {
  * Waits before each re-run of an operation that failed on a lost connection. Spread over ~1.5 s, not a
  * few milliseconds: when a failover or an administrator ends every connection at once, the pool can hand
  * out several of the dead ones in a row before it has noticed them all (the Postgres-kill drill once
- * spent three quick attempts that way, and the run ended FAILED for want of a fourth).
+ * spent the three attempts of 150 ms that way, and the run ended FAILED).
  */
 export const DB_RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 800];
 
